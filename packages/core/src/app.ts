@@ -1,0 +1,449 @@
+import type { Server } from "bun";
+import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
+import { type CompiledRoute, compileRoutes, fallbackMiddleware, flatten } from "./compile";
+import { applyResult, type Chain, compose, runChain } from "./compose";
+import { CookieSigner } from "./cookies";
+import { EngineSlot } from "./engine";
+import { writeErrorResponse } from "./error-page";
+import { HttpError, toHttpError } from "./errors";
+import { RouteGroup } from "./group";
+import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
+import { HarpiaResponse } from "./response";
+import { TrieRouter } from "./router/trie-router";
+import type { RouterEngine } from "./router/types";
+import { type ServerHandle, type ServerOptions, validateServerOptions } from "./server";
+import type { ErrorHandler, Handler, Middleware } from "./types";
+import type { TrustProxy } from "./utils/internal/ip";
+
+/** Options of `harpia()`. */
+export interface HarpiaOptions {
+  /** Development mode: error responses show messages and stack traces. `listen({ development })` sets it too. */
+  development?: boolean;
+  /** Believe `X-Forwarded-For` for `req.ip` (see {@link TrustProxy}). Default `false`. */
+  trustProxy?: TrustProxy;
+  /** Secret(s) for signed cookies; the first signs, all verify (for rotation). */
+  cookieSecret?: string | string[];
+  /**
+   * Default largest body parsed, in bytes (default 1 MiB, or `listen({ maxRequestBodySize })`).
+   * Routes raise or lower it with `{ bodyLimit }`.
+   */
+  bodyLimit?: number;
+  /**
+   * Method override for HTML forms: a POST with `_method` in its urlencoded body, or an
+   * `X-HTTP-Method-Override` header, is routed as that method. On by default for PUT, PATCH
+   * and DELETE; `false` turns it off.
+   */
+  methodOverride?: boolean | { methods: string[] };
+  /** Route matcher to use (default: the trie router). */
+  router?: () => RouterEngine<CompiledRoute>;
+  /**
+   * Where unexpected (5xx) errors are reported: `console.error` by default, a function of
+   * yours, or `false` for silence.
+   */
+  logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
+}
+
+/** Something tried, in order, for requests no route matched (e.g. static files). */
+export type Fallback = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
+
+interface Compiled {
+  router: RouterEngine<CompiledRoute>;
+  fallback: Chain;
+  middleware: Middleware[];
+  bodyLimit: number;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const NO_BODY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) {
+    const raw = values[i]!;
+    params[names[i]!] = raw.includes("%") ? decodeURIComponent(raw) : raw;
+  }
+  return params;
+}
+
+/**
+ * A Harpia application: a router with middleware, error handling, and a server.
+ * Create one with `harpia()`.
+ */
+export class Harpia extends RouteGroup<""> {
+  /** Where a view engine plugs in: `app.engine.set(engine)`. */
+  readonly engine = new EngineSlot();
+  /** Development mode (detailed error responses). */
+  development: boolean;
+  /** @internal Tried in order before the not-found handler. */
+  readonly _fallbacks: Fallback[] = [];
+  private compiled: Compiled | undefined;
+  private readonly servers = new Set<Server<any>>();
+  private errorHandler: ErrorHandler | undefined;
+  private notFound: { handler: Handler<any>; methods: Set<string> | undefined } | undefined;
+  private listenBodyLimit: number | undefined;
+  private readonly context: RequestContext;
+  private readonly signer: CookieSigner | undefined;
+  private readonly overrideMethods: Set<string> | undefined;
+  private readonly logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
+
+  constructor(private readonly settings: HarpiaOptions = {}) {
+    super();
+    this.development = settings.development ?? false;
+    this.signer = settings.cookieSecret === undefined ? undefined : new CookieSigner(settings.cookieSecret);
+    this.context = { trustProxy: settings.trustProxy ?? false, signer: this.signer };
+    const override = settings.methodOverride ?? true;
+    this.overrideMethods =
+      override === false
+        ? undefined
+        : new Set(
+            (override === true ? ["PUT", "PATCH", "DELETE"] : override.methods).map((m) => m.toUpperCase()),
+          );
+    const log = settings.logErrors ?? true;
+    this.logError =
+      log === false
+        ? undefined
+        : log === true
+          ? (error, req) =>
+              console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
+          : log;
+  }
+
+  /** @internal */
+  override _invalidate(): void {
+    this.compiled = undefined;
+  }
+
+  /**
+   * Handles `err` for every route: whatever was thrown, rejected or passed to `next(err)`.
+   * The status is preset from the error (an {@link HttpError}'s, else 500). If this handler
+   * throws, the default handler answers.
+   */
+  setErrorHandler(handler: ErrorHandler): this {
+    this.errorHandler = handler;
+    return this;
+  }
+
+  /**
+   * Replaces the 404 answer (status preset to 404). With `methods`, only requests with those
+   * methods get it; others get the default 404.
+   */
+  setNotFound(handler: Handler<any>, methods?: string[]): this {
+    this.notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
+    this._invalidate();
+    return this;
+  }
+
+  /** The client IP of a request (honours `trustProxy`); `undefined` when unknown. */
+  requestIP(req: HarpiaRequest<any>): string | undefined {
+    if (!(req instanceof HarpiaRequest)) {
+      throw new TypeError("app.requestIP(req) needs the request: per-request state is never kept on the app");
+    }
+    return req.ip;
+  }
+
+  /**
+   * Compiles routes and middleware now (it otherwise happens on first request or `listen`),
+   * so pattern errors and duplicate routes surface at start.
+   */
+  compile(): void {
+    this.compiled ??= this.build();
+  }
+
+  private build(): Compiled {
+    const bodyLimit = this.settings.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
+    const routes: Parameters<typeof compileRoutes>[0] = [];
+    flatten(this, "", [], routes);
+    const router = this.settings.router?.() ?? new TrieRouter<CompiledRoute>();
+    compileRoutes(routes, router, this.respondError, bodyLimit);
+    const middleware = fallbackMiddleware(this);
+    const fallback = compose(
+      [...middleware, (req, res) => this.unmatched(router, req, res)],
+      this.respondError,
+    );
+    return { router, fallback, middleware, bodyLimit };
+  }
+
+  /**
+   * The whole app as a fetch function: `Request` in, `Response` out, no port needed. Pass it
+   * to `Bun.serve` or call it from tests. `server` (optional) supplies the client address.
+   */
+  fetch = (request: Request, server?: AddressSource | Server<any>): Promise<Response> => {
+    try {
+      return Promise.resolve(this.handle(request, server));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  /** Shorthand for tests: `await app.request("/books?x=1", { method: "POST" })`. */
+  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request =
+      input instanceof Request ? input : new Request(new URL(String(input), "http://localhost"), init);
+    return this.fetch(request);
+  }
+
+  /** @internal The request pipeline; sync when every step is. */
+  handle(request: Request, server?: AddressSource | Server<any>): Response | Promise<Response> {
+    const compiled = this.compiled ?? this.build();
+    this.compiled = compiled;
+    const url = request.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const query = url.indexOf("?", start);
+    const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+    const req = new HarpiaRequest(request, path, query, server, this.context);
+    const res = new HarpiaResponse(this.signer, this.engine);
+    if (this.overrideMethods !== undefined && request.method === "POST") {
+      const overridden = this.override(compiled, req, res);
+      if (overridden !== undefined) return overridden;
+    }
+    return this.dispatch(compiled, req, res);
+  }
+
+  /** Applies method override; returns a pending response when the body had to be read first. */
+  private override(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> | undefined {
+    const header = req.headers.get("x-http-method-override");
+    if (header !== null) {
+      const method = header.trim().toUpperCase();
+      if (this.overrideMethods!.has(method)) req.method = method;
+      return undefined;
+    }
+    const type = mediaType(req.headers.get("content-type"));
+    if (type !== "application/x-www-form-urlencoded" || !hasBody(req.raw)) return undefined;
+    return (async () => {
+      try {
+        req._parsed = await parseBody(req.raw, "form", compiled.bodyLimit);
+        req.body = req._parsed.body;
+      } catch (error) {
+        return this.fail(compiled, req, res, error);
+      }
+      const wanted = (req.body as Record<string, unknown>)._method;
+      if (typeof wanted === "string" && this.overrideMethods!.has(wanted.toUpperCase()))
+        req.method = wanted.toUpperCase();
+      return this.dispatch(compiled, req, res);
+    })();
+  }
+
+  private dispatch(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Response | Promise<Response> {
+    const match = compiled.router.match(req.method, req._lookupPath);
+    if (match === null) return runChain(compiled.fallback, req, res, finish);
+    const route = match.value;
+    if (match.values.length !== 0) {
+      try {
+        req.params = decodeParams(match.names, match.values);
+      } catch {
+        return this.fail(
+          compiled,
+          req,
+          res,
+          new HttpError(400, "Malformed percent-encoding in URL path", { code: "MALFORMED_URI" }),
+        );
+      }
+    }
+    if (route.parseBody && !NO_BODY_METHODS.has(req.method) && hasBody(req.raw)) {
+      return this.withBody(compiled, route, req, res);
+    }
+    return runChain(route.chain, req, res, finish);
+  }
+
+  private async withBody(
+    compiled: Compiled,
+    route: CompiledRoute,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> {
+    const limit = route.bodyLimit ?? compiled.bodyLimit;
+    try {
+      const type = mediaType(req.headers.get("content-type"));
+      const kind = bodyKind(type);
+      if (route.accepts !== undefined && (kind === undefined || !route.accepts.has(kind))) {
+        throw new HttpError(
+          415,
+          `Content-Type "${type || "(none)"}" is not accepted here; expected ${[...route.accepts].join(" or ")}`,
+          {
+            code: "UNSUPPORTED_MEDIA_TYPE",
+          },
+        );
+      }
+      if (req._parsed !== undefined) {
+        if (req._parsed.size > limit) {
+          throw new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
+            code: "PAYLOAD_TOO_LARGE",
+          });
+        }
+      } else if (kind !== undefined) {
+        req._parsed = await parseBody(req.raw, kind, limit);
+        req.body = req._parsed.body;
+      }
+    } catch (error) {
+      return this.fail(compiled, req, res, error);
+    }
+    return runChain(route.chain, req, res, finish);
+  }
+
+  /** Answers an error raised before any route ran, still through the app-level middleware. */
+  private fail(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    error: unknown,
+  ): Response | Promise<Response> {
+    const chain = compose(
+      [
+        ...compiled.middleware,
+        () => {
+          throw error;
+        },
+      ],
+      this.respondError,
+    );
+    return runChain(chain, req, res, finish);
+  }
+
+  /** No route for this method and path: automatic OPTIONS, 405, fallbacks, then 404. */
+  private unmatched(
+    router: RouterEngine<CompiledRoute>,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): unknown {
+    const allowed = router.allowed(req._lookupPath);
+    if (allowed.length > 0) {
+      const allow = [...new Set([...allowed, "OPTIONS"])].filter((m) => m !== "ALL").join(", ");
+      if (req.method === "OPTIONS") {
+        res.status(204).header("allow", allow).send(null);
+        return;
+      }
+      throw new HttpError(405, `Method ${req.method} is not allowed for ${req.path}`, {
+        code: "METHOD_NOT_ALLOWED",
+        headers: { allow },
+      });
+    }
+    if (this._fallbacks.length === 0) return this.answerNotFound(req, res);
+    return this.tryFallbacks(0, req, res);
+  }
+
+  private async tryFallbacks(index: number, req: HarpiaRequest<any>, res: HarpiaResponse): Promise<unknown> {
+    for (let i = index; i < this._fallbacks.length; i++) {
+      if (await this._fallbacks[i]!(req, res)) return;
+    }
+    return this.answerNotFound(req, res);
+  }
+
+  private answerNotFound(req: HarpiaRequest<any>, res: HarpiaResponse): unknown {
+    const custom = this.notFound;
+    if (custom && (custom.methods === undefined || custom.methods.has(req.method))) {
+      res.status(404);
+      return custom.handler(req, res, () => Promise.resolve());
+    }
+    throw new HttpError(404, `Cannot ${req.method} ${req.path}`, { code: "NOT_FOUND" });
+  }
+
+  /** Turns anything thrown into a response on `res`. Never rejects. */
+  private respondError = (
+    error: unknown,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<void> | undefined => {
+    res.error = error;
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500 && this.logError) this.logError(error, req);
+    const handler = this.errorHandler;
+    if (handler === undefined) {
+      writeErrorResponse(httpError, req, res, this.development);
+      return undefined;
+    }
+    const fallback = (secondary: unknown) => {
+      this.logError?.(secondary, req);
+      writeErrorResponse(toHttpError(error), req, res, this.development);
+    };
+    try {
+      res.status(httpError.status);
+      const result = handler(error, req, res);
+      if (result instanceof Promise) return result.then((value) => applyResult(res, value), fallback);
+      applyResult(res, result);
+    } catch (secondary) {
+      fallback(secondary);
+    }
+    return undefined;
+  };
+
+  /**
+   * Starts a Bun server. Takes the seed's `ServerOptions` (or just a port) and an optional
+   * callback; returns a handle with the bound `port` and `stop()`.
+   *
+   * @example
+   * const { port } = app.listen({ port: 0, hostname: "127.0.0.1" });
+   */
+  listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
+    const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
+    validateServerOptions(opts);
+    if (opts.development !== undefined) this.development = opts.development;
+    if (opts.maxRequestBodySize !== undefined && opts.maxRequestBodySize !== this.listenBodyLimit) {
+      this.listenBodyLimit = opts.maxRequestBodySize;
+      this._invalidate();
+    }
+    this.compile();
+    const address =
+      opts.unix !== undefined
+        ? { unix: opts.unix }
+        : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
+    const server = Bun.serve({
+      ...address,
+      tls: opts.tls,
+      reusePort: opts.reusePort,
+      development: opts.development ?? false,
+      maxRequestBodySize: opts.maxRequestBodySize,
+      idleTimeout: opts.idleTimeout,
+      fetch: (request: Request, srv: Server<any>) => this.handle(request, srv),
+      error: (error: Error) => {
+        this.logError?.(error, undefined);
+        return new Response("Internal Server Error", { status: 500 });
+      },
+    } as Parameters<typeof Bun.serve>[0]);
+    this.servers.add(server);
+    const servers = this.servers;
+    const handle: ServerHandle = {
+      server,
+      port: server.port,
+      hostname: server.hostname,
+      url: server.url,
+      async stop(force = false) {
+        servers.delete(server);
+        await server.stop(force);
+      },
+    };
+    callback?.(handle);
+    return handle;
+  }
+
+  /** Stops every server started by `listen`; in-flight requests finish unless `force`. */
+  async stop(force = false): Promise<void> {
+    const running = [...this.servers];
+    this.servers.clear();
+    await Promise.all(running.map((server) => server.stop(force)));
+  }
+}
+
+function finish(req: HarpiaRequest<any>, res: HarpiaResponse): Response {
+  return res._toResponse(req.raw.method === "HEAD");
+}
+
+/**
+ * Creates a Harpia app.
+ *
+ * @example
+ * import harpia from "@harpia/core";
+ * const app = harpia();
+ * app.get("/", (req, res) => res.send("Hello"));
+ * app.listen({ port: 3000 });
+ */
+export function harpia(options?: HarpiaOptions): Harpia {
+  return new Harpia(options);
+}

@@ -1,0 +1,159 @@
+import { HttpError } from "../errors";
+import type { BodyKind, UploadedFile } from "./types";
+import { FieldCollector, type FieldLimits, parseUrlEncoded } from "./urlencoded";
+
+/** The media type of a `Content-Type` header, lower-cased, without parameters. */
+export function mediaType(contentType: string | null): string {
+  if (!contentType) return "";
+  const semi = contentType.indexOf(";");
+  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Which parser handles a media type, or `undefined` when the body is left unread. */
+export function bodyKind(type: string): BodyKind | undefined {
+  if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json")))
+    return "json";
+  if (type === "application/x-www-form-urlencoded") return "form";
+  if (type === "multipart/form-data") return "multipart";
+  if (type.startsWith("text/")) return "text";
+  return undefined;
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
+    code: "PAYLOAD_TOO_LARGE",
+    details: { limit },
+  });
+}
+
+/** True when the request carries a body at all (by its headers; the stream is not touched). */
+export function hasBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
+  if (length !== null) return length !== "0";
+  return request.headers.has("transfer-encoding") || request.body !== null;
+}
+
+/** Refuses from `Content-Length` alone, before a byte is read. */
+export function checkDeclaredLength(request: Request, limit: number): void {
+  const length = request.headers.get("content-length");
+  if (length !== null && Number(length) > limit) throw tooLarge(limit);
+}
+
+/** Reads the whole body, stopping with a 413 as soon as more than `limit` bytes arrive. */
+export async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  checkDeclaredLength(request, limit);
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]! as Uint8Array<ArrayBuffer>;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, "Request body is not valid UTF-8", { code: "INVALID_BODY" });
+  }
+}
+
+/** A parsed request body. */
+export interface ParsedBody {
+  kind: BodyKind;
+  /** JSON value, nested form fields, or text. */
+  body: unknown;
+  /** Files of a multipart body. */
+  files: UploadedFile[];
+  /** Bytes read. */
+  size: number;
+  /** The raw text (JSON, form, text bodies), kept so `req.text()` works after parsing. */
+  text?: string;
+  /** The parsed form data of a multipart body. */
+  formData?: FormData;
+}
+
+function asUploadedFile(field: string, file: File): UploadedFile {
+  return Object.defineProperties(file, {
+    fieldname: { value: field, enumerable: true },
+    originalname: { value: file.name, enumerable: true },
+    mimetype: { value: file.type, enumerable: true },
+  }) as UploadedFile;
+}
+
+/** Splits multipart form data into nested fields and files. */
+export function collectFormData(
+  form: FormData,
+  limits?: FieldLimits,
+): { body: Record<string, unknown>; files: UploadedFile[] } {
+  const fields = new FieldCollector(limits);
+  const files: UploadedFile[] = [];
+  for (const [name, value] of form) {
+    if (typeof value === "string") fields.add(name, value);
+    else files.push(asUploadedFile(name, value));
+  }
+  return { body: fields.result, files };
+}
+
+/**
+ * Reads and parses a body of a known kind. Malformed JSON or encoding is a 400, a body over
+ * `limit` a 413; what was stored elsewhere is untouched because nothing runs before this fails.
+ */
+export async function parseBody(
+  request: Request,
+  kind: BodyKind,
+  limit: number,
+  fieldLimits?: FieldLimits,
+): Promise<ParsedBody> {
+  if (kind === "multipart") {
+    checkDeclaredLength(request, limit);
+    let form: FormData;
+    try {
+      if (request.headers.has("content-length")) {
+        form = await request.formData();
+      } else {
+        const bytes = await readLimited(request, limit);
+        form = await new Response(bytes, {
+          headers: { "content-type": request.headers.get("content-type")! },
+        }).formData();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, "Malformed multipart body", { code: "INVALID_BODY", cause: error });
+    }
+    const { body, files } = collectFormData(form, fieldLimits);
+    const size = Number(request.headers.get("content-length") ?? files.reduce((n, f) => n + f.size, 0));
+    return { kind, body, files, formData: form, size };
+  }
+  const bytes = await readLimited(request, limit);
+  const size = bytes.byteLength;
+  const text = decodeText(bytes);
+  if (kind === "json") {
+    if (text.trim() === "") return { kind, body: undefined, files: [], text, size };
+    try {
+      return { kind, body: JSON.parse(text), files: [], text, size };
+    } catch (error) {
+      throw new HttpError(400, `Malformed JSON body: ${(error as Error).message}`, { code: "INVALID_JSON" });
+    }
+  }
+  if (kind === "form") return { kind, body: parseUrlEncoded(text, fieldLimits), files: [], text, size };
+  return { kind, body: text, files: [], text, size };
+}

@@ -1,0 +1,149 @@
+import type { BodyKind } from "./body/types";
+import { type Chain, compose, type ErrorResponder } from "./compose";
+import type { RouteGroup } from "./group";
+import { expandOptional, joinPaths, parsePattern, type Segment } from "./router/pattern";
+import type { RouterEngine } from "./router/types";
+import {
+  type Handler,
+  type Middleware,
+  type MiddlewareWithOptions,
+  ROUTE_OPTIONS,
+  type RouteOptions,
+} from "./types";
+import { pathWithin } from "./utils/internal/path";
+
+/** A route ready to serve: its chain, composed once, and its body settings. */
+export interface CompiledRoute {
+  method: string;
+  pattern: string;
+  chain: Chain;
+  /** Whether the body is parsed before the chain (false: `parseBody: false`). */
+  parseBody: boolean;
+  bodyLimit: number | undefined;
+  accepts: ReadonlySet<BodyKind> | undefined;
+}
+
+/** A middleware with the absolute path it is scoped to (null: everything). */
+interface ScopedMiddleware {
+  path: string | null;
+  fn: Middleware;
+}
+
+interface FlatRoute {
+  method: string;
+  pattern: string;
+  handlers: Handler<any>[];
+  options: RouteOptions;
+  scopes: ScopedMiddleware[];
+}
+
+/** Walks a group tree into flat routes, each with the middleware of every enclosing group. */
+export function flatten(
+  group: RouteGroup<any>,
+  prefix: string,
+  inherited: ScopedMiddleware[],
+  out: FlatRoute[],
+): void {
+  const base = joinPaths(prefix, group.prefix);
+  const own = group._middleware.map((m) => ({
+    path: m.path === null ? null : joinPaths(base, m.path),
+    fn: m.fn,
+  }));
+  const scopes = [...inherited, ...own];
+  for (const route of group._routes) {
+    out.push({
+      method: route.method,
+      pattern: joinPaths(base, route.path),
+      handlers: route.handlers,
+      options: route.options,
+      scopes,
+    });
+  }
+  for (const child of group._children) flatten(child.group, joinPaths(base, child.prefix), scopes, out);
+}
+
+/** How a path-scoped middleware relates to a route pattern, decided at registration. */
+function relation(scope: string, segments: Segment[]): "always" | "never" | "maybe" {
+  const parts = scope === "/" ? [] : scope.slice(1).split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const segment = segments[i];
+    if (segment === undefined) return "never";
+    if (segment.kind === "wildcard") return "maybe";
+    if (segment.kind === "param") {
+      if (segment.pattern && !segment.pattern.test(parts[i]!)) return "never";
+      return "maybe";
+    }
+    if (segment.value !== parts[i]) return "never";
+  }
+  return "always";
+}
+
+/** Wraps a path-scoped middleware so it only runs when the request path is within its scope. */
+export function scoped(path: string, fn: Middleware): Middleware {
+  return (req, res, next) => (pathWithin(req._lookupPath, path) ? fn(req, res, next) : next());
+}
+
+function routeOptions(
+  flat: FlatRoute,
+  chain: Handler<any>[],
+  defaultLimit: number | undefined,
+): Omit<CompiledRoute, "chain" | "method" | "pattern"> {
+  let fromMiddleware: RouteOptions = {};
+  for (const fn of chain) {
+    const carried = (fn as MiddlewareWithOptions)[ROUTE_OPTIONS];
+    if (carried) {
+      fromMiddleware = {
+        ...fromMiddleware,
+        ...carried,
+        bodyLimit: Math.max(fromMiddleware.bodyLimit ?? 0, carried.bodyLimit ?? 0) || undefined,
+      };
+    }
+  }
+  const merged = { ...fromMiddleware, ...flat.options };
+  const accepts =
+    merged.accepts === undefined ? undefined : new Set(([] as BodyKind[]).concat(merged.accepts));
+  return {
+    parseBody: merged.parseBody !== false,
+    bodyLimit: merged.bodyLimit ?? defaultLimit,
+    accepts,
+  };
+}
+
+/** Registers every flat route (each optional-param variant) with the router engine. */
+export function compileRoutes(
+  routes: FlatRoute[],
+  engine: RouterEngine<CompiledRoute>,
+  onError: ErrorResponder,
+  defaultLimit: number | undefined,
+): string[] {
+  const patterns: string[] = [];
+  for (const flat of routes) {
+    const segments = parsePattern(flat.pattern);
+    for (const variant of expandOptional(segments)) {
+      const middleware: Middleware[] = [];
+      for (const scope of flat.scopes) {
+        if (scope.path === null) {
+          middleware.push(scope.fn);
+          continue;
+        }
+        const rel = relation(scope.path, variant);
+        if (rel === "always") middleware.push(scope.fn);
+        else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
+      }
+      const handlers = [...middleware, ...flat.handlers];
+      engine.add(flat.method, variant, {
+        method: flat.method,
+        pattern: flat.pattern,
+        chain: compose(handlers, onError),
+        ...routeOptions(flat, handlers, defaultLimit),
+      });
+    }
+    patterns.push(flat.pattern);
+  }
+  return patterns;
+}
+
+/** The app-level middleware for requests no route matched, path scopes checked per request. */
+export function fallbackMiddleware(app: RouteGroup<any>): Middleware[] {
+  return app._middleware.map((m) => (m.path === null ? m.fn : scoped(m.path, m.fn)));
+}

@@ -1,0 +1,94 @@
+import type { HarpiaRequest } from "./request";
+import type { HarpiaResponse } from "./response";
+import type { Handler, Next } from "./types";
+
+/** Answers an error on `res`; must not reject. */
+export type ErrorResponder = (
+  error: unknown,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+) => Promise<void> | undefined;
+
+/** A composed chain: runs to completion and leaves the outcome on `res`. Never rejects. */
+export type Chain = (req: HarpiaRequest<any>, res: HarpiaResponse) => Promise<void> | undefined;
+
+const DONE: Promise<void> = Promise.resolve();
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+/** Applies what a handler returned: a Response, Blob, string or plain object becomes the body. */
+export function applyResult(res: HarpiaResponse, value: unknown): void {
+  if (value === undefined || value === res || value === null) return;
+  if (typeof value === "string" || value instanceof Response || value instanceof Blob) {
+    res.send(value);
+  } else if (
+    typeof value === "object" &&
+    (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)
+  ) {
+    res.send(value as Record<string, unknown>);
+  }
+}
+
+/**
+ * Composes handlers into one chain, once, at registration.
+ *
+ * - Onion order: code after `await next()` runs after everything downstream.
+ * - A middleware that calls `next()` without awaiting it is still waited for.
+ * - A middleware that neither calls `next()` nor throws ends the chain: the response is
+ *   whatever it left on `res` (no request ever hangs).
+ * - A throw, a rejection or `next(err)` is answered by `onError` where it happens, so outer
+ *   middleware (loggers, telemetry) observe the final status after `await next()`.
+ */
+export function compose(handlers: readonly Handler<any>[], onError: ErrorResponder): Chain {
+  const count = handlers.length;
+  if (count === 0) return () => {};
+
+  const step = (index: number, req: HarpiaRequest<any>, res: HarpiaResponse): Promise<void> | undefined => {
+    const fn = handlers[index]!;
+    let downstream: Promise<void> | undefined;
+    let called = false;
+    const next: Next = (error?: unknown) => {
+      if (!called) {
+        called = true;
+        if (error !== undefined && error !== null) downstream = onError(error, req, res);
+        else if (index + 1 < count) downstream = step(index + 1, req, res);
+      }
+      return downstream ?? DONE;
+    };
+    let result: unknown;
+    try {
+      result = fn(req, res, next);
+    } catch (error) {
+      return onError(error, req, res);
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          applyResult(res, value);
+          return downstream;
+        },
+        (error) => onError(error, req, res),
+      );
+    }
+    applyResult(res, result);
+    return downstream;
+  };
+
+  return (req, res) => step(0, req, res);
+}
+
+/** Runs `chain`, then hands `res` to `finish`; sync all the way when the chain is sync. */
+export function runChain<T>(
+  chain: Chain,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+  finish: (req: HarpiaRequest<any>, res: HarpiaResponse) => T,
+): T | Promise<T> {
+  const pending = chain(req, res);
+  if (pending === undefined) return finish(req, res);
+  return pending.then(() => finish(req, res));
+}

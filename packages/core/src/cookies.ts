@@ -1,0 +1,177 @@
+import { timingSafeEqual } from "node:crypto";
+import { parseCookie, stringifySetCookie } from "cookie";
+
+/** Options for a `Set-Cookie` header (names follow the seed's `CookiesOptions`). */
+export interface CookiesOptions {
+  /** URL path the cookie is sent for. Defaults to `/`. */
+  path?: string;
+  /** Domain the cookie is sent to. Defaults to the current host only. */
+  domain?: string;
+  /** Lifetime in seconds (`Max-Age`). Without it (and `expires`) it is a session cookie. */
+  maxAge?: number;
+  /** Exact expiry date. */
+  expires?: Date;
+  /** Hide the cookie from client-side JavaScript. */
+  httpOnly?: boolean;
+  /** Send only over HTTPS. Required by browsers when `sameSite` is `None`. */
+  secure?: boolean;
+  /** Cross-site policy. Either case is accepted: `"Strict"` or `"strict"`. */
+  sameSite?: "Strict" | "Lax" | "None" | "strict" | "lax" | "none" | boolean;
+  /** CHIPS partitioned cookie. */
+  partitioned?: boolean;
+  /** Chrome's cookie priority. */
+  priority?: "Low" | "Medium" | "High" | "low" | "medium" | "high";
+  /** Sign the value with the app's `cookieSecret` so tampering is detected on read. */
+  signed?: boolean;
+}
+
+const SIGNED_PREFIX = "s:";
+
+/** Holds the secrets used to sign cookies; the first one signs, all of them verify (rotation). */
+export class CookieSigner {
+  private readonly keys: string[];
+
+  constructor(secrets: string | string[]) {
+    this.keys = (Array.isArray(secrets) ? secrets : [secrets]).filter((s) => s.length > 0);
+    if (this.keys.length === 0) throw new Error("cookieSecret must be a non-empty string or list of strings");
+  }
+
+  private mac(key: string, name: string, value: string): string {
+    return new Bun.CryptoHasher("sha256", key).update(`${name}=${value}`).digest("base64url");
+  }
+
+  /** `value` → `s:value.signature`; the signature binds the cookie's name too. */
+  sign(name: string, value: string): string {
+    return `${SIGNED_PREFIX}${value}.${this.mac(this.keys[0]!, name, value)}`;
+  }
+
+  /** The original value when the signature is valid for any key, else `undefined`. */
+  unsign(name: string, signed: string): string | undefined {
+    if (!signed.startsWith(SIGNED_PREFIX)) return undefined;
+    const dot = signed.lastIndexOf(".");
+    if (dot <= SIGNED_PREFIX.length - 1) return undefined;
+    const value = signed.slice(SIGNED_PREFIX.length, dot);
+    const given = Buffer.from(signed.slice(dot + 1));
+    let valid = false;
+    for (const key of this.keys) {
+      const expected = Buffer.from(this.mac(key, name, value));
+      // Compare every key, in constant time, so timing says nothing about which one matched.
+      if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
+    }
+    return valid ? value : undefined;
+  }
+}
+
+/** Cookies sent by the client, parsed on first use. A malformed header never throws. */
+export class RequestCookies {
+  private parsed: Record<string, string | undefined> | undefined;
+
+  constructor(
+    private readonly header: string | null,
+    private readonly signer?: CookieSigner,
+  ) {}
+
+  private all(): Record<string, string | undefined> {
+    if (this.parsed === undefined) {
+      try {
+        this.parsed = this.header ? parseCookie(this.header) : {};
+      } catch {
+        this.parsed = {};
+      }
+    }
+    return this.parsed;
+  }
+
+  /** The cookie's value, or `undefined` when absent. Signed cookies come back verified. */
+  get(name: string): string | undefined {
+    const value = this.all()[name];
+    if (value !== undefined && this.signer && value.startsWith(SIGNED_PREFIX)) {
+      return this.signer.unsign(name, value);
+    }
+    return value;
+  }
+
+  /**
+   * A signed cookie's value when its signature is valid; `undefined` when it is missing,
+   * unsigned or tampered with. Requires the app's `cookieSecret`.
+   */
+  getSigned(name: string): string | undefined {
+    if (!this.signer) throw new Error("req.cookies.getSigned() needs harpia({ cookieSecret })");
+    const value = this.all()[name];
+    return value === undefined ? undefined : this.signer.unsign(name, value);
+  }
+
+  /** Whether the client sent a cookie with this name. */
+  has(name: string): boolean {
+    return this.all()[name] !== undefined;
+  }
+
+  /** Every cookie as a name → value record (signed ones verified, tampered ones left out). */
+  getAll(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of Object.keys(this.all())) {
+      const value = this.get(name);
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+}
+
+function lower<T extends string>(value: T | undefined): Lowercase<T> | undefined {
+  return value === undefined ? undefined : (value.toLowerCase() as Lowercase<T>);
+}
+
+/** Serialises one `Set-Cookie` header value. */
+export function serializeCookie(name: string, value: string, options: CookiesOptions = {}): string {
+  const sameSite = options.sameSite;
+  return stringifySetCookie({
+    name,
+    value,
+    path: options.path ?? "/",
+    domain: options.domain,
+    maxAge: options.maxAge,
+    expires: options.expires,
+    httpOnly: options.httpOnly,
+    secure: options.secure,
+    partitioned: options.partitioned,
+    priority: lower(options.priority),
+    sameSite: typeof sameSite === "string" ? lower(sameSite) : sameSite,
+  });
+}
+
+/** Cookies to send with the response, written as `Set-Cookie` headers. */
+export class ResponseCookies {
+  constructor(
+    private readonly append: (header: string) => void,
+    private readonly signer?: CookieSigner,
+  ) {}
+
+  /** Sets a cookie. Values may hold any characters (`=`, `;`, non-ASCII): they are encoded. */
+  set(name: string, value: string, options: CookiesOptions = {}): this {
+    if (
+      options.sameSite !== undefined &&
+      String(options.sameSite).toLowerCase() === "none" &&
+      !options.secure
+    ) {
+      throw new Error(
+        `Cookie "${name}": sameSite "None" requires secure: true (browsers reject it otherwise)`,
+      );
+    }
+    let stored = value;
+    if (options.signed) {
+      if (!this.signer) throw new Error(`Cookie "${name}" is signed but the app has no cookieSecret`);
+      stored = this.signer.sign(name, value);
+    }
+    this.append(serializeCookie(name, stored, options));
+    return this;
+  }
+
+  /** Expires a cookie now. Pass the same `path`/`domain` it was set with. */
+  delete(
+    name: string,
+    options: Pick<CookiesOptions, "path" | "domain" | "secure" | "sameSite" | "httpOnly"> = {},
+  ): this {
+    this.append(serializeCookie(name, "", { ...options, maxAge: 0, expires: new Date(0) }));
+    return this;
+  }
+}

@@ -1,0 +1,150 @@
+import type { JoinPath, ParamsOf } from "./router/params";
+import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
+import type { Handler, Middleware, RouteOptions } from "./types";
+
+/** A route as registered on a group, before compilation. */
+export interface RouteDefinition {
+  method: string;
+  /** Path relative to the group's prefix. */
+  path: string;
+  handlers: Handler<any>[];
+  options: RouteOptions;
+}
+
+/** A middleware registration on a group; `path` limits it to a sub-path (whole segments). */
+export interface MiddlewareEntry {
+  path: string | null;
+  fn: Middleware;
+}
+
+/** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
+export interface RouteMethod<Prefix extends string, Self> {
+  <Path extends string>(path: Path, ...handlers: Handler<ParamsOf<JoinPath<Prefix, Path>>>[]): Self;
+  <Path extends string>(
+    path: Path,
+    options: RouteOptions,
+    ...handlers: Handler<ParamsOf<JoinPath<Prefix, Path>>>[]
+  ): Self;
+}
+
+/** Methods routes can be registered for; `ALL` matches any method. */
+export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "ALL"] as const;
+
+/** A registered HTTP method. */
+export type Method = (typeof METHODS)[number];
+
+/**
+ * A group of routes and middleware under a prefix. `Router("books")` creates one; `app.routes`
+ * mounts it. Groups nest, and routes added after mounting are still served.
+ *
+ * @typeParam Prefix - the group's prefix, so handler params include the prefix's params.
+ */
+export class RouteGroup<Prefix extends string = ""> {
+  /** @internal */ readonly _routes: RouteDefinition[] = [];
+  /** @internal */ readonly _middleware: MiddlewareEntry[] = [];
+  /** @internal */ readonly _children: { prefix: string; group: RouteGroup<any> }[] = [];
+  /** @internal */ readonly _parents = new Set<RouteGroup<any>>();
+  /** The group's prefix, normalised (`"books"` → `"/books"`, `""` for none). */
+  readonly prefix: string;
+
+  constructor(prefix?: Prefix) {
+    this.prefix = prefix ? normalizePattern(prefix) : "";
+    if (this.prefix === "/") this.prefix = "";
+  }
+
+  /** @internal Tells the app (through every ancestor) that its compiled routes are stale. */
+  _invalidate(): void {
+    for (const parent of this._parents) parent._invalidate();
+  }
+
+  /** @internal */
+  protected add(method: string, path: string, args: unknown[]): this {
+    if (typeof path !== "string") throw new TypeError(`${method} route: the path must be a string`);
+    let options: RouteOptions = {};
+    let handlers = args;
+    if (args.length > 0 && typeof args[0] === "object" && args[0] !== null) {
+      options = args[0] as RouteOptions;
+      handlers = args.slice(1);
+    }
+    if (handlers.length === 0) throw new TypeError(`${method} ${path}: at least one handler is required`);
+    parsePattern(joinPaths(this.prefix, path)); // reject a bad pattern here, at the call site
+    handlers.forEach((h, i) => {
+      if (typeof h !== "function")
+        throw new TypeError(`${method} ${path}: handler #${i + 1} is not a function`);
+    });
+    this._routes.push({ method, path, handlers: handlers as Handler<any>[], options });
+    this._invalidate();
+    return this;
+  }
+
+  /** Registers a GET route (also answers HEAD, without a body). */
+  get: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("GET", path, args);
+  /** Registers a POST route. */
+  post: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("POST", path, args);
+  /** Registers a PUT route. */
+  put: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("PUT", path, args);
+  /** Registers a DELETE route. */
+  delete: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("DELETE", path, args);
+  /** Registers a PATCH route. */
+  patch: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("PATCH", path, args);
+  /** Registers an OPTIONS route (otherwise OPTIONS is answered automatically with `Allow`). */
+  options: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("OPTIONS", path, args);
+  /** Registers a HEAD route (otherwise HEAD is answered by the GET route). */
+  head: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("HEAD", path, args);
+  /** Registers a route for every method. */
+  all: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("ALL", path, args);
+
+  /** Registers a route for one method given as a string (`"get"`, `"PROPFIND"`...). */
+  on(method: string, path: string, ...args: unknown[]): this {
+    return this.add(method.toUpperCase(), path, args);
+  }
+
+  /**
+   * Adds middleware. Without a path it runs for every route of this group (and, on the app,
+   * for every request). With a path it runs for that path and below, by whole segments:
+   * `use("/panel", fn)` covers `/panel` and `/panel/x`, never `/panelx`. A group given here is
+   * mounted under the path, like `routes`.
+   */
+  use(...fns: (Middleware | RouteGroup<any>)[]): this;
+  use(path: string, ...fns: (Middleware | RouteGroup<any>)[]): this;
+  use(...args: unknown[]): this {
+    let path: string | null = null;
+    if (typeof args[0] === "string") path = normalizePattern(args.shift() as string);
+    if (args.length === 0) throw new TypeError("use() needs at least one middleware");
+    for (const fn of args) {
+      if (fn instanceof RouteGroup) this.routes(fn, path ?? "");
+      else if (typeof fn === "function")
+        this._middleware.push({ path: path === "/" ? null : path, fn: fn as Middleware });
+      else throw new TypeError("use() takes middleware functions or routers");
+    }
+    this._invalidate();
+    return this;
+  }
+
+  /** Mounts a router (optionally under an extra prefix). Its later additions are served too. */
+  routes(group: RouteGroup<any>, prefix = ""): this {
+    if (!(group instanceof RouteGroup)) throw new TypeError("routes() takes a Router()");
+    if (group === this || group._contains(this)) throw new Error("A router cannot be mounted inside itself");
+    this._children.push({ prefix: prefix ? normalizePattern(prefix) : "", group });
+    group._parents.add(this);
+    this._invalidate();
+    return this;
+  }
+
+  /** @internal */
+  _contains(other: RouteGroup<any>): boolean {
+    return this._children.some((c) => c.group === other || c.group._contains(other));
+  }
+}
+
+/**
+ * Creates a router, optionally with a prefix (`Router("books")` serves `/books/...`).
+ *
+ * @example
+ * const books = Router("books");
+ * books.get("/:id", (req, res) => res.json({ id: req.params.id }));
+ * app.routes(books);
+ */
+export function Router<Prefix extends string = "">(prefix?: Prefix): RouteGroup<Prefix> {
+  return new RouteGroup(prefix);
+}

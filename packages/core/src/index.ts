@@ -1,0 +1,57 @@
+/**
+ * @harpia/core — a Bun-first web framework: routing, middleware, request/response helpers,
+ * body parsing, cookies, errors, stores and a logger. Siblings plug in through `app.use`,
+ * `app.engine.set` or a `Store`.
+ */
+import { harpia } from "./app";
+
+export { type Fallback, Harpia, type HarpiaOptions, harpia } from "./app";
+export { bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
+export type { BodyKind, UploadedFile } from "./body/types";
+export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
+export type { CompiledRoute } from "./compile";
+export { type Chain, compose } from "./compose";
+export {
+  CookieSigner,
+  type CookiesOptions,
+  RequestCookies,
+  ResponseCookies,
+  serializeCookie,
+} from "./cookies";
+export { EngineSlot, type RenderContext, type ViewEngine } from "./engine";
+export { type ErrorBody, writeErrorResponse } from "./error-page";
+export {
+  ErrorCode,
+  type ErrorCodeName,
+  HttpError,
+  type HttpErrorOptions,
+  isHttpError,
+  statusText,
+  toHttpError,
+} from "./errors";
+export { METHODS, type Method, type RouteGroup, type RouteMethod, Router } from "./group";
+export { type LoggerOptions, logger } from "./logger";
+export { type AddressSource, HarpiaRequest } from "./request";
+export { HarpiaResponse, type SendBody } from "./response";
+export type { JoinPath, ParamsOf } from "./router/params";
+export { TrieRouter } from "./router/trie-router";
+export type { RouteMatch, RouterEngine } from "./router/types";
+export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
+export { Cache, type CacheOptions } from "./store/cache";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
+export { type AtomicStore, type ListPushOptions, type Store, StoreTypeError } from "./store/types";
+export {
+  type ErrorHandler,
+  type Handler,
+  type Middleware,
+  type MiddlewareWithOptions,
+  type Next,
+  ROUTE_OPTIONS,
+  type RouteOptions,
+  withRouteOptions,
+} from "./types";
+export { preferredFormat } from "./utils/accepts";
+export { escapeHtml } from "./utils/html";
+export type { TrustProxy } from "./utils/internal/ip";
+
+export default harpia;

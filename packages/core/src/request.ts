@@ -1,0 +1,159 @@
+import type { Server } from "bun";
+import type { ParsedBody } from "./body/parse";
+import type { UploadedFile } from "./body/types";
+import { type CookieSigner, RequestCookies } from "./cookies";
+import { clientAddress, type TrustProxy } from "./utils/internal/ip";
+import { trimTrailingSlash } from "./utils/internal/path";
+
+/** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
+export interface AddressSource {
+  requestIP(request: Request): { address: string; family?: string; port?: number } | null;
+}
+
+/** What the app hands a request at creation; shared, read-only configuration. */
+export interface RequestContext {
+  trustProxy: TrustProxy;
+  signer?: CookieSigner;
+}
+
+/**
+ * The request as handlers see it: the standard `Request` (as `raw`) plus parsed params, query,
+ * cookies and body. One instance per request; nothing here is shared between requests.
+ *
+ * @typeParam P - the route's params, inferred from its pattern.
+ */
+export class HarpiaRequest<P = Record<string, string>> {
+  /** The method the route was matched with (after method override). */
+  method: string;
+  /** Route parameters, percent-decoded once. */
+  params: P;
+  /** The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed. */
+  body: any = undefined;
+  /** @internal */ _parsed: ParsedBody | undefined = undefined;
+  private _query: Record<string, string> | undefined = undefined;
+  private _searchParams: URLSearchParams | undefined = undefined;
+  private _cookies: RequestCookies | undefined = undefined;
+  private _ip: string | undefined | null = null;
+  /** @internal The path used for matching: `path` without a trailing slash. */
+  readonly _lookupPath: string;
+
+  constructor(
+    /** The underlying Fetch API request. */
+    readonly raw: Request,
+    /** The URL path, without the query string and still percent-encoded (`/books/a%20b`). */
+    readonly path: string,
+    /** @internal Index of `?` in `raw.url`, or -1. */
+    private readonly queryStart: number,
+    /** The Bun server (or address source) the request came through; absent under `app.fetch` alone. */
+    readonly server: AddressSource | Server<any> | undefined,
+    private readonly context: RequestContext,
+  ) {
+    this.method = raw.method;
+    this.params = EMPTY as P;
+    this._lookupPath = trimTrailingSlash(path);
+  }
+
+  /** The method the client sent, before any method override. */
+  get originalMethod(): string {
+    return this.raw.method;
+  }
+
+  /** The full request URL. */
+  get url(): string {
+    return this.raw.url;
+  }
+
+  /** The request headers (a standard `Headers`). */
+  get headers(): Headers {
+    return this.raw.headers;
+  }
+
+  /** One request header, case-insensitive; `null` when absent. */
+  header(name: string): string | null {
+    return this.raw.headers.get(name);
+  }
+
+  /** Aborted when the client goes away. */
+  get signal(): AbortSignal {
+    return this.raw.signal;
+  }
+
+  /** The query string as `URLSearchParams`, for repeated keys and ordered access. */
+  get searchParams(): URLSearchParams {
+    if (this._searchParams === undefined) {
+      this._searchParams = new URLSearchParams(
+        this.queryStart === -1 ? "" : this.raw.url.slice(this.queryStart + 1),
+      );
+    }
+    return this._searchParams;
+  }
+
+  /** Query parameters, first value of each key (`?a=1&a=2` → `{ a: "1" }`; see {@link queries}). */
+  get query(): Record<string, string> {
+    if (this._query === undefined) {
+      const out: Record<string, string> = {};
+      if (this.queryStart !== -1) {
+        for (const [key, value] of this.searchParams) if (!Object.hasOwn(out, key)) out[key] = value;
+      }
+      this._query = out;
+    }
+    return this._query;
+  }
+
+  /** Every value of a repeated query parameter (`?tag=a&tag=b` → `["a", "b"]`). */
+  queries(name: string): string[] {
+    return this.queryStart === -1 ? [] : this.searchParams.getAll(name);
+  }
+
+  /** Cookies the client sent (`req.cookies.get(name)`, `getAll()`, `getSigned(name)`). */
+  get cookies(): RequestCookies {
+    if (this._cookies === undefined)
+      this._cookies = new RequestCookies(this.raw.headers.get("cookie"), this.context.signer);
+    return this._cookies;
+  }
+
+  /**
+   * The client's IP address: the socket's, or with `trustProxy` the one named by
+   * `X-Forwarded-For`. `undefined` when neither is known (e.g. `app.fetch` without a server).
+   */
+  get ip(): string | undefined {
+    if (this._ip === null) this._ip = clientAddress(this.raw, this.server, this.context.trustProxy);
+    return this._ip;
+  }
+
+  /** Files of a multipart body (empty otherwise). */
+  get files(): UploadedFile[] {
+    return this._parsed?.files ?? NO_FILES;
+  }
+
+  /** The first file sent under a field name. */
+  file(field: string): UploadedFile | undefined {
+    return this.files.find((f) => f.fieldname === field);
+  }
+
+  /** The body as text. Works before or after the automatic parse (the body is read once). */
+  async text(): Promise<string> {
+    if (this._parsed?.text !== undefined) return this._parsed.text;
+    return this.raw.text();
+  }
+
+  /** The body as JSON (the parsed value when the body was already parsed as JSON). */
+  async json<T = unknown>(): Promise<T> {
+    if (this._parsed?.kind === "json") return this._parsed.body as T;
+    return JSON.parse(await this.text()) as T;
+  }
+
+  /** The body as `FormData` (the parsed form when the body was multipart). */
+  async formData(): Promise<FormData> {
+    if (this._parsed?.formData) return this._parsed.formData;
+    return this.raw.formData();
+  }
+
+  /** The raw body bytes (only when it was not parsed already). */
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.raw.arrayBuffer();
+  }
+}
+
+const EMPTY = Object.freeze({});
+const NO_FILES: UploadedFile[] = [];

@@ -1,0 +1,225 @@
+import type { BunFile } from "bun";
+import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
+import type { ViewEngineHost } from "./engine";
+import { HttpError } from "./errors";
+
+/** Bodies `res.send` accepts. Plain objects and arrays are sent as JSON. */
+export type SendBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream
+  | Response
+  | Record<string, unknown>
+  | unknown[]
+  | null
+  | undefined;
+
+const TEXT = "text/plain;charset=utf-8";
+const HTML = "text/html;charset=utf-8";
+const JSON_TYPE = "application/json;charset=utf-8";
+
+/**
+ * The response being built for one request. Middleware and handlers set status, headers,
+ * cookies and the body; the app turns it into a single `Response` when the chain is done.
+ */
+export class HarpiaResponse {
+  /** The status code (200 unless set). */
+  statusCode = 200;
+  /** True once a body was set by `send`, `json`, `html`, `text`, `redirect`, `file` or `render`. */
+  sent = false;
+  /** @internal */ _body: BodyInit | null = null;
+  /** @internal */ _type: string | undefined = undefined;
+  /** @internal A complete `Response` returned by a handler; res headers are merged into it. */
+  _response: Response | undefined = undefined;
+  /** The error being answered, set before the error handler runs (for loggers and telemetry). */
+  error: unknown = undefined;
+  private _headers: Headers | undefined = undefined;
+  private _locals: Record<string, any> | undefined = undefined;
+  private _cookies: ResponseCookies | undefined = undefined;
+
+  constructor(
+    private readonly signer: CookieSigner | undefined,
+    private readonly views: ViewEngineHost | undefined,
+  ) {}
+
+  /** Response headers (created on first use). */
+  get headers(): Headers {
+    if (this._headers === undefined) this._headers = new Headers();
+    return this._headers;
+  }
+
+  /** @internal Whether any header was set, without creating the `Headers`. */
+  get _hasHeaders(): boolean {
+    return this._headers !== undefined;
+  }
+
+  /** @internal Whether `locals` was touched. */
+  get _hasLocals(): boolean {
+    return this._locals !== undefined;
+  }
+
+  /** Data for this request only, shared by middleware and templates (`res.locals.user`). */
+  get locals(): Record<string, any> {
+    if (this._locals === undefined) this._locals = {};
+    return this._locals;
+  }
+
+  set locals(value: Record<string, any>) {
+    this._locals = value;
+  }
+
+  /** Cookies to set on the response. */
+  get cookies(): ResponseCookies {
+    if (this._cookies === undefined) {
+      this._cookies = new ResponseCookies((header) => this.headers.append("set-cookie", header), this.signer);
+    }
+    return this._cookies;
+  }
+
+  /** Shorthand for `res.cookies.set(name, value, options)`. */
+  cookie(name: string, value: string, options?: CookiesOptions): this {
+    this.cookies.set(name, value, options);
+    return this;
+  }
+
+  /** Sets the status code. */
+  status(code: number): this {
+    if (!Number.isInteger(code) || code < 100 || code > 599)
+      throw new RangeError(`Invalid status code: ${code}`);
+    this.statusCode = code;
+    return this;
+  }
+
+  /** Sets a header (replacing any previous value). */
+  header(name: string, value: string): this {
+    this.headers.set(name, value);
+    return this;
+  }
+
+  /** Sets `Content-Type`. */
+  type(contentType: string): this {
+    this._type = contentType;
+    return this;
+  }
+
+  /**
+   * Sends a body: strings as text, bytes and streams as-is, `Blob`/`Bun.file` with their type,
+   * objects and arrays as JSON, a `Response` as the whole response.
+   */
+  send(body?: SendBody): this {
+    this.sent = true;
+    if (body === undefined || body === null) {
+      this._body = null;
+    } else if (typeof body === "string") {
+      this._body = body;
+      this._type ??= TEXT;
+    } else if (body instanceof Response) {
+      this._response = body;
+    } else if (body instanceof Blob) {
+      this._body = body;
+      if (body.type) this._type ??= body.type;
+    } else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof ReadableStream) {
+      this._body = body as BodyInit;
+      this._type ??= "application/octet-stream";
+    } else {
+      this._body = JSON.stringify(body);
+      this._type ??= JSON_TYPE;
+    }
+    return this;
+  }
+
+  /** Sends a value as JSON (`application/json; charset=utf-8`). */
+  json(data: unknown): this {
+    this.sent = true;
+    this._body = JSON.stringify(data) ?? "null";
+    this._type = JSON_TYPE;
+    return this;
+  }
+
+  /** Sends HTML (`text/html; charset=utf-8`). */
+  html(markup: string): this {
+    this.sent = true;
+    this._body = markup;
+    this._type = HTML;
+    return this;
+  }
+
+  /** Sends plain text (`text/plain; charset=utf-8`). */
+  text(content: string): this {
+    this.sent = true;
+    this._body = content;
+    this._type = TEXT;
+    return this;
+  }
+
+  /** Redirects (302 by default; use 301/308 for permanent, 303 after a POST). */
+  redirect(url: string, status = 302): this {
+    if (status < 300 || status > 399) throw new RangeError(`Redirect status must be 3xx, got ${status}`);
+    this.statusCode = status;
+    this.headers.set("location", url);
+    this.sent = true;
+    this._body = null;
+    return this;
+  }
+
+  /** Sends a file from disk, streamed by Bun. A missing file is a 404. */
+  async file(path: string | BunFile): Promise<this> {
+    const file = typeof path === "string" ? Bun.file(path) : path;
+    if (!(await file.exists())) throw new HttpError(404, "File not found", { code: "NOT_FOUND" });
+    return this.send(file);
+  }
+
+  /** Renders a view with the app's template engine; `res.locals` is merged under `data`. */
+  async render(view: string, data: Record<string, unknown> = {}): Promise<this> {
+    const html = await this.views!.renderView(view, data, this);
+    return this.html(html);
+  }
+
+  /** Renders views of one module (`modules/<name>/pages/<view>`) with `useModules` engines. */
+  module(name: string): {
+    render: (view: string, data?: Record<string, unknown>) => Promise<HarpiaResponse>;
+  } {
+    return {
+      render: async (view, data = {}) => this.html(await this.views!.renderView(view, data, this, name)),
+    };
+  }
+
+  /** @internal Builds the one `Response` for this request. */
+  _toResponse(head: boolean): Response {
+    if (this._response !== undefined) return this.mergeInto(this._response, head);
+    let body = this._body;
+    if (head && body !== null) {
+      const length = byteLength(body);
+      body = null;
+      if (length !== undefined) this.headers.set("content-length", String(length));
+    }
+    if (this._headers === undefined) {
+      if (this._type === undefined) return new Response(body, { status: this.statusCode });
+      return new Response(body, { status: this.statusCode, headers: { "content-type": this._type } });
+    }
+    if (this._type !== undefined && !this._headers.has("content-type"))
+      this._headers.set("content-type", this._type);
+    return new Response(body, { status: this.statusCode, headers: this._headers });
+  }
+
+  private mergeInto(response: Response, head: boolean): Response {
+    if (this._headers === undefined && !head) return response;
+    const merged = new Response(head ? null : response.body, response);
+    if (this._headers !== undefined) {
+      for (const [name, value] of this._headers) {
+        if (name === "set-cookie") merged.headers.append(name, value);
+        else if (!merged.headers.has(name)) merged.headers.set(name, value);
+      }
+    }
+    return merged;
+  }
+}
+
+function byteLength(body: BodyInit): number | undefined {
+  if (typeof body === "string") return Buffer.byteLength(body);
+  if (body instanceof Blob) return body.size;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
+  return undefined;
+}

@@ -1,0 +1,111 @@
+/**
+ * Route patterns: `/users/:id`, `/users/:id?`, `/pets/:kind(dog|cat)`, `/pets/(dog|cat)`,
+ * `/files/*`. Parsed once at registration into segments the router compiles.
+ */
+
+/** One segment of a parsed pattern. */
+export type Segment =
+  | { kind: "static"; value: string }
+  | { kind: "param"; name: string; pattern?: RegExp; source?: string; optional: boolean }
+  | { kind: "wildcard" };
+
+const PARAM = /^:([A-Za-z_$][\w$]*)(?:\((.+)\))?(\?)?$/;
+const UNNAMED = /^\((.+)\)(\?)?$/;
+
+/** Joins URL path parts, collapsing duplicate slashes: `join("/api", "books/")` → `/api/books`. */
+export function joinPaths(...parts: string[]): string {
+  const joined = parts
+    .filter((part) => part !== "")
+    .join("/")
+    .replace(/\/{2,}/g, "/");
+  return normalizePattern(joined);
+}
+
+/** `books/` → `/books`; `/` stays `/`. */
+export function normalizePattern(path: string): string {
+  let out = path.startsWith("/") ? path : `/${path}`;
+  if (out.length > 1 && out.endsWith("/")) out = out.slice(0, -1);
+  return out;
+}
+
+/** Parses a pattern into segments; throws a clear error for anything unsupported. */
+export function parsePattern(pattern: string): Segment[] {
+  const normalized = normalizePattern(pattern);
+  if (normalized === "/") return [];
+  const raw = normalized.slice(1).split("/");
+  const segments: Segment[] = [];
+  let unnamed = 0;
+  raw.forEach((part, index) => {
+    if (part === "*") {
+      if (index !== raw.length - 1) {
+        throw new Error(`Route "${pattern}": a wildcard "*" is only allowed as the last segment`);
+      }
+      segments.push({ kind: "wildcard" });
+      return;
+    }
+    const named = PARAM.exec(part);
+    const anonymous = named ? null : UNNAMED.exec(part);
+    if (named || anonymous) {
+      const name = named ? named[1]! : String(unnamed++);
+      const source = named ? named[2] : anonymous![1];
+      const optional = Boolean(named ? named[3] : anonymous![2]);
+      let compiled: RegExp | undefined;
+      if (source !== undefined) {
+        try {
+          compiled = new RegExp(`^(?:${source})$`);
+        } catch (error) {
+          throw new Error(
+            `Route "${pattern}": invalid constraint "(${source})": ${(error as Error).message}`,
+          );
+        }
+      }
+      segments.push({ kind: "param", name, pattern: compiled, source, optional });
+      return;
+    }
+    if (part.includes(":") && part.startsWith(":")) {
+      throw new Error(`Route "${pattern}": invalid parameter segment "${part}"`);
+    }
+    if (part.includes("*")) {
+      throw new Error(`Route "${pattern}": "*" must be a whole segment`);
+    }
+    segments.push({ kind: "static", value: part });
+  });
+  const names = segments.flatMap((s) => (s.kind === "param" ? [s.name] : []));
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new Error(`Route "${pattern}": parameter ":${duplicate}" appears twice`);
+  return segments;
+}
+
+/**
+ * Expands optional parameters into the concrete patterns they stand for:
+ * `/a/:b?/:c?` → `/a`, `/a/:b`, `/a/:b/:c`. Only trailing optionals may be left out, which is
+ * what users of Express and Hono expect of `:id?`.
+ */
+export function expandOptional(segments: Segment[]): Segment[][] {
+  const firstOptional = segments.findIndex((s) => s.kind === "param" && s.optional);
+  if (firstOptional === -1) return [segments];
+  const tail = segments.slice(firstOptional);
+  if (tail.some((s) => s.kind === "static")) {
+    // An optional parameter followed by static text: keep both shapes (with and without it).
+    const without = segments.filter((_, i) => i !== firstOptional);
+    const withIt = segments.map((s, i) => (i === firstOptional ? { ...s, optional: false } : s)) as Segment[];
+    return [...expandOptional(without), ...expandOptional(withIt)];
+  }
+  const variants: Segment[][] = [];
+  for (let keep = firstOptional; keep <= segments.length; keep++) {
+    variants.push(
+      segments.slice(0, keep).map((s) => (s.kind === "param" ? { ...s, optional: false } : s)) as Segment[],
+    );
+  }
+  return variants;
+}
+
+/** The static part of a pattern before its first parameter or wildcard (`/a/b/:c` → `/a/b`). */
+export function staticPrefix(segments: Segment[]): string[] {
+  const out: string[] = [];
+  for (const s of segments) {
+    if (s.kind !== "static") break;
+    out.push(s.value);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import type { BodyKind } from "./body/types";
+import type { HarpiaRequest } from "./request";
+import type { HarpiaResponse } from "./response";
+
+/**
+ * Continues with the next middleware or the handler. Await it to run code after the rest of
+ * the chain (onion order). Passing an error (`next(err)`) answers with the error handler.
+ * It resolves once the rest of the chain is done, and never rejects: errors downstream are
+ * answered there, so `res.statusCode` already holds the final status when it resolves.
+ */
+export type Next = (error?: unknown) => Promise<void>;
+
+/**
+ * A route handler or middleware: `(req, res, next)`. It may be sync or async. It may return a
+ * `Response`, a `Blob`/`Bun.file`, a string or a plain object instead of calling `res.send`.
+ */
+export type Handler<P = Record<string, string>> = (
+  req: HarpiaRequest<P>,
+  res: HarpiaResponse,
+  next: Next,
+) => unknown;
+
+/** A middleware: a handler that usually calls `next()`. */
+export type Middleware = Handler<any>;
+
+/** Error handler for `app.setErrorHandler`. */
+export type ErrorHandler = (error: unknown, req: HarpiaRequest<any>, res: HarpiaResponse) => unknown;
+
+/** Per-route options, given as an object before the handlers: `app.post(path, { bodyLimit }, h)`. */
+export interface RouteOptions {
+  /** Largest body this route accepts, in bytes (overrides the app's limit). */
+  bodyLimit?: number;
+  /** Body types the route accepts; any other `Content-Type` is answered 415. */
+  accepts?: BodyKind | BodyKind[];
+  /** Set to `false` to leave the body unread (streaming handlers read `req.raw.body`). */
+  parseBody?: boolean;
+}
+
+/**
+ * A function may carry route options for the routes it is attached to (for example an upload
+ * middleware raising the body limit). Read at registration, never per request.
+ */
+export const ROUTE_OPTIONS: unique symbol = Symbol.for("harpia.routeOptions");
+
+/** A middleware carrying {@link RouteOptions} (see {@link withRouteOptions}). */
+export type MiddlewareWithOptions = Middleware & { [ROUTE_OPTIONS]?: RouteOptions };
+
+/** Attaches route options to a middleware so every route using it gets them. */
+export function withRouteOptions<M extends Middleware>(middleware: M, options: RouteOptions): M {
+  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = options;
+  return middleware;
+}

@@ -1,0 +1,2 @@
+/** @harpia/test-client — in-process requests to a Harpia app, like Supertest, through `app.fetch`. */
+export { type FetchTarget, TestClient, type TestClientOptions, TestRequest } from "./test-client";
