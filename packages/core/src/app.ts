@@ -7,6 +7,7 @@ import { EngineSlot } from "./engine";
 import { writeErrorResponse } from "./error-page";
 import { HttpError, toHttpError } from "./errors";
 import { RouteGroup } from "./group";
+import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { HarpiaResponse } from "./response";
 import { TrieRouter } from "./router/trie-router";
@@ -77,6 +78,7 @@ export class Harpia extends RouteGroup<""> {
   /** @internal Tried in order before the not-found handler. */
   readonly _fallbacks: Fallback[] = [];
   private compiled: Compiled | undefined;
+  private readonly hooks: { [K in HookName]: Hooks[K][] } = { onRequest: [], onSend: [], onResponse: [] };
   private readonly servers = new Set<Server<any>>();
   private errorHandler: ErrorHandler | undefined;
   private notFound: { handler: Handler<any>; methods: Set<string> | undefined } | undefined;
@@ -111,6 +113,26 @@ export class Harpia extends RouteGroup<""> {
   /** @internal */
   override _invalidate(): void {
     this.compiled = undefined;
+  }
+
+  /** @internal `app.use(plugin)`: the plugin installs itself (hooks, routes, middleware). */
+  override _install(plugin: Plugin): void {
+    plugin[PLUGIN](this);
+  }
+
+  /**
+   * Adds a lifecycle hook (see {@link Hooks}): `onRequest` before routing, `onSend` before
+   * every response is built, `onResponse` after. Hooks run in the order they were added.
+   *
+   * @example
+   * app.addHook("onSend", (req, res) => { res.headers.set("x-served-by", "harpia"); });
+   */
+  addHook<K extends HookName>(name: K, hook: Hooks[K]): this {
+    if (!(name in this.hooks))
+      throw new TypeError(`Unknown hook "${String(name)}"; use onRequest, onSend or onResponse`);
+    if (typeof hook !== "function") throw new TypeError(`addHook("${name}") needs a function`);
+    this.hooks[name].push(hook);
+    return this;
   }
 
   /**
@@ -192,11 +214,64 @@ export class Harpia extends RouteGroup<""> {
     const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
     const req = new HarpiaRequest(request, path, query, server, this.context);
     const res = new HarpiaResponse(this.signer, this.engine);
+    if (this.hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
+    return this.route(compiled, req, res);
+  }
+
+  private async afterOnRequest(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> {
+    try {
+      for (const hook of this.hooks.onRequest) {
+        await hook(req, res);
+        if (res.sent) return this.finish(req, res);
+      }
+    } catch (error) {
+      return this.fail(compiled, req, res, error);
+    }
+    return this.route(compiled, req, res);
+  }
+
+  private route(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Response | Promise<Response> {
+    const request = req.raw;
     if (this.overrideMethods !== undefined && request.method === "POST") {
       const overridden = this.override(compiled, req, res);
       if (overridden !== undefined) return overridden;
     }
     return this.dispatch(compiled, req, res);
+  }
+
+  /** Builds the one `Response`, after the `onSend` hooks; then fires `onResponse`. */
+  private finish = (req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> => {
+    if (this.hooks.onSend.length === 0 && this.hooks.onResponse.length === 0)
+      return res._toResponse(req.raw.method === "HEAD");
+    return this.finishWithHooks(req, res);
+  };
+
+  private async finishWithHooks(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<Response> {
+    for (const hook of this.hooks.onSend) {
+      try {
+        await hook(req, res);
+      } catch (error) {
+        this.logError?.(error, req);
+      }
+    }
+    const response = res._toResponse(req.raw.method === "HEAD");
+    for (const hook of this.hooks.onResponse) {
+      try {
+        const pending = hook(req, res, response);
+        if (pending instanceof Promise) pending.catch((error) => this.logError?.(error, req));
+      } catch (error) {
+        this.logError?.(error, req);
+      }
+    }
+    return response;
   }
 
   /** Applies method override; returns a pending response when the body had to be read first. */
@@ -233,7 +308,7 @@ export class Harpia extends RouteGroup<""> {
     res: HarpiaResponse,
   ): Response | Promise<Response> {
     const match = compiled.router.match(req.method, req._lookupPath);
-    if (match === null) return runChain(compiled.fallback, req, res, finish);
+    if (match === null) return runChain(compiled.fallback, req, res, this.finish);
     const route = match.value;
     if (match.values.length !== 0) {
       try {
@@ -250,7 +325,7 @@ export class Harpia extends RouteGroup<""> {
     if (route.parseBody && !NO_BODY_METHODS.has(req.method) && hasBody(req.raw)) {
       return this.withBody(compiled, route, req, res);
     }
-    return runChain(route.chain, req, res, finish);
+    return runChain(route.chain, req, res, this.finish);
   }
 
   private async withBody(
@@ -285,7 +360,7 @@ export class Harpia extends RouteGroup<""> {
     } catch (error) {
       return this.fail(compiled, req, res, error);
     }
-    return runChain(route.chain, req, res, finish);
+    return runChain(route.chain, req, res, this.finish);
   }
 
   /** Answers an error raised before any route ran, still through the app-level middleware. */
@@ -304,7 +379,7 @@ export class Harpia extends RouteGroup<""> {
       ],
       this.respondError,
     );
-    return runChain(chain, req, res, finish);
+    return runChain(chain, req, res, this.finish);
   }
 
   /** No route for this method and path: automatic OPTIONS, 405, fallbacks, then 404. */
@@ -429,10 +504,6 @@ export class Harpia extends RouteGroup<""> {
     this.servers.clear();
     await Promise.all(running.map((server) => server.stop(force)));
   }
-}
-
-function finish(req: HarpiaRequest<any>, res: HarpiaResponse): Response {
-  return res._toResponse(req.raw.method === "HEAD");
 }
 
 /**

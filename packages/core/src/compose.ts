@@ -82,12 +82,12 @@ export function compose(handlers: readonly Handler<any>[], onError: ErrorRespond
 }
 
 /** Runs `chain`, then hands `res` to `finish`; sync all the way when the chain is sync. */
-export function runChain<T>(
+export function runChain(
   chain: Chain,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
-  finish: (req: HarpiaRequest<any>, res: HarpiaResponse) => T,
-): T | Promise<T> {
+  finish: (req: HarpiaRequest<any>, res: HarpiaResponse) => Response | Promise<Response>,
+): Response | Promise<Response> {
   const pending = chain(req, res);
   if (pending === undefined) return finish(req, res);
   return pending.then(() => finish(req, res));

@@ -1,3 +1,4 @@
+import { isPlugin, type Plugin } from "./hooks";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
 import type { Handler, Middleware, RouteOptions } from "./types";
@@ -105,17 +106,18 @@ export class RouteGroup<Prefix extends string = ""> {
    * `use("/panel", fn)` covers `/panel` and `/panel/x`, never `/panelx`. A group given here is
    * mounted under the path, like `routes`.
    */
-  use(...fns: (Middleware | RouteGroup<any>)[]): this;
+  use(...fns: (Middleware | RouteGroup<any> | Plugin)[]): this;
   use(path: string, ...fns: (Middleware | RouteGroup<any>)[]): this;
   use(...args: unknown[]): this {
     let path: string | null = null;
     if (typeof args[0] === "string") path = normalizePattern(args.shift() as string);
     if (args.length === 0) throw new TypeError("use() needs at least one middleware");
     for (const fn of args) {
-      if (fn instanceof RouteGroup) this.routes(fn, path ?? "");
+      if (isPlugin(fn) && path === null) this._install(fn);
+      else if (fn instanceof RouteGroup) this.routes(fn, path ?? "");
       else if (typeof fn === "function")
         this._middleware.push({ path: path === "/" ? null : path, fn: fn as Middleware });
-      else throw new TypeError("use() takes middleware functions or routers");
+      else throw new TypeError("use() takes middleware functions, routers or plugins");
     }
     this._invalidate();
     return this;
@@ -129,6 +131,15 @@ export class RouteGroup<Prefix extends string = ""> {
     group._parents.add(this);
     this._invalidate();
     return this;
+  }
+
+  /**
+   * @internal Plugins install themselves on the app; on a router, a plugin that is also a
+   * middleware applies to the router's routes only, as plain middleware.
+   */
+  _install(plugin: Plugin): void {
+    if (typeof plugin !== "function") throw new TypeError("This plugin can only be installed with app.use()");
+    this._middleware.push({ path: null, fn: plugin as Middleware });
   }
 
   /** @internal */

@@ -30,6 +30,7 @@ export {
   toHttpError,
 } from "./errors";
 export { METHODS, type Method, type RouteGroup, type RouteMethod, Router } from "./group";
+export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
 export { type AddressSource, HarpiaRequest } from "./request";
 export { HarpiaResponse, type SendBody } from "./response";
