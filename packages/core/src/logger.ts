@@ -60,7 +60,7 @@ export function logger(options: LoggerOptions = {}): Middleware {
     const status = res.statusCode;
     if (format === "combined") {
       const target = req.url.slice(req.url.indexOf("/", req.url.indexOf("//") + 2));
-      const length = res.headers.get("content-length") ?? "-";
+      const length = res.headers.get("content-length") ?? res.bodyLength ?? "-";
       write(
         `${req.ip ?? "-"} - - [${clfDate(startedAt)}] "${req.originalMethod} ${target} HTTP/1.1" ${status} ${length} ${quote(
           req.headers.get("referer"),

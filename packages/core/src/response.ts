@@ -186,6 +186,15 @@ export class HarpiaResponse {
     };
   }
 
+  /** The body's size in bytes when it is known before sending (not for streams), for logs. */
+  get bodyLength(): number | undefined {
+    if (this._response !== undefined) {
+      const declared = this._response.headers.get("content-length");
+      return declared === null ? undefined : Number(declared);
+    }
+    return this._body === null ? 0 : byteLength(this._body);
+  }
+
   /** @internal Builds the one `Response` for this request. */
   _toResponse(head: boolean): Response {
     if (this._response !== undefined) return this.mergeInto(this._response, head);

@@ -1,2 +1,8 @@
 /** @harpia/test-client — in-process requests to a Harpia app, like Supertest, through `app.fetch`. */
-export { type FetchTarget, TestClient, type TestClientOptions, TestRequest } from "./test-client";
+export {
+  type AddressSource,
+  type FetchTarget,
+  TestClient,
+  type TestClientOptions,
+  TestRequest,
+} from "./test-client";

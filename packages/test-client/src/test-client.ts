@@ -1,6 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { AddressSource } from "@harpia/core";
+
+/** Tells an app the client's address (the shape of Bun's `server.requestIP`). */
+export interface AddressSource {
+  requestIP(request: Request): { address: string; family?: string; port?: number } | null;
+}
 
 /** Anything that answers a `Request` in process: a Harpia app, a Hono app, a fetch function's owner. */
 export interface FetchTarget {

@@ -95,7 +95,7 @@ function asUploadedFile(field: string, file: File): UploadedFile {
   return Object.defineProperties(file, {
     fieldname: { value: field, enumerable: true },
     originalname: { value: file.name, enumerable: true },
-    mimetype: { value: file.type, enumerable: true },
+    mimetype: { value: mediaType(file.type), enumerable: true },
   }) as UploadedFile;
 }
 

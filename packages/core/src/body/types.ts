@@ -4,7 +4,7 @@ export interface UploadedFile extends File {
   readonly fieldname: string;
   /** The file name the client sent (untrusted: never use it as a path). */
   readonly originalname: string;
-  /** The declared MIME type (untrusted). */
+  /** The declared media type without parameters, lower-cased (untrusted). */
   readonly mimetype: string;
 }
 
