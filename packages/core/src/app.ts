@@ -1,6 +1,6 @@
-import type { Server } from "bun";
+import type { Server, WebSocketHandler } from "bun";
 import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
-import { type CompiledRoute, compileRoutes, fallbackMiddleware, flatten } from "./compile";
+import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
 import { applyResult, type Chain, compose, runChain } from "./compose";
 import { CookieSigner } from "./cookies";
 import { EngineSlot } from "./engine";
@@ -11,10 +11,13 @@ import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { HarpiaResponse } from "./response";
 import { TrieRouter } from "./router/trie-router";
-import type { RouterEngine } from "./router/types";
+import type { RouteMatch, RouterEngine } from "./router/types";
 import { type ServerHandle, type ServerOptions, validateServerOptions } from "./server";
 import type { ErrorHandler, Handler, Middleware } from "./types";
 import type { TrustProxy } from "./utils/internal/ip";
+import { WebSocketHub } from "./ws/hub";
+import type { PubSubAdapter } from "./ws/types";
+import { compileWsRoutes, handshakeError, isWebSocketUpgrade } from "./ws/upgrade";
 
 /** Options of `harpia()`. */
 export interface HarpiaOptions {
@@ -52,6 +55,8 @@ interface Compiled {
   fallback: Chain;
   middleware: Middleware[];
   bodyLimit: number;
+  /** WebSocket routes (GET upgrades only); undefined when the app has none. */
+  ws: RouterEngine<CompiledRoute> | undefined;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -87,6 +92,7 @@ export class Harpia extends RouteGroup<""> {
   private readonly signer: CookieSigner | undefined;
   private readonly overrideMethods: Set<string> | undefined;
   private readonly logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
+  private readonly sockets: WebSocketHub;
 
   constructor(private readonly settings: HarpiaOptions = {}) {
     super();
@@ -108,6 +114,7 @@ export class Harpia extends RouteGroup<""> {
           ? (error, req) =>
               console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
           : log;
+    this.sockets = new WebSocketHub((error) => this.logError?.(error, undefined));
   }
 
   /** @internal */
@@ -174,20 +181,24 @@ export class Harpia extends RouteGroup<""> {
   private build(): Compiled {
     const bodyLimit = this.settings.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
     const routes: Parameters<typeof compileRoutes>[0] = [];
-    flatten(this, "", [], routes);
+    const wsRoutes: FlatWsRoute[] = [];
+    flatten(this, "", [], routes, wsRoutes);
     const router = this.settings.router?.() ?? new TrieRouter<CompiledRoute>();
     compileRoutes(routes, router, this.respondError, bodyLimit);
+    const ws = compileWsRoutes(wsRoutes, this.sockets, this.respondError);
     const middleware = fallbackMiddleware(this);
     const fallback = compose(
-      [...middleware, (req, res) => this.unmatched(router, req, res)],
+      [...middleware, (req, res) => this.unmatched(router, req, res, ws)],
       this.respondError,
     );
-    return { router, fallback, middleware, bodyLimit };
+    return { router, fallback, middleware, bodyLimit, ws };
   }
 
   /**
    * The whole app as a fetch function: `Request` in, `Response` out, no port needed. Pass it
    * to `Bun.serve` or call it from tests. `server` (optional) supplies the client address.
+   * WebSocket routes need it (with `websocket: app.websocket`); after a successful upgrade the
+   * promise resolves to `undefined`, which is what Bun expects then.
    */
   fetch = (request: Request, server?: AddressSource | Server<any>): Promise<Response> => {
     try {
@@ -240,6 +251,10 @@ export class Harpia extends RouteGroup<""> {
     res: HarpiaResponse,
   ): Response | Promise<Response> {
     const request = req.raw;
+    if (compiled.ws !== undefined && request.method === "GET" && isWebSocketUpgrade(request)) {
+      const match = compiled.ws.match("GET", req._lookupPath);
+      if (match !== null) return this.upgrade(compiled, match, req, res);
+    }
     if (this.overrideMethods !== undefined && request.method === "POST") {
       const overridden = this.override(compiled, req, res);
       if (overridden !== undefined) return overridden;
@@ -363,6 +378,129 @@ export class Harpia extends RouteGroup<""> {
     return runChain(route.chain, req, res, this.finish);
   }
 
+  /**
+   * An upgrade request matched a WebSocket route: check the handshake, run the route's chain
+   * (middleware, then its `upgrade` hook), then hand the socket to Bun.
+   */
+  private upgrade(
+    compiled: Compiled,
+    match: RouteMatch<CompiledRoute>,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Response | Promise<Response> {
+    let refused = handshakeError(req);
+    if (refused === undefined && match.values.length !== 0) {
+      try {
+        req.params = decodeParams(match.names, match.values);
+      } catch {
+        refused = new HttpError(400, "Malformed percent-encoding in URL path", { code: "MALFORMED_URI" });
+      }
+    }
+    if (refused !== undefined) return this.fail(compiled, req, res, refused);
+    return runChain(match.value.chain, req, res, this.finishUpgrade);
+  }
+
+  /** After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead. */
+  private finishUpgrade = (req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> => {
+    if (!this.sockets.isPending(req) || res.sent) {
+      if (res.statusCode === 101) res.statusCode = 200;
+      return this.finish(req, res);
+    }
+    if (this.hooks.onSend.length === 0) return this.handshake(req, res);
+    return (async () => {
+      for (const hook of this.hooks.onSend) {
+        try {
+          await hook(req, res);
+        } catch (error) {
+          this.logError?.(error, req);
+        }
+      }
+      return this.handshake(req, res);
+    })();
+  };
+
+  /**
+   * Upgrades through Bun. Bun wants no response after a successful upgrade, so the pipeline
+   * gives it `undefined`; `onResponse` hooks see a stand-in `101` response.
+   */
+  private handshake(req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> {
+    let upgraded: boolean;
+    try {
+      upgraded = this.sockets.upgrade(req, res);
+    } catch (error) {
+      upgraded = false;
+      this.logError?.(error, req);
+    }
+    if (!upgraded) {
+      res.statusCode = 200;
+      const answered = this.respondError(
+        new HttpError(400, "The WebSocket handshake failed", { code: "BAD_REQUEST" }),
+        req,
+        res,
+      );
+      return answered === undefined ? res._toResponse(false) : answered.then(() => res._toResponse(false));
+    }
+    if (this.hooks.onResponse.length !== 0) {
+      const response = new Response(null, {
+        status: 101,
+        headers: res._hasHeaders ? res.headers : undefined,
+      });
+      for (const hook of this.hooks.onResponse) {
+        try {
+          const pending = hook(req, res, response);
+          if (pending instanceof Promise) pending.catch((error) => this.logError?.(error, req));
+        } catch (error) {
+          this.logError?.(error, req);
+        }
+      }
+    }
+    return undefined as unknown as Response;
+  }
+
+  /**
+   * The handler object for `Bun.serve({ websocket })`, when you call `Bun.serve` yourself:
+   * `Bun.serve({ fetch: app.fetch, websocket: app.websocket })` (spread it to add options such
+   * as `maxPayloadLength`). `listen()` passes it for you with `listen({ ws })`'s options.
+   */
+  get websocket(): WebSocketHandler<any> {
+    return this.sockets.handler;
+  }
+
+  /**
+   * Carries `app.publish` across instances (e.g. Redis pub/sub from `@harpia/store-redis`);
+   * `undefined` makes publishing local again. See {@link PubSubAdapter}.
+   */
+  setPubSub(adapter: PubSubAdapter | undefined): this {
+    this.sockets.setPubSub(adapter);
+    return this;
+  }
+
+  /**
+   * Sends `message` to every WebSocket subscribed to `topic` (`ws.subscribe(topic)`): through
+   * the pub/sub adapter when one is set (every instance), else on this instance only.
+   *
+   * @example
+   * app.ws("/chat", { open: (ws) => ws.subscribe("lobby") });
+   * app.post("/announce", (req, res) => { app.publish("lobby", req.body.text); res.send("ok"); });
+   */
+  publish(topic: string, message: string | Uint8Array): void | Promise<void> {
+    return this.sockets.publish(topic, message);
+  }
+
+  /**
+   * Delivers to this instance's subscribers of `topic` only, through Bun's native
+   * `server.publish` (what a pub/sub adapter calls for messages from other instances). Returns
+   * Bun's status: bytes sent, `0` when nobody here received it, `-1` under backpressure.
+   */
+  publishLocal(topic: string, message: string | Uint8Array): number {
+    return this.sockets.publishLocal(topic, message);
+  }
+
+  /** How many WebSocket connections of this instance are subscribed to `topic`. */
+  subscriberCount(topic: string): number {
+    return this.sockets.subscriberCount(topic);
+  }
+
   /** Answers an error raised before any route ran, still through the app-level middleware. */
   private fail(
     compiled: Compiled,
@@ -382,13 +520,23 @@ export class Harpia extends RouteGroup<""> {
     return runChain(chain, req, res, this.finish);
   }
 
-  /** No route for this method and path: automatic OPTIONS, 405, fallbacks, then 404. */
+  /** No route for this method and path: 426 on WebSocket paths, automatic OPTIONS, 405, fallbacks, then 404. */
   private unmatched(
     router: RouterEngine<CompiledRoute>,
     req: HarpiaRequest<any>,
     res: HarpiaResponse,
+    ws?: RouterEngine<CompiledRoute>,
   ): unknown {
     const allowed = router.allowed(req._lookupPath);
+    if (ws !== undefined && ws.match("GET", req._lookupPath) !== null) {
+      if (req.method === "GET" || req.method === "HEAD") {
+        throw new HttpError(426, `${req.path} only accepts WebSocket connections`, {
+          code: "UPGRADE_REQUIRED",
+          headers: { upgrade: "websocket", connection: "Upgrade" },
+        });
+      }
+      allowed.push("GET");
+    }
     if (allowed.length > 0) {
       const allow = [...new Set([...allowed, "OPTIONS"])].filter((m) => m !== "ALL").join(", ");
       if (req.method === "OPTIONS") {
@@ -476,6 +624,7 @@ export class Harpia extends RouteGroup<""> {
       development: opts.development ?? false,
       maxRequestBodySize: opts.maxRequestBodySize,
       idleTimeout: opts.idleTimeout,
+      websocket: { ...opts.ws, ...this.sockets.handler },
       fetch: (request: Request, srv: Server<any>) => this.handle(request, srv),
       error: (error: Error) => {
         this.logError?.(error, undefined);
@@ -484,6 +633,7 @@ export class Harpia extends RouteGroup<""> {
     } as Parameters<typeof Bun.serve>[0]);
     this.servers.add(server);
     const servers = this.servers;
+    const sockets = this.sockets;
     const handle: ServerHandle = {
       server,
       port: server.port,
@@ -491,6 +641,7 @@ export class Harpia extends RouteGroup<""> {
       url: server.url,
       async stop(force = false) {
         servers.delete(server);
+        sockets.forget(server);
         await server.stop(force);
       },
     };
@@ -502,6 +653,7 @@ export class Harpia extends RouteGroup<""> {
   async stop(force = false): Promise<void> {
     const running = [...this.servers];
     this.servers.clear();
+    for (const server of running) this.sockets.forget(server);
     await Promise.all(running.map((server) => server.stop(force)));
   }
 }

@@ -11,6 +11,7 @@ import {
   type RouteOptions,
 } from "./types";
 import { pathWithin } from "./utils/internal/path";
+import type { WsHandlers } from "./ws/types";
 
 /** A route ready to serve: its chain, composed once, and its body settings. */
 export interface CompiledRoute {
@@ -29,7 +30,8 @@ interface ScopedMiddleware {
   fn: Middleware;
 }
 
-interface FlatRoute {
+/** A route with its absolute pattern and the middleware of every enclosing group. */
+export interface FlatRoute {
   method: string;
   pattern: string;
   handlers: Handler<any>[];
@@ -37,12 +39,23 @@ interface FlatRoute {
   scopes: ScopedMiddleware[];
 }
 
-/** Walks a group tree into flat routes, each with the middleware of every enclosing group. */
+/** A WebSocket route with its absolute pattern and the middleware of every enclosing group. */
+export interface FlatWsRoute {
+  pattern: string;
+  handlers: WsHandlers<any, any>;
+  scopes: ScopedMiddleware[];
+}
+
+/**
+ * Walks a group tree into flat routes, each with the middleware of every enclosing group;
+ * WebSocket routes go to `wsOut` when given.
+ */
 export function flatten(
   group: RouteGroup<any>,
   prefix: string,
   inherited: ScopedMiddleware[],
   out: FlatRoute[],
+  wsOut?: FlatWsRoute[],
 ): void {
   const base = joinPaths(prefix, group.prefix);
   const own = group._middleware.map((m) => ({
@@ -59,7 +72,12 @@ export function flatten(
       scopes,
     });
   }
-  for (const child of group._children) flatten(child.group, joinPaths(base, child.prefix), scopes, out);
+  if (wsOut !== undefined) {
+    for (const route of group._wsRoutes)
+      wsOut.push({ pattern: joinPaths(base, route.path), handlers: route.handlers, scopes });
+  }
+  for (const child of group._children)
+    flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut);
 }
 
 /** How a path-scoped middleware relates to a route pattern, decided at registration. */

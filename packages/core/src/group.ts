@@ -2,6 +2,7 @@ import { isPlugin, type Plugin } from "./hooks";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
 import type { Handler, Middleware, RouteOptions } from "./types";
+import type { WsHandlers, WsRouteDefinition } from "./ws/types";
 
 /** A route as registered on a group, before compilation. */
 export interface RouteDefinition {
@@ -28,6 +29,18 @@ export interface RouteMethod<Prefix extends string, Self> {
   ): Self;
 }
 
+/**
+ * `app.ws(path, handlers)`: a WebSocket route, params inferred from the path and connection
+ * data from the `upgrade` hook's result. With an explicit type (`app.ws<ChatData>(path, ...)`,
+ * as in the seed) `ws.data` is `WsData & ChatData` and params are a string record.
+ */
+export type WsMethod<Prefix extends string, Self> = <Data extends object = {}, Path extends string = string>(
+  path: Path,
+  handlers: WsHandlers<ParamsOf<JoinPath<Prefix, Path>>, Data>,
+) => Self;
+
+const WS_HANDLERS = ["upgrade", "open", "message", "close", "drain", "error"] as const;
+
 /** Methods routes can be registered for; `ALL` matches any method. */
 export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "ALL"] as const;
 
@@ -43,6 +56,7 @@ export type Method = (typeof METHODS)[number];
 export class RouteGroup<Prefix extends string = ""> {
   /** @internal */ readonly _routes: RouteDefinition[] = [];
   /** @internal */ readonly _middleware: MiddlewareEntry[] = [];
+  /** @internal */ readonly _wsRoutes: WsRouteDefinition[] = [];
   /** @internal */ readonly _children: { prefix: string; group: RouteGroup<any> }[] = [];
   /** @internal */ readonly _parents = new Set<RouteGroup<any>>();
   /** The group's prefix, normalised (`"books"` → `"/books"`, `""` for none). */
@@ -94,6 +108,32 @@ export class RouteGroup<Prefix extends string = ""> {
   head: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("HEAD", path, args);
   /** Registers a route for every method. */
   all: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("ALL", path, args);
+
+  /**
+   * Registers a WebSocket route. The app's middleware and the route's `upgrade` hook run on the
+   * upgrade request; `ws.data` holds `params`, `query`, `cookies` and what `upgrade` returned.
+   * A plain GET to a WebSocket-only path is answered 426.
+   *
+   * @example
+   * app.ws("/rooms/:room", {
+   *   open(ws) { ws.subscribe(ws.data.params.room); },
+   *   message(ws, message) { app.publish(ws.data.params.room, String(message)); },
+   * });
+   */
+  ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any>) => {
+    if (typeof path !== "string") throw new TypeError("ws route: the path must be a string");
+    if (handlers === null || typeof handlers !== "object")
+      throw new TypeError(`ws ${path}: the second argument must be an object of handlers`);
+    for (const name of WS_HANDLERS) {
+      const fn = handlers[name];
+      if (fn !== undefined && typeof fn !== "function")
+        throw new TypeError(`ws ${path}: "${name}" must be a function`);
+    }
+    parsePattern(joinPaths(this.prefix, path));
+    this._wsRoutes.push({ path, handlers });
+    this._invalidate();
+    return this;
+  };
 
   /** Registers a route for one method given as a string (`"get"`, `"PROPFIND"`...). */
   on(method: string, path: string, ...args: unknown[]): this {

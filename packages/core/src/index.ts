@@ -29,7 +29,7 @@ export {
   statusText,
   toHttpError,
 } from "./errors";
-export { METHODS, type Method, type RouteGroup, type RouteMethod, Router } from "./group";
+export { METHODS, type Method, type RouteGroup, type RouteMethod, Router, type WsMethod } from "./group";
 export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
 export { type AddressSource, HarpiaRequest } from "./request";
@@ -54,5 +54,13 @@ export {
 export { preferredFormat } from "./utils/accepts";
 export { escapeHtml } from "./utils/html";
 export type { TrustProxy } from "./utils/internal/ip";
+export type {
+  HarpiaWebSocket,
+  PubSubAdapter,
+  UpgradeResult,
+  WsData,
+  WsHandlers,
+  WsMessage,
+} from "./ws/types";
 
 export default harpia;
