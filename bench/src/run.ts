@@ -1,0 +1,297 @@
+/**
+ * HTTP benchmark: raw Bun.serve, Harpia, Hono and Elysia answering the same scenarios, measured in
+ * one run with wrk. The server runs pinned to one core and wrk to another; each (scenario,
+ * framework) gets a fresh process, a discarded warm-up, then a measured run; frameworks are
+ * interleaved over several rounds and medians reported as ratios to raw Bun.
+ *
+ *   bun run bench [--rounds 3] [--duration 5] [--warmup 1] [--connections 64]
+ *                 [--scenarios S1,S2] [--frameworks bun,harpia] [--no-write]
+ */
+import { mkdtemp } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { renderChart } from "./chart";
+import { SCENARIOS, type Scenario, STATIC_FILE } from "./scenarios";
+
+const FRAMEWORKS = ["bun", "harpia", "hono", "elysia"] as const;
+type Framework = (typeof FRAMEWORKS)[number];
+const LABEL: Record<Framework, string> = {
+  bun: "Bun.serve",
+  harpia: "Harpia",
+  hono: "Hono",
+  elysia: "Elysia",
+};
+
+interface Case {
+  id: string;
+  scenario: Scenario;
+  title: string;
+  path: string;
+  routes?: number;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+const CASES: Case[] = [
+  { id: "S1", scenario: "S1", title: SCENARIOS.S1, path: "/" },
+  { id: "S2", scenario: "S2", title: SCENARIOS.S2, path: "/users/42" },
+  { id: "S3", scenario: "S3", title: SCENARIOS.S3, path: "/users/42" },
+  {
+    id: "S4",
+    scenario: "S4",
+    title: SCENARIOS.S4,
+    path: "/echo",
+    method: "POST",
+    body: JSON.stringify({ name: "Ada", tags: ["math", "engines"], n: 1815 }),
+    headers: { "content-type": "application/json" },
+  },
+  { id: "S5", scenario: "S5", title: SCENARIOS.S5, path: `/static/${STATIC_FILE}` },
+  { id: "S6", scenario: "S6", title: SCENARIOS.S6, path: "/items199/42", routes: 200 },
+  { id: "S6-10", scenario: "S6", title: "S6 with 10 routes", path: "/items9/42", routes: 10 },
+  { id: "S6-1000", scenario: "S6", title: "S6 with 1,000 routes", path: "/items999/42", routes: 1000 },
+  {
+    id: "S7",
+    scenario: "S7",
+    title: SCENARIOS.S7,
+    path: "/users/42",
+    headers: { origin: "https://app.example", cookie: "session=abc123; theme=dark" },
+  },
+];
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    duration: { type: "string", default: "5" },
+    warmup: { type: "string", default: "1" },
+    connections: { type: "string", default: "64" },
+    scenarios: { type: "string" },
+    frameworks: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+
+const rounds = Number(args.rounds);
+const cases = args.scenarios ? CASES.filter((c) => args.scenarios!.split(",").includes(c.id)) : CASES;
+const frameworks = (args.frameworks?.split(",") ?? [...FRAMEWORKS]) as Framework[];
+const pinned = cpus().length >= 2 && Bun.which("taskset") !== null;
+const serverPin = pinned ? ["taskset", "-c", "0"] : [];
+const loadPin = pinned ? ["taskset", "-c", "1"] : [];
+const root = path.resolve(import.meta.dir, "..");
+
+if (!Bun.which("wrk")) {
+  console.error("wrk is required: apt-get install -y wrk");
+  process.exit(1);
+}
+if (!frameworks.includes("bun")) frameworks.unshift("bun");
+
+interface Sample {
+  rps: number;
+  p99: string;
+  rssMb: number;
+  errors: number;
+}
+
+async function startServer(framework: Framework, c: Case) {
+  const proc = Bun.spawn(
+    [...serverPin, "bun", path.join(import.meta.dir, "servers", `${framework}.ts`), c.scenario, "0"],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", ROUTES: String(c.routes ?? 200) },
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
+  const reader = proc.stdout.getReader();
+  let text = "";
+  const deadline = Date.now() + 15_000;
+  while (!/ready (\d+)/.test(text)) {
+    if (Date.now() > deadline) throw new Error(`${framework} ${c.id}: server did not start`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${framework} ${c.id}: server exited before it was ready`);
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const port = Number(/ready (\d+)/.exec(text)![1]);
+  return { proc, url: `http://127.0.0.1:${port}${c.path}` };
+}
+
+/** The answer a server gives, to check every framework does the same work. */
+async function answer(url: string, c: Case): Promise<string> {
+  const res = await fetch(url, { method: c.method ?? "GET", body: c.body, headers: c.headers });
+  const type = (res.headers.get("content-type") ?? "").split(";")[0];
+  return `${res.status} ${type} ${await res.text()}`;
+}
+
+function luaScript(c: Case): string {
+  const lines = [`wrk.method = "${c.method ?? "GET"}"`];
+  if (c.body) lines.push(`wrk.body = ${JSON.stringify(c.body)}`);
+  for (const [k, v] of Object.entries(c.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  return lines.join("\n");
+}
+
+async function wrk(
+  url: string,
+  seconds: number,
+  script: string,
+): Promise<{ rps: number; p99: string; errors: number }> {
+  const proc = Bun.spawn(
+    [...loadPin, "wrk", "-t1", `-c${args.connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  const out = await new Response(proc.stdout).text();
+  await proc.exited;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p99 = /99%\s+(\S+)/.exec(out)?.[1] ?? "?";
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
+  return { rps, p99, errors };
+}
+
+async function rssMb(pid: number): Promise<number> {
+  // taskset execs bun in place, so the pid is the server's own.
+  const status = await Bun.file(`/proc/${pid}/status`)
+    .text()
+    .catch(() => "");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const samples = new Map<string, Sample[]>();
+const mismatches: string[] = [];
+const scriptDir = await mkdtemp(path.join(tmpdir(), "harpia-bench-"));
+
+console.log(
+  `Benchmark: ${rounds} rounds × ${cases.length} scenarios × ${frameworks.length} frameworks, ${args.duration}s each` +
+    (pinned ? " (server on CPU 0, wrk on CPU 1)" : " (unpinned: fewer than 2 CPUs or no taskset)"),
+);
+
+for (let round = 0; round < rounds; round++) {
+  for (const c of cases) {
+    const script = path.join(scriptDir, `${c.id}.lua`);
+    await Bun.write(script, luaScript(c));
+    // Rotate the order every round so no framework always runs first or last.
+    const order = frameworks.map((_, i) => frameworks[(i + round) % frameworks.length]!);
+    let baseline: string | undefined;
+    for (const framework of order) {
+      const { proc, url } = await startServer(framework, c);
+      try {
+        const got = await answer(url, c);
+        if (framework === "bun") baseline = got;
+        if (round === 0)
+          samples.set(`answer:${c.id}:${framework}`, [{ rps: 0, p99: got, rssMb: 0, errors: 0 }]);
+        await wrk(url, Number(args.warmup), script);
+        const measured = await wrk(url, Number(args.duration), script);
+        const sample = { ...measured, rssMb: await rssMb(proc.pid) };
+        samples.set(`${c.id}:${framework}`, [...(samples.get(`${c.id}:${framework}`) ?? []), sample]);
+        console.log(
+          `round ${round + 1} ${c.id.padEnd(8)} ${LABEL[framework].padEnd(10)} ${sample.rps.toFixed(0).padStart(8)} req/s  p99 ${sample.p99.padStart(8)}  ${sample.rssMb.toFixed(1)} MB${sample.errors ? `  ${sample.errors} errors` : ""}`,
+        );
+      } finally {
+        proc.kill();
+        await proc.exited;
+      }
+    }
+    if (baseline !== undefined && round === 0) {
+      for (const framework of frameworks) {
+        const got = samples.get(`answer:${c.id}:${framework}`)?.[0]?.p99;
+        if (got !== baseline)
+          mismatches.push(
+            `${c.id} ${LABEL[framework]}: "${got?.slice(0, 80)}" ≠ Bun's "${baseline.slice(0, 80)}"`,
+          );
+      }
+    }
+  }
+}
+
+interface Row {
+  id: string;
+  title: string;
+  rps: Record<string, number>;
+  ratio: Record<string, number>;
+  rss: Record<string, number>;
+  errors: Record<string, number>;
+}
+
+const rows: Row[] = cases.map((c) => {
+  const row: Row = { id: c.id, title: c.title, rps: {}, ratio: {}, rss: {}, errors: {} };
+  for (const framework of frameworks) {
+    const list = samples.get(`${c.id}:${framework}`) ?? [];
+    row.rps[framework] = median(list.map((s) => s.rps));
+    row.rss[framework] = median(list.map((s) => s.rssMb));
+    row.errors[framework] = list.reduce((n, s) => n + s.errors, 0);
+  }
+  for (const framework of frameworks) row.ratio[framework] = row.rps[framework]! / row.rps.bun!;
+  return row;
+});
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Bun ${Bun.version}`;
+const header = `| scenario | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`;
+const rule = `| --- | ${frameworks.map(() => "---:").join(" | ")} |`;
+const ratioLines = rows.map(
+  (r) =>
+    `| ${r.id}: ${r.title} | ${frameworks.map((f) => `${r.ratio[f]!.toFixed(2)}×${r.errors[f] ? " ⚠" : ""}`).join(" | ")} |`,
+);
+const memLines = rows.map(
+  (r) => `| ${r.id} | ${frameworks.map((f) => `${r.rss[f]!.toFixed(1)}`).join(" | ")} |`,
+);
+const s6 = (id: string) => rows.find((r) => r.id === id)?.rps.harpia;
+const flat = s6("S6-10") && s6("S6-1000") ? (s6("S6-1000")! / s6("S6-10")!).toFixed(2) : undefined;
+const markdown = [
+  `Throughput relative to raw \`Bun.serve\` (median of ${rounds} interleaved rounds, ${args.duration}s each after a ${args.warmup}s warm-up, ` +
+    `${args.connections} connections; ${pinned ? "server and wrk pinned to separate cores" : "unpinned"}; ${machine}; ${new Date().toISOString().slice(0, 10)}).`,
+  "",
+  header,
+  rule,
+  ...ratioLines,
+  "",
+  "Server memory after the load (RSS, MB, median):",
+  "",
+  `| scenario | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`,
+  rule,
+  ...memLines,
+  "",
+  flat
+    ? `Harpia's throughput with 1,000 routes is ${flat}× its throughput with 10 routes (1.00 = flat).`
+    : "",
+  mismatches.length
+    ? `\nAnswers that differ from raw Bun's:\n${mismatches.map((m) => `- ${m}`).join("\n")}`
+    : "All frameworks gave the same status, content type and body as raw Bun in every scenario.",
+  rows.some((r) => Object.values(r.errors).some(Boolean))
+    ? "\n⚠ marks runs with non-2xx answers or socket errors."
+    : "",
+].join("\n");
+
+console.log(`\n${markdown}`);
+
+if (!args["no-write"]) {
+  const out = path.join(root, "results");
+  await Bun.write(path.join(out, "latest.md"), `${markdown}\n`);
+  await Bun.write(
+    path.join(out, "latest.json"),
+    JSON.stringify({ machine, args, rows, mismatches }, null, 2),
+  );
+  const svg = renderChart(
+    rows.map((r) => ({ label: r.id, values: frameworks.map((f) => r.ratio[f]!) })),
+    frameworks.map((f) => LABEL[f]),
+    "Throughput relative to raw Bun.serve (higher is better)",
+  );
+  await Bun.write(path.join(out, "latest.svg"), svg);
+  if (Bun.which("convert"))
+    Bun.spawnSync(["convert", "-density", "144", path.join(out, "latest.svg"), path.join(out, "latest.png")]);
+  const readme = path.join(root, "README.md");
+  const text = await Bun.file(readme).text();
+  const updated = text.replace(
+    /<!-- results:start -->[\s\S]*<!-- results:end -->/,
+    `<!-- results:start -->\n${markdown}\n<!-- results:end -->`,
+  );
+  await Bun.write(readme, updated);
+  console.log(`\nWrote ${path.relative(process.cwd(), out)}/latest.{md,json,svg,png} and the README table.`);
+}

@@ -1,0 +1,39 @@
+/** Harpia, written as a user would. */
+import harpia from "@harpia/core";
+import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, user } from "../scenarios";
+
+const { scenario, port } = serverArgs();
+const app = harpia({ logErrors: false });
+
+switch (scenario) {
+  case "S1":
+    app.get("/", (_req, res) => res.send("Hello, World!"));
+    break;
+  case "S3":
+    for (let i = 0; i < 5; i++) app.use((_req, _res, next) => next());
+  // falls through
+  case "S2":
+    app.get("/users/:id", (req, res) => res.json(user(req.params.id)));
+    break;
+  case "S4":
+    app.post("/echo", (req, res) => res.json(req.body));
+    break;
+  case "S5":
+    app.static(STATIC_DIR, { prefix: "/static" });
+    break;
+  case "S6":
+    for (let i = 0; i < routeCount(); i++)
+      app.get(`/items${i}/:id`, (req, res) => res.json(user(req.params.id)));
+    break;
+  case "S7":
+    app.cors({ origin: "*" });
+    app.get("/users/:id", (req, res) => {
+      for (const [name, value] of TWELVE_HEADERS) res.header(name, value);
+      res.header("x-session", req.cookies.get("session") ?? "none");
+      res.json(user(req.params.id));
+    });
+    break;
+}
+
+const server = app.listen({ port, hostname: "127.0.0.1" });
+ready(server.port!);
