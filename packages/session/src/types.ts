@@ -1,0 +1,55 @@
+import type { CookiesOptions, Store, TrustProxy } from "@harpia/core";
+
+/**
+ * The data your sessions hold, for `req.session`. Empty until you describe it once with
+ * declaration merging; until then `req.session` accepts any key.
+ *
+ * @example
+ * declare module "@harpia/session" {
+ *   interface SessionFields {
+ *     userId: string;
+ *     role: "admin" | "user";
+ *   }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by applications through declaration merging.
+export interface SessionFields {}
+
+/** Session data as typed by {@link SessionFields}, or any record while it is empty. */
+export type SessionData = keyof SessionFields extends never ? Record<string, any> : SessionFields;
+
+/** The session cookie's options: core's cookie options, with `secure` able to follow the request. */
+export interface SessionCookieOptions extends Omit<CookiesOptions, "secure"> {
+  /**
+   * `true`/`false`, or `"auto"` (default): `Secure` when the request came over HTTPS (directly,
+   * or per a trusted proxy's `X-Forwarded-Proto`). When no request is at hand (the seed's
+   * `setCookie(res, id)`), `"auto"` means `Secure` unless `NODE_ENV` is `development`.
+   */
+  secure?: boolean | "auto";
+}
+
+/** Options of {@link Session}. */
+export interface SessionOptions {
+  /** Where sessions live (default: a new `MemoryStore`, for one process). */
+  store?: Store;
+  /** Name of the cookie holding the session id (default `session_id`). */
+  cookieName?: string;
+  /**
+   * Seconds a session lives without activity (default: `cookie.maxAge`, else 86 400 = one day).
+   * Every request that uses the session pushes it forward (sliding expiry) unless `rolling` is off.
+   */
+  ttl?: number;
+  /** Defaults for the session cookie: `HttpOnly`, `SameSite=Lax`, `Path=/`, `secure: "auto"`. */
+  cookie?: SessionCookieOptions;
+  /**
+   * Slide the expiry on every request that reads the session (default `true`): the store's TTL
+   * is reset, and a cookie with `maxAge` is sent again. `false` gives a fixed lifetime.
+   */
+  rolling?: boolean;
+  /** Believe `X-Forwarded-Proto` for `secure: "auto"` (same meaning as core's `trustProxy`). */
+  trustProxy?: TrustProxy;
+  /** Prefix of store keys (default `sess:`), so sessions can share a store with a cache or CSRF. */
+  prefix?: string;
+  /** Makes session ids (default: 24 random bytes as base64url). Must return base64url text. */
+  generateId?: () => string;
+}
