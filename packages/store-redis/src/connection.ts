@@ -1,0 +1,130 @@
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+
+/** An ioredis client: a single node (possibly through Sentinel) or a Cluster. */
+export type RedisClient = Redis<any> | Cluster<any>;
+
+/**
+ * Where a `RedisStore` connects:
+ * - `{ client }`: an ioredis `Redis` or `Cluster` you created (it stays yours: `close()` leaves it open);
+ * - `{ url, options? }`: a `redis://` / `rediss://` URL;
+ * - `{ cluster: nodes, options? }`: a Redis Cluster from its startup nodes;
+ * - ioredis options (`{ host, port, password, db, tls, sentinels, name, ... }`), Sentinel included;
+ * - a database number, or nothing: the seed's form, read from `REDIS_URL`, else `REDIS_HOST`,
+ *   `REDIS_PORT`, `REDIS_USER` and `REDIS_PASS` (default `redis://localhost:6379`).
+ */
+export type RedisConnection =
+  | { client: RedisClient }
+  | { url: string; options?: RedisOptions }
+  | { cluster: ClusterNode[]; options?: ClusterOptions }
+  | RedisOptions
+  | number;
+
+/** A client and whether the store created it (and so closes it). */
+export interface ConnectedClient {
+  client: RedisClient;
+  owned: boolean;
+}
+
+/**
+ * Defaults for clients the store creates, chosen so an outage is reported at once instead of
+ * holding requests: a command timeout; commands in flight when the connection drops fail
+ * instead of being resent after reconnection (a write the caller was told failed must not
+ * happen later); reconnection forever with a capped backoff. Commands issued before the first
+ * connection are queued (bounded by the timeout) so an app can serve requests while it starts.
+ */
+function resilientOptions(commandTimeout: number): RedisOptions {
+  return {
+    commandTimeout,
+    connectTimeout: Math.max(commandTimeout, 2000),
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    enableOfflineQueue: true,
+  };
+}
+
+/** The seed's environment variables, as a URL. */
+export function urlFromEnvironment(db?: number): string {
+  const env = process.env;
+  if (env.REDIS_URL) return db === undefined ? env.REDIS_URL : withDatabase(env.REDIS_URL, db);
+  const user = env.REDIS_USER ?? "";
+  const pass = env.REDIS_PASS ?? "";
+  const auth = user || pass ? `${encodeURIComponent(user)}:${encodeURIComponent(pass)}@` : "";
+  const url = `redis://${auth}${env.REDIS_HOST || "localhost"}:${env.REDIS_PORT || "6379"}`;
+  return db === undefined ? url : withDatabase(url, db);
+}
+
+function withDatabase(url: string, db: number): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${db}`;
+  return parsed.toString();
+}
+
+function isClient(value: unknown): value is RedisClient {
+  return value instanceof Redis || value instanceof Cluster || isDuckClient(value);
+}
+
+/** A client from another copy of ioredis: it has `status` and sends commands. */
+function isDuckClient(value: unknown): boolean {
+  const candidate = value as { status?: unknown; sendCommand?: unknown } | null;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.status === "string" &&
+    typeof candidate.sendCommand === "function"
+  );
+}
+
+/** Creates (or adopts) the client described by `connection`. */
+export function connect(connection: RedisConnection | undefined, commandTimeout: number): ConnectedClient {
+  const defaults = resilientOptions(commandTimeout);
+  if (connection === undefined || typeof connection === "number") {
+    if (connection !== undefined && !(Number.isInteger(connection) && connection >= 0))
+      throw new RangeError(
+        `RedisStore: the database number must be a non-negative integer, got ${connection}`,
+      );
+    return { client: new Redis(urlFromEnvironment(connection), defaults), owned: true };
+  }
+  if (typeof connection !== "object" || connection === null)
+    throw new TypeError("RedisStore: pass { client }, { url }, { cluster } or ioredis options");
+  if ("client" in connection) {
+    if (!isClient(connection.client))
+      throw new TypeError("RedisStore: `client` must be an ioredis Redis or Cluster instance");
+    return { client: connection.client, owned: false };
+  }
+  if ("url" in connection) {
+    if (typeof connection.url !== "string" || !/^rediss?:\/\//.test(connection.url))
+      throw new TypeError(
+        `RedisStore: \`url\` must start with redis:// or rediss://, got "${connection.url}"`,
+      );
+    return { client: new Redis(connection.url, { ...defaults, ...connection.options }), owned: true };
+  }
+  if ("cluster" in connection) {
+    if (!Array.isArray(connection.cluster) || connection.cluster.length === 0)
+      throw new TypeError("RedisStore: `cluster` must list at least one startup node");
+    const { redisOptions, ...clusterOptions } = connection.options ?? {};
+    const client = new Cluster(connection.cluster, {
+      enableOfflineQueue: true,
+      clusterRetryStrategy: defaults.retryStrategy as ClusterOptions["clusterRetryStrategy"],
+      ...clusterOptions,
+      redisOptions: {
+        commandTimeout: defaults.commandTimeout,
+        connectTimeout: defaults.connectTimeout,
+        maxRetriesPerRequest: defaults.maxRetriesPerRequest,
+        ...redisOptions,
+      },
+    });
+    return { client, owned: true };
+  }
+  return { client: new Redis({ ...defaults, ...connection }), owned: true };
+}
+
+/** Whether the client talks to a Redis Cluster. */
+export function isCluster(client: RedisClient): client is Cluster<any> {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+/** The `keyPrefix` ioredis adds to every key the client sends (and that SCAN returns). */
+export function clientKeyPrefix(client: RedisClient): string {
+  const options = client.options as { keyPrefix?: string; redisOptions?: { keyPrefix?: string } };
+  return options.keyPrefix ?? options.redisOptions?.keyPrefix ?? "";
+}

@@ -1,0 +1,387 @@
+import { type AtomicStore, type ListPushOptions, StoreTypeError } from "@harpia/core";
+import { Availability, type OutageLogger } from "./availability";
+import { clientKeyPrefix, connect, type RedisClient, type RedisConnection } from "./connection";
+import { classifyFailure, StoreUnavailableError, wrongType } from "./errors";
+import { scanPrefix, unlinkKeys } from "./scan";
+import { HASH_INCREMENT, INCREMENT_WITH_TTL, type LuaScript, runScript, SET_ADD } from "./scripts";
+import { decodeValue, encodeValue } from "./serialize";
+
+/** Options of {@link RedisStore} (the second argument). */
+export interface RedisStoreOptions {
+  /**
+   * Prepended to every key (default `"harpia:"`), so several apps or environments can share
+   * one Redis, and `clear()` only ever removes this store's keys.
+   */
+  prefix?: string;
+  /**
+   * Milliseconds a command may take before the call fails with `StoreUnavailableError`
+   * (default 2000). Applied as ioredis's `commandTimeout` on clients the store creates, and
+   * by the store itself on a client you pass that has none.
+   */
+  commandTimeout?: number;
+  /**
+   * After a connection failure, milliseconds during which calls fail at once without trying
+   * Redis (default 1000); also the `Retry-After` sent with the 503.
+   */
+  retryAfter?: number;
+  /** Most fields of one hash or members of one set (default 10,000, as `MemoryStore`); `0`: no limit. */
+  maxCollectionSize?: number;
+  /** Longest list kept when `listPush` gives no `maxLength` (default 1,000, as `MemoryStore`). */
+  maxListLength?: number;
+  /**
+   * Where outages are reported, once each (default `true`: `console.warn`). Only for clients
+   * the store creates; a client you pass keeps its own `error` listeners.
+   */
+  logErrors?: OutageLogger;
+}
+
+const DEFAULT_PREFIX = "harpia:";
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== "string") throw new TypeError(`Store keys are strings, got ${typeof key}`);
+}
+
+function ttlMilliseconds(ttlSeconds: number | undefined): number | undefined {
+  if (ttlSeconds === undefined) return undefined;
+  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds))
+    throw new RangeError(`TTL must be a positive number of seconds, got ${ttlSeconds}`);
+  return Math.max(1, Math.round(ttlSeconds * 1000));
+}
+
+function checkAmount(by: unknown): asserts by is number {
+  if (typeof by !== "number" || !Number.isFinite(by))
+    throw new TypeError(`Increments are finite numbers, got ${String(by)}`);
+}
+
+function positiveInteger(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  allowZero = false,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1))
+    throw new RangeError(
+      `RedisStore: \`${name}\` must be a ${allowZero ? "non-negative" : "positive"} integer`,
+    );
+  return value;
+}
+
+/**
+ * A core `AtomicStore` on Redis (ioredis): sessions, CSRF tokens, caches, rate-limit counters
+ * and telemetry shared by every instance of an app. Each operation is one atomic Redis
+ * command or script (`SET PX/NX`, `INCRBY`, `HINCRBY`, `SADD`, `LPUSH`+`LTRIM` in `MULTI`,
+ * `SCAN`+`UNLINK`), so instances never overwrite each other. Values are JSON.
+ *
+ * While Redis is unreachable every call fails fast with {@link StoreUnavailableError} (a 503);
+ * the client reconnects by itself and the store serves again as soon as it is back.
+ *
+ * @example
+ * import { RedisStore } from "@harpia/store-redis";
+ * const store = new RedisStore({ url: process.env.REDIS_URL! }, { prefix: "myapp:" });
+ * const session = new Session({ store, cookieName: "my_session_id" });
+ */
+export class RedisStore implements AtomicStore {
+  /** The ioredis client (a `Redis` or a `Cluster`), for commands the Store interface lacks. */
+  readonly client: RedisClient;
+  /** The key prefix of this store. */
+  readonly prefix: string;
+  private readonly owned: boolean;
+  private readonly keyPrefix: string;
+  private readonly availability: Availability;
+  private readonly deadline: number | undefined;
+  private readonly maxCollectionSize: number;
+  private readonly maxListLength: number;
+
+  constructor(connection?: RedisConnection, options: RedisStoreOptions = {}) {
+    const commandTimeout = positiveInteger("commandTimeout", options.commandTimeout, 2000);
+    const retryAfter = positiveInteger("retryAfter", options.retryAfter, 1000);
+    this.maxCollectionSize = positiveInteger("maxCollectionSize", options.maxCollectionSize, 10_000, true);
+    this.maxListLength = positiveInteger("maxListLength", options.maxListLength, 1_000);
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    if (typeof this.prefix !== "string") throw new TypeError("RedisStore: `prefix` must be a string");
+    const { client, owned } = connect(connection, commandTimeout);
+    this.client = client;
+    this.owned = owned;
+    this.keyPrefix = clientKeyPrefix(client);
+    const clientTimeout = (client.options as { commandTimeout?: unknown }).commandTimeout;
+    this.deadline = typeof clientTimeout === "number" ? undefined : commandTimeout;
+    this.availability = new Availability(client, retryAfter, options.logErrors ?? true, owned);
+  }
+
+  private full(key: string): string {
+    checkKey(key);
+    return this.prefix + key;
+  }
+
+  /** Runs one command: refused at once during an outage, its failures translated. */
+  private async run<T>(operation: string, key: string, kind: string, command: () => Promise<T>): Promise<T> {
+    this.availability.check(operation);
+    try {
+      const result = await (this.deadline === undefined ? command() : this.withDeadline(command()));
+      this.availability.succeeded();
+      return result;
+    } catch (error) {
+      throw await this.translate(error, operation, key, kind);
+    }
+  }
+
+  private withDeadline<T>(pending: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Command timed out")), this.deadline);
+    });
+    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
+  }
+
+  private async translate(error: unknown, operation: string, key: string, kind: string): Promise<unknown> {
+    switch (classifyFailure(error)) {
+      case "unavailable":
+        this.availability.failed(error);
+        return new StoreUnavailableError(operation, error, this.availability.retryAfterSeconds);
+      case "wrong-type": {
+        const actual = await this.client.type(this.prefix + key).catch(() => "other");
+        return wrongType(key, kind, actual);
+      }
+      case "not-a-number":
+        return new StoreTypeError(key, "number", "non-numeric value");
+      default:
+        return error;
+    }
+  }
+
+  private script(operation: string, key: string, kind: string, script: LuaScript, args: (string | number)[]) {
+    const full = this.full(key);
+    return this.run(operation, key, kind, () => runScript(this.client, script, [full], args));
+  }
+
+  /** The value, or `undefined` when absent or expired. Text that is not JSON comes back as a string. */
+  async get<T = any>(key: string): Promise<T | undefined> {
+    const full = this.full(key);
+    return decodeValue<T>(await this.run("get", key, "value", () => this.client.get(full)));
+  }
+
+  /** Stores `value` as JSON (`SET`, with `PX` when `ttlSeconds` is given). */
+  async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
+    const full = this.full(key);
+    const text = encodeValue(key, value);
+    const ttl = ttlMilliseconds(ttlSeconds);
+    await this.run("set", key, "value", () =>
+      ttl === undefined ? this.client.set(full, text) : this.client.set(full, text, "PX", ttl),
+    );
+  }
+
+  /** The seed's name for `set` with a TTL. */
+  setEx(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    return this.set(key, value, ttlSeconds);
+  }
+
+  /** Stores only when the key is absent (`SET NX`); true when stored. */
+  async add(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    const full = this.full(key);
+    const text = encodeValue(key, value);
+    const ttl = ttlMilliseconds(ttlSeconds);
+    const reply = await this.run("add", key, "value", () =>
+      ttl === undefined ? this.client.set(full, text, "NX") : this.client.set(full, text, "PX", ttl, "NX"),
+    );
+    return reply === "OK";
+  }
+
+  /** Removes a key of any kind (`UNLINK`). */
+  async delete(key: string): Promise<void> {
+    const full = this.full(key);
+    await this.run("delete", key, "value", () => this.client.unlink(full));
+  }
+
+  /** Whether the key exists (`EXISTS`). */
+  async has(key: string): Promise<boolean> {
+    const full = this.full(key);
+    return (await this.run("has", key, "value", () => this.client.exists(full))) === 1;
+  }
+
+  /**
+   * Adds `by` to a counter (`INCRBY`, or `INCRBYFLOAT` for fractions) and returns the new
+   * value. With `ttlSeconds`, a new counter expires that long after creation (fixed window).
+   */
+  async increment(key: string, by = 1, ttlSeconds?: number): Promise<number> {
+    checkAmount(by);
+    const ttl = ttlMilliseconds(ttlSeconds);
+    const integer = Number.isInteger(by);
+    if (ttl !== undefined) {
+      const reply = await this.script("increment", key, "value", INCREMENT_WITH_TTL, [
+        by,
+        ttl,
+        integer ? 1 : 0,
+      ]);
+      return Number(reply);
+    }
+    const full = this.full(key);
+    const reply = await this.run(
+      "increment",
+      key,
+      "value",
+      (): Promise<number | string> =>
+        integer ? this.client.incrby(full, by) : this.client.incrbyfloat(full, by),
+    );
+    return Number(reply);
+  }
+
+  /** Resets a key's time to live (`PEXPIRE`); false when the key does not exist. */
+  async expire(key: string, ttlSeconds: number): Promise<boolean> {
+    const full = this.full(key);
+    const ttl = ttlMilliseconds(ttlSeconds);
+    if (ttl === undefined) throw new RangeError("expire() needs a TTL");
+    return (await this.run("expire", key, "value", () => this.client.pexpire(full, ttl))) === 1;
+  }
+
+  /**
+   * Removes every key of this store starting with `prefix` (all of this store's keys when
+   * omitted), with `SCAN` + `UNLINK` in batches: never `KEYS`, never `FLUSHDB`.
+   */
+  async clear(prefix = ""): Promise<void> {
+    const start = this.full(prefix);
+    await this.run("clear", prefix, "value", () =>
+      scanPrefix(this.client, this.keyPrefix + start, (keys) =>
+        unlinkKeys(this.client, this.withoutClientPrefix(keys)),
+      ),
+    );
+  }
+
+  /** Keys of this store starting with `prefix`, without the store's prefix (`SCAN`). */
+  async keys(prefix: string): Promise<string[]> {
+    const start = this.full(prefix);
+    const found = new Set<string>();
+    const skip = this.keyPrefix.length + this.prefix.length;
+    await this.run("keys", prefix, "value", () =>
+      scanPrefix(this.client, this.keyPrefix + start, (keys) => {
+        for (const key of keys) found.add(key.slice(skip));
+      }),
+    );
+    return [...found];
+  }
+
+  private withoutClientPrefix(keys: string[]): string[] {
+    return this.keyPrefix === "" ? keys : keys.map((key) => key.slice(this.keyPrefix.length));
+  }
+
+  /**
+   * Adds `by` to a field of a hash of counters (`HINCRBY`) and returns its new value. A new
+   * field is refused (returning 0) once the hash holds `maxCollectionSize` fields.
+   */
+  async hashIncrement(key: string, field: string, by = 1, ttlSeconds?: number): Promise<number> {
+    checkAmount(by);
+    if (typeof field !== "string") throw new TypeError(`Hash fields are strings, got ${typeof field}`);
+    const ttl = ttlMilliseconds(ttlSeconds);
+    const args = [field, by, ttl ?? "", Number.isInteger(by) ? 1 : 0, this.maxCollectionSize];
+    const reply = await this.script("hashIncrement", key, "hash", HASH_INCREMENT, args);
+    return reply === null ? 0 : Number(reply);
+  }
+
+  /** Every field of a hash of counters (`HGETALL`), as numbers. */
+  async hashGetAll(key: string): Promise<Record<string, number>> {
+    const full = this.full(key);
+    const reply = await this.run("hashGetAll", key, "hash", () => this.client.hgetall(full));
+    const out: Record<string, number> = {};
+    for (const [field, value] of Object.entries(reply)) out[field] = Number(value);
+    return out;
+  }
+
+  /** Adds members to a set (`SADD`, at most `maxCollectionSize` members); returns how many were new. */
+  async setAdd(key: string, members: string[], ttlSeconds?: number): Promise<number> {
+    if (!Array.isArray(members) || members.some((m) => typeof m !== "string"))
+      throw new TypeError("setAdd() takes an array of strings");
+    const ttl = ttlMilliseconds(ttlSeconds);
+    if (members.length === 0) return 0;
+    const reply = await this.script("setAdd", key, "set", SET_ADD, [
+      ttl ?? "",
+      this.maxCollectionSize,
+      ...members,
+    ]);
+    return Number(reply);
+  }
+
+  /** Members of a set (`SMEMBERS`). */
+  async setMembers(key: string): Promise<string[]> {
+    const full = this.full(key);
+    return this.run("setMembers", key, "set", () => this.client.smembers(full));
+  }
+
+  /** Size of a set (`SCARD`). */
+  async setSize(key: string): Promise<number> {
+    const full = this.full(key);
+    return this.run("setSize", key, "set", () => this.client.scard(full));
+  }
+
+  /** Whether a set holds `member` (`SISMEMBER`). */
+  async setHas(key: string, member: string): Promise<boolean> {
+    const full = this.full(key);
+    return (await this.run("setHas", key, "set", () => this.client.sismember(full, member))) === 1;
+  }
+
+  /**
+   * Prepends values (newest first) and trims the list to `maxLength` (at most
+   * `maxListLength`), with `LPUSH`, `LTRIM` and `PEXPIRE` in one `MULTI`. Returns the length.
+   */
+  async listPush(key: string, values: unknown[], options: ListPushOptions = {}): Promise<number> {
+    if (!Array.isArray(values)) throw new TypeError("listPush() takes an array of values");
+    const full = this.full(key);
+    const encoded = values.map((value) => encodeValue(key, value));
+    const max = Math.min(
+      positiveInteger("maxLength", options.maxLength, this.maxListLength),
+      this.maxListLength,
+    );
+    const ttl = ttlMilliseconds(options.ttlSeconds);
+    if (encoded.length === 0)
+      return (await this.run("listPush", key, "list", () => this.client.llen(full))) as number;
+    const replies = await this.run("listPush", key, "list", () => {
+      const transaction = this.client
+        .multi()
+        .lpush(full, ...encoded)
+        .ltrim(full, 0, max - 1);
+      if (ttl !== undefined) transaction.pexpire(full, ttl);
+      return transaction.exec();
+    });
+    if (replies === null) throw new StoreUnavailableError("listPush", new Error("Transaction aborted"));
+    const failure = replies.find(([error]) => error !== null)?.[0];
+    if (failure) throw await this.translate(failure, "listPush", key, "list");
+    return Math.min(Number(replies[0]![1]), max);
+  }
+
+  /** Items `start..stop` of a list, inclusive (`LRANGE`; `-1` is the last), newest first. */
+  async listRange<T = any>(key: string, start = 0, stop = -1): Promise<T[]> {
+    const full = this.full(key);
+    if (!Number.isInteger(start) || !Number.isInteger(stop))
+      throw new TypeError("listRange() takes integer indexes");
+    const items = await this.run("listRange", key, "list", () => this.client.lrange(full, start, stop));
+    return items.map((item) => decodeValue<T>(item) as T);
+  }
+
+  /** Whether Redis answers a `PING` now. Never throws. */
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.run("ping", "", "value", () => this.client.ping())) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
+  /** The seed's readiness check: waits for the first connection (bounded), then pings. */
+  on(): Promise<boolean> {
+    return this.ping();
+  }
+
+  /**
+   * Stops the store: later calls fail with `StoreUnavailableError`. A client the store created
+   * is closed gracefully (`QUIT`); a client you passed stays open.
+   */
+  async close(): Promise<void> {
+    this.availability.close();
+    if (!this.owned) return;
+    try {
+      if (this.client.status === "ready") await this.client.quit();
+      else this.client.disconnect();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}
