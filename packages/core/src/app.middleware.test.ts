@@ -39,6 +39,23 @@ describe("middleware order", () => {
     expect(await res.text()).toBe("late");
   });
 
+  test("a sync middleware returning next() still waits for an async handler", async () => {
+    const app = harpia();
+    const trace: string[] = [];
+    app.use((_req, _res, next) => {
+      trace.push("mw");
+      return next();
+    });
+    app.get("/", async (_req, res) => {
+      await Bun.sleep(5);
+      trace.push("handler");
+      res.status(202).send("done");
+    });
+    const res = await new TestClient(app).get("/").execute();
+    expect(res.status).toBe(202);
+    expect(trace).toEqual(["mw", "handler"]);
+  });
+
   test("a middleware that answers without next() ends the chain", async () => {
     const app = harpia();
     let reached = false;

@@ -65,6 +65,9 @@ export function compose(handlers: readonly Handler<any>[], onError: ErrorRespond
     } catch (error) {
       return onError(error, req, res);
     }
+    // `return next()` in a sync middleware hands back DONE when the rest of the chain already
+    // finished synchronously: stay on the sync path instead of paying a promise hop per level.
+    if (result === DONE) return downstream;
     if (isThenable(result)) {
       return Promise.resolve(result).then(
         (value) => {

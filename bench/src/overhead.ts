@@ -1,0 +1,46 @@
+/**
+ * Framework overhead per request, in process: the same Request answered by a raw handler and by
+ * Harpia's pipeline, interleaved, without HTTP. Used to profile the hot path; not part of `bun run bench`.
+ *
+ *   bun run --cwd bench src/overhead.ts
+ */
+import harpia from "@harpia/core";
+
+const raw = (req: Request) => {
+  const url = req.url;
+  if (url.endsWith("/")) return new Response("Hello, World!");
+  const id = url.slice(url.lastIndexOf("/") + 1);
+  return Response.json({ id, name: "Ada Lovelace", active: true });
+};
+
+const s1 = harpia();
+s1.get("/", (_req, res) => res.send("Hello, World!"));
+const s2 = harpia();
+s2.get("/users/:id", (req, res) => res.json({ id: req.params.id, name: "Ada Lovelace", active: true }));
+const s3 = harpia();
+for (let i = 0; i < 5; i++) s3.use((_req, _res, next) => next());
+s3.get("/users/:id", (req, res) => res.json({ id: req.params.id, name: "Ada Lovelace", active: true }));
+
+const root = new Request("http://127.0.0.1:3000/");
+const userReq = new Request("http://127.0.0.1:3000/users/42");
+
+async function time(label: string, fn: () => unknown, n = 200_000): Promise<number> {
+  for (let i = 0; i < 20_000; i++) await fn();
+  const start = Bun.nanoseconds();
+  for (let i = 0; i < n; i++) {
+    const r = fn();
+    if (r instanceof Promise) await r;
+  }
+  const ns = (Bun.nanoseconds() - start) / n;
+  console.log(`${label.padEnd(28)} ${ns.toFixed(0).padStart(6)} ns/request`);
+  return ns;
+}
+
+for (let round = 0; round < 3; round++) {
+  const rawS1 = await time("raw S1", () => raw(root));
+  const hS1 = await time("harpia S1", () => s1.handle(root));
+  const rawS2 = await time("raw S2", () => raw(userReq));
+  const hS2 = await time("harpia S2", () => s2.handle(userReq));
+  const hS3 = await time("harpia S3", () => s3.handle(userReq));
+  console.log(`overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`);
+}
