@@ -20,7 +20,8 @@ export interface CacheOptions {
  * const user = await cache.wrap(`user:${id}`, 60, () => db.findUser(id));
  */
 export class Cache {
-  private readonly store: Store;
+  /** The store behind this cache (shared with other users of the same store). */
+  readonly store: Store;
   private readonly ttl: number | undefined;
   private readonly prefix: string;
   private readonly inFlight = new Map<string, Promise<unknown>>();
@@ -30,6 +31,8 @@ export class Cache {
       storeOrOptions && typeof (storeOrOptions as Store).get === "function"
         ? { store: storeOrOptions as Store }
         : ((storeOrOptions as CacheOptions | undefined) ?? {});
+    if (options.ttl !== undefined && !(options.ttl > 0))
+      throw new RangeError(`Cache ttl must be a positive number of seconds, got ${options.ttl}`);
     this.store = options.store ?? new MemoryStore();
     this.ttl = options.ttl;
     this.prefix = options.prefix ?? "cache:";
@@ -65,11 +68,25 @@ export class Cache {
   }
 
   /**
-   * Returns the cached value, or computes it with `compute`, caches it for `ttl` seconds and
-   * returns it. Concurrent misses on one key share a single computation. A computation that
-   * fails caches nothing. `undefined` results are returned but not cached.
+   * Returns the cached value, or computes it with `compute`, caches it for `ttl` seconds (the
+   * cache's default when omitted) and returns it. Concurrent misses on one key share a single
+   * computation, in this process. A computation that fails caches nothing and every waiter
+   * gets its error. `undefined` results are returned but not cached.
    */
-  async wrap<T>(key: string, ttl: number | undefined, compute: () => T | Promise<T>): Promise<T> {
+  wrap<T>(key: string, compute: () => T | Promise<T>): Promise<T>;
+  wrap<T>(key: string, ttl: number | undefined, compute: () => T | Promise<T>): Promise<T>;
+  async wrap<T>(
+    key: string,
+    ttlOrCompute: number | undefined | (() => T | Promise<T>),
+    maybeCompute?: () => T | Promise<T>,
+  ): Promise<T> {
+    const compute = typeof ttlOrCompute === "function" ? ttlOrCompute : maybeCompute;
+    const ttl = typeof ttlOrCompute === "function" ? undefined : ttlOrCompute;
+    if (typeof compute !== "function")
+      throw new TypeError("cache.wrap(key, [ttl], compute) needs a function");
+    // Checked before and after the read: a miss that arrives while a computation runs joins it.
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
     const cached = await this.get<T>(key);
     if (cached !== undefined) return cached;
     const pending = this.inFlight.get(key);

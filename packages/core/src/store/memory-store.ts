@@ -16,14 +16,30 @@ type Kind = "value" | "hash" | "set" | "list";
 
 interface Entry {
   kind: Kind;
+  /** A plain value or list item is kept as its JSON text; hashes and sets as a Map / Set. */
   value: unknown;
   /** Epoch ms, or 0 for never. */
   expiresAt: number;
 }
 
-function copy<T>(value: T): T {
-  if (value === null || typeof value !== "object") return value;
-  return structuredClone(value);
+/**
+ * Values are kept as JSON text, exactly what a Redis store keeps, so code that works against
+ * this store behaves the same against Redis (a `Date` comes back as a string, `undefined`
+ * fields vanish) and no caller can mutate what is stored through a reference.
+ */
+function serialize(key: string, value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`Cannot store "${key}": ${(error as Error).message}`);
+  }
+  if (text === undefined) throw new TypeError(`Cannot store "${key}": ${typeof value} is not JSON`);
+  return text;
+}
+
+function deserialize<T>(text: unknown): T {
+  return JSON.parse(text as string) as T;
 }
 
 function checkTtl(ttlSeconds: number | undefined): void {
@@ -31,10 +47,27 @@ function checkTtl(ttlSeconds: number | undefined): void {
     throw new RangeError(`TTL must be a positive number of seconds, got ${ttlSeconds}`);
 }
 
+function checkStep(by: number): void {
+  if (typeof by !== "number" || !Number.isFinite(by))
+    throw new TypeError(`increment step must be a finite number, got ${String(by)}`);
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
 /**
  * An in-process {@link AtomicStore}: TTL expiry, a size cap with least-recently-used eviction,
- * and values copied in and out so a caller's later mutation never changes what is stored.
- * For one process; use `@harpia/store-redis` to share state between instances.
+ * and values kept as JSON so a caller's later mutation never changes what is stored (and what
+ * comes back matches a Redis store). For one process; use `@harpia/store-redis` to share
+ * state between instances.
+ *
+ * @example
+ * const store = new MemoryStore({ maxEntries: 50_000 });
+ * await store.set("session123", { userId: 1, username: "Alice" }, 3600);
+ * await store.get("session123"); // { userId: 1, username: "Alice" }
  */
 export class MemoryStore implements AtomicStore {
   private readonly entries = new Map<string, Entry>();
@@ -44,11 +77,11 @@ export class MemoryStore implements AtomicStore {
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.maxCollectionSize = options.maxCollectionSize ?? 10_000;
-    this.maxListLength = options.maxListLength ?? 1_000;
-    if (!(this.maxEntries > 0)) throw new RangeError("maxEntries must be positive");
+    this.maxEntries = positiveInteger("maxEntries", options.maxEntries ?? 10_000);
+    this.maxCollectionSize = positiveInteger("maxCollectionSize", options.maxCollectionSize ?? 10_000);
+    this.maxListLength = positiveInteger("maxListLength", options.maxListLength ?? 1_000);
     const sweep = options.sweepIntervalSeconds ?? 60;
+    if (!(sweep >= 0)) throw new RangeError(`sweepIntervalSeconds must be 0 or more, got ${sweep}`);
     if (sweep > 0) {
       this.timer = setInterval(() => this.sweep(), sweep * 1000);
       this.timer.unref?.();
@@ -105,41 +138,52 @@ export class MemoryStore implements AtomicStore {
     return ttlSeconds === undefined ? 0 : Date.now() + ttlSeconds * 1000;
   }
 
+  /** The value, or `undefined` when absent or expired (a fresh copy each time). */
   async get<T = any>(key: string): Promise<T | undefined> {
     const entry = this.typed(key, "value");
-    return entry === undefined ? undefined : copy(entry.value as T);
+    return entry === undefined ? undefined : deserialize<T>(entry.value);
   }
 
+  /** Stores `value` as JSON, replacing any previous one; `ttlSeconds` must be positive. */
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
     if (value === undefined) throw new TypeError(`Cannot store undefined under "${key}"; use delete()`);
-    this.put(key, { kind: "value", value: copy(value), expiresAt: this.expiry(ttlSeconds) });
+    const expiresAt = this.expiry(ttlSeconds);
+    this.put(key, { kind: "value", value: serialize(key, value), expiresAt });
   }
 
+  /** Stores only when the key is absent or expired; true when stored. */
   async add(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
     if (this.touch(key) !== undefined) return false;
     await this.set(key, value, ttlSeconds);
     return true;
   }
 
+  /** Removes a key (no error when absent). */
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
   }
 
+  /** Whether the key exists and has not expired (counts as a use for LRU). */
   async has(key: string): Promise<boolean> {
     return this.touch(key) !== undefined;
   }
 
+  /** Adds `by` to a counter; a new counter starts at 0 and gets `ttlSeconds` (fixed window). */
   async increment(key: string, by = 1, ttlSeconds?: number): Promise<number> {
+    checkStep(by);
     const entry = this.typed(key, "value");
     if (entry === undefined) {
-      this.put(key, { kind: "value", value: by, expiresAt: this.expiry(ttlSeconds) });
+      this.put(key, { kind: "value", value: serialize(key, by), expiresAt: this.expiry(ttlSeconds) });
       return by;
     }
-    if (typeof entry.value !== "number") throw new StoreTypeError(key, "number", typeof entry.value);
-    entry.value += by;
-    return entry.value as number;
+    const current = deserialize<unknown>(entry.value);
+    if (typeof current !== "number") throw new StoreTypeError(key, "number", typeof current);
+    const next = current + by;
+    entry.value = serialize(key, next);
+    return next;
   }
 
+  /** Resets a key's time to live; false when the key does not exist. */
   async expire(key: string, ttlSeconds: number): Promise<boolean> {
     const entry = this.touch(key);
     if (entry === undefined) return false;
@@ -147,6 +191,7 @@ export class MemoryStore implements AtomicStore {
     return true;
   }
 
+  /** Removes every key starting with `prefix`, or every key. */
   async clear(prefix?: string): Promise<void> {
     if (prefix === undefined || prefix === "") {
       this.entries.clear();
@@ -166,7 +211,9 @@ export class MemoryStore implements AtomicStore {
     return entry.value as T;
   }
 
+  /** Adds to a field; a new field beyond `maxCollectionSize` is ignored and 0 returned. */
   async hashIncrement(key: string, field: string, by = 1, ttlSeconds?: number): Promise<number> {
+    checkStep(by);
     const hash = this.collection(key, "hash", () => new Map<string, number>(), ttlSeconds);
     const current = hash.get(field);
     if (current === undefined && hash.size >= this.maxCollectionSize) return 0;
@@ -175,11 +222,13 @@ export class MemoryStore implements AtomicStore {
     return next;
   }
 
+  /** Every field of a hash of counters (empty when absent). */
   async hashGetAll(key: string): Promise<Record<string, number>> {
     const entry = this.typed(key, "hash");
     return entry === undefined ? {} : Object.fromEntries(entry.value as Map<string, number>);
   }
 
+  /** Adds members; members beyond `maxCollectionSize` are ignored (not counted as added). */
   async setAdd(key: string, members: string[], ttlSeconds?: number): Promise<number> {
     const set = this.collection(key, "set", () => new Set<string>(), ttlSeconds);
     let added = 0;
@@ -191,38 +240,47 @@ export class MemoryStore implements AtomicStore {
     return added;
   }
 
+  /** Members of a set (empty when absent). */
   async setMembers(key: string): Promise<string[]> {
     const entry = this.typed(key, "set");
     return entry === undefined ? [] : [...(entry.value as Set<string>)];
   }
 
+  /** Size of a set (0 when absent). */
   async setSize(key: string): Promise<number> {
     const entry = this.typed(key, "set");
     return entry === undefined ? 0 : (entry.value as Set<string>).size;
   }
 
+  /** Whether a set holds `member`. */
   async setHas(key: string, member: string): Promise<boolean> {
     const entry = this.typed(key, "set");
     return entry !== undefined && (entry.value as Set<string>).has(member);
   }
 
+  /** Prepends values (newest first), keeping at most `maxLength` (and never more than `maxListLength`). */
   async listPush(key: string, values: unknown[], options: ListPushOptions = {}): Promise<number> {
-    const list = this.collection(key, "list", () => [] as unknown[], options.ttlSeconds);
-    for (const value of values) list.unshift(copy(value));
+    if (options.maxLength !== undefined) positiveInteger("listPush maxLength", options.maxLength);
+    // Serialised first, so a value that is not JSON leaves the list untouched.
+    const items = values.map((value) => serialize(key, value));
+    const list = this.collection(key, "list", () => [] as string[], options.ttlSeconds);
+    for (const item of items) list.unshift(item);
     const max = Math.min(options.maxLength ?? this.maxListLength, this.maxListLength);
     if (list.length > max) list.length = max;
     return list.length;
   }
 
+  /** Items `start..stop` inclusive (negative counts from the end), newest first. */
   async listRange<T = any>(key: string, start = 0, stop = -1): Promise<T[]> {
     const entry = this.typed(key, "list");
     if (entry === undefined) return [];
-    const list = entry.value as T[];
+    const list = entry.value as string[];
     const from = start < 0 ? Math.max(0, list.length + start) : start;
     const to = stop < 0 ? list.length + stop : Math.min(stop, list.length - 1);
-    return to < from ? [] : list.slice(from, to + 1).map(copy);
+    return to < from ? [] : list.slice(from, to + 1).map((item) => deserialize<T>(item));
   }
 
+  /** Live keys starting with `prefix`. */
   async keys(prefix: string): Promise<string[]> {
     const now = Date.now();
     const out: string[] = [];
