@@ -1,0 +1,200 @@
+// The seed's "Security Headers (Shield)" examples, with app.shield() from the opt-in augment.
+import { describe, expect, test } from "bun:test";
+import harpia from "@harpia/core";
+import { TestClient } from "@harpia/test-client";
+import "./augment";
+import { type SecurityHeaders, shield } from "./index";
+
+const DEFAULT_CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; " +
+  "frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; " +
+  "script-src-attr 'none'; style-src 'self'; upgrade-insecure-requests";
+
+function nonceOf(csp: string | null, directive: string): string | undefined {
+  const part = csp
+    ?.split("; ")
+    .find((d) => d.startsWith(`${directive} `))
+    ?.match(/'nonce-([^']+)'/);
+  return part?.[1];
+}
+
+describe("seed: basic usage", () => {
+  test("app.shield(shieldOptions) with useNonce", async () => {
+    const app = harpia();
+    const shieldOptions: SecurityHeaders = {
+      useNonce: true, // Enable nonce generation, false as default.
+    };
+    // Apply security headers
+    app.shield(shieldOptions);
+    // Your routes
+    app.get("/", (_req, res) => {
+      res.send("Hello, World!");
+    });
+
+    const res = await new TestClient(app).get("/");
+    expect(await res.text()).toBe("Hello, World!");
+    const csp = res.headers.get("content-security-policy");
+    const nonce = nonceOf(csp, "script-src");
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(nonceOf(csp, "style-src")).toBe(nonce);
+    expect(csp).toBe(
+      DEFAULT_CSP.replace("script-src 'self'", `script-src 'self' 'nonce-${nonce}'`).replace(
+        "style-src 'self'",
+        `style-src 'self' 'nonce-${nonce}'`,
+      ),
+    );
+  });
+
+  test("the default headers, exactly as the seed lists them", async () => {
+    const app = harpia();
+    app.use(shield());
+    app.get("/", () => "ok");
+    const res = await new TestClient(app, { baseUrl: "https://example.com" }).get("/");
+    const expected: Record<string, string> = {
+      "content-security-policy": DEFAULT_CSP,
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-resource-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "referrer-policy": "no-referrer",
+      "strict-transport-security": "max-age=15552000; includeSubDomains",
+      "x-content-type-options": "nosniff",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-frame-options": "SAMEORIGIN",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+    };
+    for (const [name, value] of Object.entries(expected)) expect(res.headers.get(name)).toBe(value);
+    expect(res.headers.has("x-powered-by")).toBe(false);
+    expect(res.headers.has("cross-origin-embedder-policy")).toBe(false);
+  });
+});
+
+describe("seed: customizing security headers", () => {
+  test("directives merge over the defaults; HSTS for a year with preload", async () => {
+    const app = harpia();
+    app.shield({
+      useNonce: true,
+      contentSecurityPolicy: {
+        directives: {
+          "default-src": ["'self'", "https://trusted.com"],
+          "script-src": ["'self'", "'unsafe-inline'"],
+        },
+      },
+      strictTransportSecurity: {
+        maxAge: 31536000, // 1 year
+        includeSubDomains: true,
+        preload: true,
+      },
+    });
+    app.get("/", (_req, res) => res.html(`<script nonce="${res.locals.nonce}">go()</script>`));
+
+    const res = await new TestClient(app, { baseUrl: "https://example.com" }).get("/");
+    const csp = res.headers.get("content-security-policy")!;
+    const nonce = nonceOf(csp, "script-src")!;
+    expect(await res.text()).toBe(`<script nonce="${nonce}">go()</script>`);
+    expect(csp).toStartWith("default-src 'self' https://trusted.com; base-uri 'self';");
+    expect(csp).toContain(`script-src 'self' 'unsafe-inline' 'nonce-${nonce}';`);
+    expect(csp).toContain(`style-src 'self' 'nonce-${nonce}';`);
+    expect(csp).toContain("object-src 'none'");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains; preload");
+  });
+
+  test("custom values of every header (the seed's own cases)", async () => {
+    const app = harpia();
+    app.use(
+      shield({
+        crossOriginOpenerPolicy: { policy: "unsafe-none" },
+        crossOriginResourcePolicy: { policy: "cross-origin" },
+        crossOriginEmbedderPolicy: { policy: "credentialless" },
+        referrerPolicy: { policy: ["origin", "unsafe-url"] },
+        strictTransportSecurity: { maxAge: 31536000, includeSubDomains: false, preload: true },
+        xDnsPrefetchControl: { allow: true },
+        xFrameOptions: { action: "DENY" },
+        xPermittedCrossDomainPolicies: { permittedPolicies: "master-only" },
+      }),
+    );
+    app.get("/", () => "ok");
+    const res = await new TestClient(app, { baseUrl: "https://example.com" }).get("/");
+    expect(res.headers.get("cross-origin-opener-policy")).toBe("unsafe-none");
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect(res.headers.get("cross-origin-embedder-policy")).toBe("credentialless");
+    expect(res.headers.get("referrer-policy")).toBe("origin, unsafe-url");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000; preload");
+    expect(res.headers.get("x-dns-prefetch-control")).toBe("on");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-permitted-cross-domain-policies")).toBe("master-only");
+  });
+
+  test("every header can be turned off with false", async () => {
+    const app = harpia();
+    app.use(
+      shield({
+        contentSecurityPolicy: false,
+        crossOriginOpenerPolicy: false,
+        crossOriginResourcePolicy: false,
+        originAgentCluster: false,
+        referrerPolicy: false,
+        strictTransportSecurity: false,
+        xContentTypeOptions: false,
+        xDnsPrefetchControl: false,
+        xDownloadOptions: false,
+        xFrameOptions: false,
+        xPermittedCrossDomainPolicies: false,
+        xXssProtection: false,
+      }),
+    );
+    app.get("/", () => "ok");
+    const res = await new TestClient(app, { baseUrl: "https://example.com" }).get("/");
+    expect([...res.headers.keys()]).toEqual(["content-type"]);
+  });
+
+  test("X-Powered-By is removed unless xPoweredBy: true", async () => {
+    for (const keep of [false, true]) {
+      const app = harpia();
+      app.use(shield({ xPoweredBy: keep }));
+      app.get("/", (_req, res) => res.header("x-powered-by", "PHP/5.6").send("ok"));
+      const res = await new TestClient(app).get("/");
+      expect(res.headers.get("x-powered-by")).toBe(keep ? "PHP/5.6" : null);
+    }
+  });
+
+  test("development: 'unsafe-inline' next to the nonce", async () => {
+    const app = harpia();
+    app.use(
+      shield({
+        useNonce: true,
+        contentSecurityPolicy: {
+          directives: {
+            "script-src": ["'self'", "'unsafe-inline'"],
+            "style-src": ["'self'", "'unsafe-inline'"],
+          },
+        },
+      }),
+    );
+    app.get("/", () => "ok");
+    const res = await new TestClient(app).get("/");
+    const csp = res.headers.get("content-security-policy")!;
+    const nonce = nonceOf(csp, "script-src");
+    expect(csp).toContain(`script-src 'self' 'unsafe-inline' 'nonce-${nonce}'`);
+    expect(csp).toContain(`style-src 'self' 'unsafe-inline' 'nonce-${nonce}'`);
+  });
+});
+
+describe("HSTS only on HTTPS", () => {
+  test("plain HTTP gets no HSTS; a trusted proxy's X-Forwarded-Proto counts", async () => {
+    const direct = harpia();
+    direct.use(shield());
+    direct.get("/", () => "ok");
+    const http = new TestClient(direct);
+    expect((await http.get("/")).headers.has("strict-transport-security")).toBe(false);
+    const spoofed = await http.get("/").set("x-forwarded-proto", "https");
+    expect(spoofed.headers.has("strict-transport-security")).toBe(false);
+
+    const proxied = harpia({ trustProxy: true });
+    proxied.use(shield({ trustProxy: true }));
+    proxied.get("/", () => "ok");
+    const res = await new TestClient(proxied).get("/").set("x-forwarded-proto", "https");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
+  });
+});
