@@ -3,6 +3,8 @@ import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
 import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
 import { applyResult, type Chain, compose, runChain } from "./compose";
 import { CookieSigner } from "./cookies";
+import type { CorsOptions } from "./cors/cors";
+import { CorsRegistry } from "./cors/registry";
 import { EngineSlot } from "./engine";
 import { writeErrorResponse } from "./error-page";
 import { HttpError, toHttpError } from "./errors";
@@ -13,6 +15,7 @@ import { HarpiaResponse } from "./response";
 import { TrieRouter } from "./router/trie-router";
 import type { RouteMatch, RouterEngine } from "./router/types";
 import { type ServerHandle, type ServerOptions, validateServerOptions } from "./server";
+import { createStaticHandler, type StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler, Middleware } from "./types";
 import type { TrustProxy } from "./utils/internal/ip";
 import { WebSocketHub } from "./ws/hub";
@@ -85,6 +88,7 @@ export class Harpia extends RouteGroup<""> {
   private compiled: Compiled | undefined;
   private readonly hooks: { [K in HookName]: Hooks[K][] } = { onRequest: [], onSend: [], onResponse: [] };
   private readonly servers = new Set<Server<any>>();
+  private corsRegistry: CorsRegistry | undefined;
   private errorHandler: ErrorHandler | undefined;
   private notFound: { handler: Handler<any>; methods: Set<string> | undefined } | undefined;
   private listenBodyLimit: number | undefined;
@@ -162,6 +166,39 @@ export class Harpia extends RouteGroup<""> {
     return this;
   }
 
+  /**
+   * Serves the files of a folder for requests no route matched (GET and HEAD). Mounts are
+   * tried in the order added; a miss goes on to the next mount, then to the 404 handler.
+   * See {@link StaticOptions} (prefix, caching, index files, dotfiles, ranges).
+   *
+   * @example
+   * app.static("public");
+   * app.static("assets", { prefix: "/assets", maxAge: "1y", immutable: true });
+   */
+  static(dir: string, options?: StaticOptions): this {
+    this._fallbacks.push(createStaticHandler(dir, options));
+    return this;
+  }
+
+  /**
+   * Enables CORS for every path, or for `path` and below. Runs before all other middleware
+   * (so preflights never reach authentication) and answers preflights even where no OPTIONS
+   * route exists. When several paths match, the most specific one's options apply.
+   *
+   * @example
+   * app.cors({ origin: "*", methods: ["GET", "POST"] });
+   * app.cors({ origin: "https://example.com", methods: "GET" }, "/books");
+   */
+  cors(options?: CorsOptions, path?: string): this {
+    if (this.corsRegistry === undefined) {
+      this.corsRegistry = new CorsRegistry();
+      this._middleware.unshift({ path: null, fn: this.corsRegistry.middleware });
+    }
+    this.corsRegistry.add(options, path);
+    this._invalidate();
+    return this;
+  }
+
   /** The client IP of a request (honours `trustProxy`); `undefined` when unknown. */
   requestIP(req: HarpiaRequest<any>): string | undefined {
     if (!(req instanceof HarpiaRequest)) {
@@ -224,7 +261,7 @@ export class Harpia extends RouteGroup<""> {
     const query = url.indexOf("?", start);
     const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
     const req = new HarpiaRequest(request, path, query, server, this.context);
-    const res = new HarpiaResponse(this.signer, this.engine);
+    const res = new HarpiaResponse(this.signer, this.engine, request);
     if (this.hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
     return this.route(compiled, req, res);
   }

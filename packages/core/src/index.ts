@@ -11,6 +11,9 @@ export type { BodyKind, UploadedFile } from "./body/types";
 export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
 export type { CompiledRoute } from "./compile";
 export { type Chain, compose } from "./compose";
+export { type CompressOptions, compress } from "./compress/compress";
+export type { CompressionLevels } from "./compress/encoders";
+export { type Encoding, negotiateEncoding } from "./compress/negotiate";
 export {
   CookieSigner,
   type CookiesOptions,
@@ -18,6 +21,9 @@ export {
   ResponseCookies,
   serializeCookie,
 } from "./cookies";
+export { type CorsOptions, cors } from "./cors/cors";
+export type { CorsOrigin, OriginFunction, StaticOrigin } from "./cors/origin";
+export { vary } from "./cors/vary";
 export { EngineSlot, type RenderContext, type ViewEngine } from "./engine";
 export { type ErrorBody, writeErrorResponse } from "./error-page";
 export {
@@ -38,6 +44,11 @@ export type { JoinPath, ParamsOf } from "./router/params";
 export { TrieRouter } from "./router/trie-router";
 export type { RouteMatch, RouterEngine } from "./router/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
+export type { MaxAge } from "./static/cache-control";
+export { contentTypeFor } from "./static/mime";
+export type { Dotfiles, FileOptions, FileResponseOptions } from "./static/send-file";
+export { type StaticOptions, serveStatic } from "./static/serve-static";
+export type { FileInfo, StatCacheOptions } from "./static/stat-cache";
 export { Cache, type CacheOptions } from "./store/cache";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export { type AtomicStore, type ListPushOptions, type Store, StoreTypeError } from "./store/types";

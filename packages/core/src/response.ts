@@ -1,7 +1,7 @@
 import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
 import type { ViewEngineHost } from "./engine";
-import { HttpError } from "./errors";
+import { type FileOptions, sendFileFrom } from "./static/send-file";
 
 /** Bodies `res.send` accepts. Plain objects and arrays are sent as JSON. */
 export type SendBody =
@@ -42,6 +42,8 @@ export class HarpiaResponse {
   constructor(
     private readonly signer: CookieSigner | undefined,
     private readonly views: ViewEngineHost | undefined,
+    /** @internal The request being answered, for conditional and range handling in `file()`. */
+    readonly _request?: Request,
   ) {}
 
   /** Response headers (created on first use). */
@@ -164,11 +166,18 @@ export class HarpiaResponse {
     return this;
   }
 
-  /** Sends a file from disk, streamed by Bun. A missing file is a 404. */
-  async file(path: string | BunFile): Promise<this> {
-    const file = typeof path === "string" ? Bun.file(path) : path;
-    if (!(await file.exists())) throw new HttpError(404, "File not found", { code: "NOT_FOUND" });
-    return this.send(file);
+  /**
+   * Sends a file from disk, streamed by Bun, with `ETag`, `Last-Modified` and
+   * `Accept-Ranges`; answers `If-None-Match`/`If-Modified-Since` with 304 and `Range` with
+   * 206 (416 when unsatisfiable). A missing file is a 404. With `{ root }` the path is
+   * resolved safely inside that folder (for names that come from the client).
+   *
+   * @example
+   * app.get("/download/:name", (req, res) => res.file(req.params.name, { root: "uploads" }));
+   */
+  async file(path: string | BunFile, options?: FileOptions): Promise<this> {
+    await sendFileFrom(this._request, this, path, options);
+    return this;
   }
 
   /** Renders a view with the app's template engine; `res.locals` is merged under `data`. */

@@ -1,0 +1,85 @@
+import { stat } from "node:fs/promises";
+
+/** What a static mount needs to know about a path on disk. */
+export interface FileInfo {
+  kind: "file" | "directory" | "other";
+  size: number;
+  mtimeMs: number;
+}
+
+/** Options of the stat cache of a static mount. */
+export interface StatCacheOptions {
+  /** Most paths remembered; the least recently used is forgotten beyond it (default 1,000). */
+  maxEntries?: number;
+  /**
+   * Seconds a result (including "not found") is trusted before the disk is asked again
+   * (default 1). A file changed on disk is seen after at most this long.
+   */
+  ttlSeconds?: number;
+}
+
+/** Errors that mean "nothing servable here", as opposed to a fault worth reporting. */
+const MISSING = new Set(["ENOENT", "ENOTDIR", "ENAMETOOLONG", "EACCES", "EPERM", "EINVAL", "ELOOP"]);
+
+/** Reads a path's metadata; `null` when there is nothing to serve there. */
+export async function statPath(path: string): Promise<FileInfo | null> {
+  try {
+    const stats = await stat(path);
+    return {
+      kind: stats.isFile() ? "file" : stats.isDirectory() ? "directory" : "other",
+      size: stats.size,
+      mtimeMs: stats.mtimeMs,
+    };
+  } catch (error) {
+    if (MISSING.has((error as NodeJS.ErrnoException).code ?? "")) return null;
+    throw error;
+  }
+}
+
+interface Entry {
+  info: FileInfo | null;
+  expiresAt: number;
+}
+
+/**
+ * A bounded, short-lived cache of `stat` results, least recently used evicted first, so hot
+ * files cost no system call per request and a flood of missing paths cannot grow memory.
+ */
+export class StatCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+
+  constructor(options: StatCacheOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 1000;
+    this.ttlMs = (options.ttlSeconds ?? 1) * 1000;
+    if (!(this.maxEntries > 0) || !Number.isInteger(this.maxEntries))
+      throw new RangeError(`statCache.maxEntries must be a positive integer, got ${options.maxEntries}`);
+    if (!(this.ttlMs >= 0))
+      throw new RangeError(`statCache.ttlSeconds must be >= 0, got ${options.ttlSeconds}`);
+  }
+
+  /** Number of remembered paths. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The metadata of `path`, from the cache while fresh. */
+  async get(path: string): Promise<FileInfo | null> {
+    const now = Date.now();
+    const cached = this.entries.get(path);
+    if (cached !== undefined) {
+      this.entries.delete(path);
+      if (cached.expiresAt > now) {
+        this.entries.set(path, cached);
+        return cached.info;
+      }
+    }
+    const info = await statPath(path);
+    if (this.ttlMs > 0) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(path, { info, expiresAt: now + this.ttlMs });
+    }
+    return info;
+  }
+}
