@@ -62,6 +62,9 @@ export {
   type RouteOptions,
   withRouteOptions,
 } from "./types";
+export { sanitizeFileName } from "./upload/sanitize";
+export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";
+export { Upload } from "./upload/upload";
 export { preferredFormat } from "./utils/accepts";
 export { escapeHtml } from "./utils/html";
 export type { TrustProxy } from "./utils/internal/ip";

@@ -2,6 +2,7 @@ import type { Server } from "bun";
 import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
+import type { SavedFile } from "./upload/types";
 import { clientAddress, type TrustProxy } from "./utils/internal/ip";
 import { trimTrailingSlash } from "./utils/internal/path";
 
@@ -30,6 +31,8 @@ export class HarpiaRequest<P = Record<string, string>> {
   /** The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed. */
   body: any = undefined;
   /** @internal */ _parsed: ParsedBody | undefined = undefined;
+  /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
+  uploads: readonly SavedFile[] = NO_UPLOADS;
   private _query: Record<string, string> | undefined = undefined;
   private _searchParams: URLSearchParams | undefined = undefined;
   private _cookies: RequestCookies | undefined = undefined;
@@ -157,3 +160,4 @@ export class HarpiaRequest<P = Record<string, string>> {
 
 const EMPTY = Object.freeze({});
 const NO_FILES: UploadedFile[] = [];
+const NO_UPLOADS: readonly SavedFile[] = Object.freeze([]);
