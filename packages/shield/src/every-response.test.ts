@@ -141,3 +141,34 @@ describe("shield as route-level middleware", () => {
     expect((await new TestClient(app).get("/")).headers.get("referrer-policy")).toBe("same-origin");
   });
 });
+
+describe("with core's app.static and app.cors", () => {
+  function served() {
+    const app = harpia();
+    app.use(shield({ useNonce: true }));
+    app.cors({ origin: "https://app.example", methods: ["GET", "PUT"] });
+    app.static(dir, { prefix: "/assets" });
+    app.get("/api", () => ({ ok: true }));
+    return app;
+  }
+
+  test("a file served by app.static", async () => {
+    const res = await new TestClient(served()).get("/assets/app.js");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("console.log('hi')");
+    expect(res.headers.get("content-security-policy")).toContain("'nonce-");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  test("a CORS preflight answered by app.cors", async () => {
+    const res = await new TestClient(served())
+      .options("/api")
+      .set("origin", "https://app.example")
+      .set("access-control-request-method", "PUT")
+      .execute();
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(res.headers.get("content-security-policy")).toStartWith("default-src 'self';");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+});
