@@ -10,7 +10,15 @@ export const ENCODINGS: readonly Encoding[] = ["zstd", "br", "gzip"];
  * refuses one. `undefined` means send the body as is (identity).
  */
 export function negotiateEncoding(header: string | null, offered: readonly Encoding[]): Encoding | undefined {
-  if (header === null || header === "") return undefined;
+  return acceptableEncodings(header, offered)[0];
+}
+
+/**
+ * Every offered coding the client accepts, best first (quality, then the order of `offered`);
+ * empty when only identity is acceptable.
+ */
+export function acceptableEncodings(header: string | null, offered: readonly Encoding[]): Encoding[] {
+  if (header === null || header === "") return [];
   const quality = new Map<string, number>();
   for (const part of header.split(",")) {
     const [name = "", ...params] = part.split(";");
@@ -28,16 +36,13 @@ export function negotiateEncoding(header: string | null, offered: readonly Encod
     quality.set(coding, Math.max(q, quality.get(coding) ?? 0));
   }
   const wildcard = quality.get("*");
-  let best: Encoding | undefined;
-  let bestQ = 0;
-  for (const encoding of offered) {
+  const ranked: { encoding: Encoding; q: number; order: number }[] = [];
+  offered.forEach((encoding, order) => {
     const q = quality.get(encoding) ?? wildcard ?? 0;
-    if (q > bestQ) {
-      best = encoding;
-      bestQ = q;
-    }
-  }
-  return best;
+    if (q > 0) ranked.push({ encoding, q, order });
+  });
+  ranked.sort((a, b) => b.q - a.q || a.order - b.order);
+  return ranked.map((r) => r.encoding);
 }
 
 /** Few distinct `Accept-Encoding` values exist in practice; remember that many answers. */

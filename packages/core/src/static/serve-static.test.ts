@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import zlib from "node:zlib";
 import { harpia, serveStatic } from "../index";
 
 const FIXTURES = join(import.meta.dir, "../../test-fixtures/static");
@@ -433,6 +434,30 @@ describe("static options", () => {
     expect(() => app.static(PUBLIC, { dotfiles: "sometimes" as never })).toThrow(/dotfiles/);
     expect(() => app.static("")).toThrow(/folder path/);
     expect(() => app.static(PUBLIC, { statCache: { maxEntries: 0 } })).toThrow(/maxEntries/);
+  });
+
+  test("precompressed siblings are served by Accept-Encoding, with the original type", async () => {
+    const app = harpia();
+    app.static(PUBLIC, { precompressed: true });
+    const original = "body {\n  color: #123456;\n}\n";
+    const br = await app.request("/theme.css", { headers: { "accept-encoding": "gzip, br" } });
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect(br.headers.get("content-type")).toBe("text/css;charset=utf-8");
+    expect(br.headers.get("vary")).toBe("Accept-Encoding");
+    expect(zlib.brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(original);
+    // No .zst on disk: the next acceptable coding is used.
+    const gz = await app.request("/theme.css", { headers: { "accept-encoding": "zstd, gzip;q=0.5" } });
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    expect(zlib.gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(original);
+    const plain = await app.request("/theme.css");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(original);
+    expect(br.headers.get("etag")).not.toBe(plain.headers.get("etag"));
+    const bad = await app.request("/theme.css", {
+      headers: { "accept-encoding": "br", range: "bytes=500-" },
+    });
+    expect(bad.status).toBe(416);
+    expect(bad.headers.get("content-encoding")).toBeNull();
   });
 
   test("serveStatic works as a middleware and calls next() on a miss", async () => {

@@ -5,6 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { acceptableEncodings, type Encoding } from "../compress/negotiate";
+import { vary } from "../cors/vary";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
@@ -39,6 +41,12 @@ export interface StaticOptions extends FileResponseOptions {
    * `false`: a miss under this prefix is answered 404 here (and other methods than GET/HEAD 405).
    */
   fallthrough?: boolean;
+  /**
+   * Serve precompressed siblings (`app.js.br`, `app.js.zst`, `app.js.gz`) when the client
+   * accepts them: `true` tries Brotli, Zstandard, then gzip; a list sets which and in what
+   * order. The response keeps the original file's type and says `Content-Encoding`. Default `false`.
+   */
+  precompressed?: boolean | readonly Encoding[];
   /** Called before a file is sent, to add headers (`res.header(...)`). */
   setHeaders?: (res: HarpiaResponse, filePath: string, info: FileInfo) => void;
   /** The cache of file metadata (see {@link StatCacheOptions}); `false` asks the disk every time. */
@@ -49,6 +57,9 @@ export interface StaticOptions extends FileResponseOptions {
 export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => Promise<boolean>;
 
 const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
+
+/** File name suffixes of precompressed siblings. */
+const SUFFIX: Record<Encoding, string> = { br: ".br", zstd: ".zst", gzip: ".gz" };
 
 function checkName(name: string, option: string): string {
   if (typeof name !== "string" || name === "" || /[/\\\0]/.test(name) || name === "." || name === "..") {
@@ -101,9 +112,30 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}): S
     throw new HttpError(404, "File not found", { code: "NOT_FOUND" });
   };
 
-  const serve = (req: HarpiaRequest<any>, res: HarpiaResponse, filePath: string, info: FileInfo): true => {
+  const precompressed: readonly Encoding[] =
+    options.precompressed === true ? ["br", "zstd", "gzip"] : options.precompressed || [];
+  for (const encoding of precompressed) {
+    if (!(encoding in SUFFIX)) throw new TypeError(`static precompressed: unknown coding "${encoding}"`);
+  }
+
+  const serve = async (req: HarpiaRequest<any>, res: HarpiaResponse, filePath: string, info: FileInfo) => {
+    let sentPath = filePath;
+    let sentInfo = info;
+    let encoding: Encoding | undefined;
+    if (precompressed.length > 0) {
+      vary(res, "Accept-Encoding");
+      for (const candidate of acceptableEncodings(req.headers.get("accept-encoding"), precompressed)) {
+        const found = await stats.get(filePath + SUFFIX[candidate]);
+        if (found?.kind === "file") {
+          [sentPath, sentInfo, encoding] = [filePath + SUFFIX[candidate], found, candidate];
+          break;
+        }
+      }
+    }
     setHeaders?.(res, filePath, info);
-    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared);
+    writeFileResponse(req, res, Bun.file(sentPath), sentInfo, contentTypeFor(filePath), prepared);
+    // Set only once the file is being sent: a 412/416 error body is not encoded.
+    if (encoding !== undefined) res.headers.set("content-encoding", encoding);
     return true;
   };
 
