@@ -1,6 +1,6 @@
 // The seed's Session, SessionManager and Redis-session examples, run through a real app.
 import { describe, expect, test } from "bun:test";
-import harpia, { MemoryStore, Router } from "@harpia/core";
+import harpia, { MemoryStore, RequestCookies, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { Session, SessionManager } from "./index";
 
@@ -205,7 +205,7 @@ describe("seed: sessions in a Router with a custom cookie name (the Redis exampl
 });
 
 describe("fromWebSocket", () => {
-  test("reads the session cookie from ws.data.cookies (record or Cookie header)", async () => {
+  test("reads the session cookie from ws.data.cookies (RequestCookies, record or Cookie header)", async () => {
     const session = new Session();
     const id = await session.create({ username: "Alice" });
     expect(await session.fromWebSocket({ data: { cookies: { session_id: id } } })).toEqual({
@@ -218,38 +218,41 @@ describe("fromWebSocket", () => {
     expect(await session.fromWebSocket({ data: { cookies: {} } })).toBeUndefined();
     expect(await session.fromWebSocket({ data: {} })).toBeUndefined();
     expect(await session.fromWebSocket({ data: { cookies: { session_id: "x;y" } } })).toBeUndefined();
+    expect(
+      await session.fromWebSocket({ data: { cookies: new RequestCookies(`session_id=${id}`) } }),
+    ).toEqual({
+      username: "Alice",
+    });
   });
 
-  test("works on a real WebSocket upgrade carrying the browser's cookies", async () => {
+  test("works on core's app.ws: ws.data.cookies, and req.session in the upgrade hook", async () => {
     const session = new Session();
     const id = await session.create({ username: "Alice" });
-    const server = Bun.serve<{ cookies: string }>({
-      port: 0,
-      hostname: "127.0.0.1",
-      fetch(request, srv) {
-        const cookies = request.headers.get("cookie") ?? "";
-        if (srv.upgrade(request, { data: { cookies } })) return undefined;
-        return new Response("upgrade required", { status: 426 });
-      },
-      websocket: {
-        async open(ws) {
-          const data = await session.fromWebSocket(ws);
-          ws.send(JSON.stringify(data ?? null));
-        },
-        message() {},
+    const app = harpia();
+    app.use(session.middleware());
+    app.ws("/chat", {
+      upgrade: (req) => ({ fromMiddleware: req.session.username ?? null }),
+      async open(ws) {
+        const data = await session.fromWebSocket(ws);
+        ws.send(JSON.stringify({ data: data ?? null, fromMiddleware: ws.data.fromMiddleware }));
       },
     });
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
     try {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/`, {
-        headers: { cookie: `session_id=${id}` },
-      } as unknown as string[]);
-      const message = await new Promise<string>((resolve, reject) => {
-        ws.onmessage = (event) => resolve(String(event.data));
-        ws.onerror = () => reject(new Error("WebSocket failed"));
-        setTimeout(() => reject(new Error("no message")), 5000);
+      const receive = (headers: Record<string, string>) =>
+        new Promise<unknown>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${server.port}/chat`, { headers } as unknown as string[]);
+          ws.onmessage = (event) => {
+            resolve(JSON.parse(String(event.data)));
+            ws.close();
+          };
+          ws.onerror = () => reject(new Error("WebSocket failed"));
+        });
+      expect(await receive({ cookie: `session_id=${id}` })).toEqual({
+        data: { username: "Alice" },
+        fromMiddleware: "Alice",
       });
-      ws.close();
-      expect(JSON.parse(message)).toEqual({ username: "Alice" });
+      expect(await receive({})).toEqual({ data: null, fromMiddleware: null });
     } finally {
       await server.stop(true);
     }

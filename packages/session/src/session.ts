@@ -18,12 +18,18 @@ import {
 } from "./state";
 import type { SessionCookieOptions, SessionData, SessionOptions } from "./types";
 
+/** Cookies readable by name, like core's `RequestCookies` (`req.cookies`, `ws.data.cookies`). */
+export interface CookieReader {
+  get(name: string): string | undefined;
+  getSigned?(name: string): string | undefined;
+}
+
 /**
- * A WebSocket whose `data.cookies` holds the upgrade request's cookies (a name → value record,
- * as core's WebSocket routes provide, or a raw `Cookie` header string).
+ * A WebSocket whose `data.cookies` holds the upgrade request's cookies: core's `RequestCookies`
+ * (what `app.ws` routes provide), a name → value record, or a raw `Cookie` header string.
  */
 export interface WebSocketWithCookies {
-  data?: { cookies?: Record<string, string | undefined> | string | null } | null;
+  data?: { cookies?: CookieReader | Record<string, string | undefined> | string | null } | null;
 }
 
 const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
@@ -174,15 +180,23 @@ export class Session<Data extends object = SessionData> {
 
   /**
    * The data of a WebSocket connection's session, read from the upgrade request's cookies in
-   * `ws.data.cookies` (a record or a `Cookie` header string). A `Cookie` header string may also
-   * be passed directly.
+   * `ws.data.cookies` (core's `RequestCookies`, a record, or a `Cookie` header string). A
+   * `Cookie` header string may also be passed directly.
    */
   async fromWebSocket(ws: WebSocketWithCookies | string): Promise<Data | undefined> {
     const cookies = typeof ws === "string" ? ws : ws?.data?.cookies;
-    const value =
-      typeof cookies === "string"
-        ? new RequestCookies(cookies).get(this.cookieName)
-        : cookies?.[this.cookieName];
+    let value: string | undefined;
+    if (typeof cookies === "string") {
+      value = new RequestCookies(cookies).get(this.cookieName);
+    } else if (cookies !== null && cookies !== undefined && typeof cookies.get === "function") {
+      const reader = cookies as CookieReader;
+      value =
+        this.cookie.signed && reader.getSigned
+          ? reader.getSigned(this.cookieName)
+          : reader.get(this.cookieName);
+    } else if (cookies !== null && cookies !== undefined) {
+      value = (cookies as Record<string, string | undefined>)[this.cookieName];
+    }
     return isSessionId(value) ? this.load(value) : undefined;
   }
 
