@@ -129,15 +129,15 @@ export class CodeGenerator implements NameResolver {
         if (collect) return "";
         const expression = node.expression;
         if (isRawCall(expression))
-          return `$pos = ${node.start};\n$out += $unescaped(${this.expression(expression.args[0] as Expression)});\n`;
-        return `$pos = ${node.start};\n$out += $escape(${this.expression(expression)});\n`;
+          return `$pos = ${expression.start};\n$out += $unescaped(${this.expression(expression.args[0] as Expression)});\n`;
+        return `$pos = ${expression.start};\n$out += $escape(${this.expression(expression)});\n`;
       }
       case "Set":
-        return `$pos = ${node.start};\n${this.variable(node.name)} = ${this.expression(node.expression)};\n`;
+        return `$pos = ${node.expression.start};\n${this.variable(node.name)} = ${this.expression(node.expression)};\n`;
       case "If": {
         let code = "";
         node.branches.forEach((branch, index) => {
-          const test = `($pos = ${branch.start}, ${this.expression(branch.test)})`;
+          const test = `($pos = ${branch.test.start}, ${this.expression(branch.test)})`;
           code += `${index === 0 ? "if" : " else if"} (${test}) {\n${this.nodes(branch.body, collect)}}`;
         });
         if (node.otherwise !== undefined) code += ` else {\n${this.nodes(node.otherwise, collect)}}`;
@@ -171,7 +171,7 @@ export class CodeGenerator implements NameResolver {
     const key = `k${id}`;
     if (node.key !== undefined) frame.names.set(node.key, key);
     frame.names.set(node.value, value);
-    const source = `($pos = ${node.start}, ${node.key === undefined ? "$list" : "$pairs"}(${this.expression(node.iterable)}))`;
+    const source = `($pos = ${node.iterable.start}, ${node.key === undefined ? "$list" : "$pairs"}(${this.expression(node.iterable)}))`;
     this.loops.push(frame);
     const body = this.nodes(node.body, collect);
     this.loops.pop();

@@ -210,8 +210,14 @@ function findOutputEnd(source: string, from: number, file: string): number {
   for (let i = from; i < source.length; i++) {
     const c = source[i]!;
     if (c === '"' || c === "'" || c === "`") {
-      i = skipString(source, i);
-      if (i < 0) break;
+      const end = skipString(source, i);
+      if (end < 0) {
+        // Let the expression parser report the unterminated string, with its position.
+        const close = source.indexOf("}}", i);
+        if (close >= 0) return close;
+        break;
+      }
+      i = end;
     } else if (c === "{" || c === "(" || c === "[") depth++;
     else if (c === "}" && depth === 0 && source[i + 1] === "}") return i;
     else if (c === "}" || c === ")" || c === "]") depth = Math.max(0, depth - 1);
