@@ -176,7 +176,7 @@ export class Harpia extends RouteGroup<""> {
    * app.static("assets", { prefix: "/assets", maxAge: "1y", immutable: true });
    */
   static(dir: string, options?: StaticOptions): this {
-    this._fallbacks.push(createStaticHandler(dir, options));
+    this._fallbacks.push(createStaticHandler(dir, options, () => this.development));
     return this;
   }
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { harpia, serveStatic } from "../index";
@@ -458,6 +460,24 @@ describe("static options", () => {
     });
     expect(bad.status).toBe(416);
     expect(bad.headers.get("content-encoding")).toBeNull();
+  });
+
+  test("in development an edited file is seen at once (no cached metadata, no stale 304)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "harpia-static-dev-"));
+    try {
+      writeFileSync(join(dir, "live.css"), "a {}");
+      const app = harpia({ development: true });
+      app.static(dir);
+      const first = await app.request("/live.css");
+      const etag = first.headers.get("etag")!;
+      writeFileSync(join(dir, "live.css"), "a { color: red }");
+      const second = await app.request("/live.css", { headers: { "if-none-match": etag } });
+      expect(second.status).toBe(200);
+      expect(await second.text()).toBe("a { color: red }");
+      expect(second.headers.get("etag")).not.toBe(etag);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("serveStatic works as a middleware and calls next() on a miss", async () => {

@@ -49,7 +49,11 @@ export interface StaticOptions extends FileResponseOptions {
   precompressed?: boolean | readonly Encoding[];
   /** Called before a file is sent, to add headers (`res.header(...)`). */
   setHeaders?: (res: HarpiaResponse, filePath: string, info: FileInfo) => void;
-  /** The cache of file metadata (see {@link StatCacheOptions}); `false` asks the disk every time. */
+  /**
+   * The cache of file metadata (see {@link StatCacheOptions}); `false` asks the disk every
+   * time. Not used while the app is in development mode, so an edited file is never answered
+   * with its old `ETag`.
+   */
   statCache?: StatCacheOptions | false;
 }
 
@@ -86,9 +90,14 @@ function directoryUrl(req: HarpiaRequest<any>): string {
 
 /**
  * Builds the handler of one static mount. Everything that can be decided from the options
- * (root, prefix, index names, headers) is decided here, once.
+ * (root, prefix, index names, headers) is decided here, once. `inDevelopment` is asked per
+ * request (the app's mode can change at `listen`) to bypass the metadata cache.
  */
-export function createStaticHandler(dir: string, options: StaticOptions = {}): StaticHandler {
+export function createStaticHandler(
+  dir: string,
+  options: StaticOptions = {},
+  inDevelopment: () => boolean = () => false,
+): StaticHandler {
   if (typeof dir !== "string" || dir === "") throw new TypeError("static(dir): dir must be a folder path");
   const root = resolve(dir);
   if (!existsSync(root)) console.warn(`[harpia] static: the folder "${root}" does not exist (yet)`);
@@ -105,7 +114,10 @@ export function createStaticHandler(dir: string, options: StaticOptions = {}): S
   const fallthrough = options.fallthrough ?? true;
   const prepared = prepareFileOptions(options, true);
   const setHeaders = options.setHeaders;
-  const stats = options.statCache === false ? { get: statPath } : new StatCache(options.statCache);
+  const cache = options.statCache === false ? undefined : new StatCache(options.statCache);
+  const stats = {
+    get: (path: string) => (cache === undefined || inDevelopment() ? statPath(path) : cache.get(path)),
+  };
 
   const miss = (): false => {
     if (fallthrough) return false;
