@@ -12,17 +12,19 @@ export const DEFAULT_COOKIE: Readonly<SessionCookieOptions> = Object.freeze({
 
 /**
  * Turns session cookie options into core's, deciding `secure: "auto"`: from the request when
- * there is one, otherwise `Secure` unless `NODE_ENV` is `development`.
+ * there is one, otherwise `withoutRequest` (for setting: `Secure` unless `NODE_ENV` is
+ * `development`).
  */
 export function resolveCookieOptions(
   options: SessionCookieOptions,
   req: HarpiaRequest<any> | undefined,
   trustProxy: TrustProxy,
+  withoutRequest: boolean = process.env.NODE_ENV !== "development",
 ): CookiesOptions {
   const { secure, ...rest } = options;
   let resolved: boolean;
   if (secure === "auto" || secure === undefined) {
-    resolved = req ? isSecureRequest(req, trustProxy) : process.env.NODE_ENV !== "development";
+    resolved = req ? isSecureRequest(req, trustProxy) : withoutRequest;
   } else {
     resolved = secure;
   }

@@ -214,12 +214,17 @@ export class Session<Data extends object = SessionData> {
     res.cookies.set(this.cookieName, sessionId, resolved);
   }
 
-  /** Clears the session cookie (same path and domain it was set with). */
+  /**
+   * Clears the session cookie (same path and domain it was set with). Without `req`, an
+   * `"auto"` cookie is cleared without `Secure`: the name, path and domain identify it, and
+   * browsers ignore `Secure` cookies sent over plain HTTP.
+   */
   clearCookie(res: HarpiaResponse, req?: HarpiaRequest<any>): void {
     const { path, domain, secure, sameSite, httpOnly } = resolveCookieOptions(
       this.cookie,
       req,
       this.trustProxy,
+      false,
     );
     res.cookies.delete(this.cookieName, { path, domain, secure, sameSite, httpOnly });
   }
