@@ -12,7 +12,9 @@ import {
 /**
  * An error handler of the preset's chain (`context.addErrorHandler` in
  * `configure.errorHandlers`). Answer on `res` to handle the error, or call `next()` (or
- * `next(otherError)`) to pass it on; the last in line is the unhandled-error handler.
+ * `next(otherError)`) to pass it on; the last in line is the unhandled-error handler. Call
+ * `next` before the handler returns (or before its promise settles): a handler that returned
+ * without calling it has answered.
  */
 export type PresetErrorHandler = (
   error: unknown,
