@@ -336,6 +336,29 @@ describe("listen({ ws }) options and Bun.serve", () => {
     }
   });
 
+  test("perMessageDeflate reaches Bun: the client negotiates the extension", async () => {
+    const app = harpia();
+    app.ws("/deflate", {
+      message(ws, message) {
+        ws.send(String(message));
+      },
+    });
+    const plain = app.listen({ port: 0, hostname: "127.0.0.1" });
+    const deflating = app.listen({ port: 0, hostname: "127.0.0.1", ws: { perMessageDeflate: true } });
+    try {
+      const without = await openSocket(`ws://127.0.0.1:${plain.port}/deflate`);
+      expect(without.socket.extensions).toBe("");
+      const withIt = await openSocket(`ws://127.0.0.1:${deflating.port}/deflate`);
+      expect(withIt.socket.extensions).toContain("permessage-deflate");
+      withIt.send("compressed both ways");
+      expect(await withIt.next()).toBe("compressed both ways");
+      without.close();
+      withIt.close();
+    } finally {
+      await app.stop(true);
+    }
+  });
+
   test("Bun.serve({ fetch: app.fetch, websocket: app.websocket }) serves WebSocket routes", async () => {
     const app = harpia();
     app.ws("/hello/:name", {
@@ -370,6 +393,49 @@ describe("listen({ ws }) options and Bun.serve", () => {
     const response = await app.request("/socket", { headers: HANDSHAKE_HEADERS });
     expect(response.status).toBe(500);
     expect(String((logged[0] as Error).message)).toContain("app.websocket");
+  });
+});
+
+describe("the seed's WebSocket example", () => {
+  test("a Router's ws route with custom data set in open, mounted with app.routes", async () => {
+    type CustomWebSocketData = { userId: string; username: string; sessionId: string };
+    const routes = Router();
+    const log: string[] = [];
+    routes.ws<CustomWebSocketData>("/chat", {
+      open(ws) {
+        const data = ws.data;
+        data.userId = "123";
+        data.username = "Alice";
+        data.sessionId = "abc";
+        ws.send(`Welcome to the chat, ${data.username}!`);
+      },
+      message(ws, message) {
+        log.push(`Message received from ${ws.data.username}: ${message}`);
+        ws.send("noted");
+      },
+      close(ws, code) {
+        log.push(`Connection closed (${code}) by ${ws.data.username}`);
+      },
+      drain() {},
+      error(ws, error) {
+        log.push(`Error on ${ws.data.username}'s connection: ${String(error)}`);
+      },
+    });
+    const app = harpia();
+    app.routes(routes);
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      const client = await openSocket(`ws://127.0.0.1:${server.port}/chat`);
+      expect(await client.next()).toBe("Welcome to the chat, Alice!");
+      client.send("hi all");
+      expect(await client.next()).toBe("noted");
+      client.socket.close(1000);
+      await client.closed;
+      for (let i = 0; i < 100 && log.length < 2; i++) await Bun.sleep(5);
+      expect(log).toEqual(["Message received from Alice: hi all", "Connection closed (1000) by Alice"]);
+    } finally {
+      await server.stop(true);
+    }
   });
 });
 
