@@ -2,7 +2,7 @@
 
 const COLORS = ["#8a8f98", "#e4572e", "#29a3a3", "#7b61ff", "#f3a712"];
 
-const escape = (s: string) =>
+const escapeXml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** Bars per group (one per series), a dashed line at 1.0, a legend. */
@@ -23,7 +23,7 @@ export function renderChart(
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(title)}</text>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   ];
   for (let tick = 0; tick <= max; tick += 0.25) {
     parts.push(
@@ -38,11 +38,11 @@ export function renderChart(
     group.values.forEach((value, si) => {
       const v = Number.isFinite(value) ? value : 0;
       parts.push(
-        `<rect x="${x0 + si * barW}" y="${y(v)}" width="${barW - 2}" height="${margin.top + plotH - y(v)}" fill="${COLORS[si % COLORS.length]}"><title>${escape(series[si]!)} ${v.toFixed(2)}×</title></rect>`,
+        `<rect x="${x0 + si * barW}" y="${y(v)}" width="${barW - 2}" height="${margin.top + plotH - y(v)}" fill="${COLORS[si % COLORS.length]}"><title>${escapeXml(series[si]!)} ${v.toFixed(2)}×</title></rect>`,
       );
     });
     parts.push(
-      `<text x="${x0 + (groupW * 0.8) / 2}" y="${height - margin.bottom + 18}" text-anchor="middle">${escape(group.label)}</text>`,
+      `<text x="${x0 + (groupW * 0.8) / 2}" y="${height - margin.bottom + 18}" text-anchor="middle">${escapeXml(group.label)}</text>`,
     );
   });
   parts.push(
@@ -51,7 +51,7 @@ export function renderChart(
   series.forEach((name, si) => {
     const lx = margin.left + si * 130;
     parts.push(`<rect x="${lx}" y="34" width="12" height="12" fill="${COLORS[si % COLORS.length]}"/>`);
-    parts.push(`<text x="${lx + 18}" y="44">${escape(name)}</text>`);
+    parts.push(`<text x="${lx + 18}" y="44">${escapeXml(name)}</text>`);
   });
   parts.push("</svg>");
   return parts.join("\n");

@@ -42,5 +42,7 @@ for (let round = 0; round < 3; round++) {
   const rawS2 = await time("raw S2", () => raw(userReq));
   const hS2 = await time("harpia S2", () => s2.handle(userReq));
   const hS3 = await time("harpia S3", () => s3.handle(userReq));
-  console.log(`overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`);
+  console.log(
+    `overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`,
+  );
 }
