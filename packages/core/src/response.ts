@@ -1,5 +1,6 @@
 import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
+import { mergeVary } from "./cors/vary";
 import type { ViewEngineHost } from "./engine";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
 
@@ -228,6 +229,8 @@ export class HarpiaResponse {
     if (this._headers !== undefined) {
       for (const [name, value] of this._headers) {
         if (name === "set-cookie") merged.headers.append(name, value);
+        // Both sides' Vary fields matter to caches (e.g. Origin from CORS, Accept from the handler).
+        else if (name === "vary") merged.headers.set(name, mergeVary(merged.headers.get(name), value));
         else if (!merged.headers.has(name)) merged.headers.set(name, value);
       }
     }

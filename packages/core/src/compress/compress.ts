@@ -3,7 +3,7 @@
  * memory are compressed in one go; files and streams are compressed as streams, so a large
  * `Bun.file` is never read into memory.
  */
-import { vary } from "../cors/vary";
+import { mergeVary, vary } from "../cors/vary";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import type { Middleware } from "../types";
@@ -131,10 +131,7 @@ export function compress(options: CompressOptions = {}): Middleware {
     if (!compressible(type, req, res)) return;
     const headers = new Headers(source);
     const rebuild = (body: BodyInit) => {
-      const varyValue = headers.get("vary");
-      if (!varyValue) headers.set("vary", "Accept-Encoding");
-      else if (!/(?:^|,)\s*(?:accept-encoding|\*)\s*(?:,|$)/i.test(varyValue))
-        headers.set("vary", `${varyValue}, Accept-Encoding`);
+      headers.set("vary", mergeVary(headers.get("vary"), "Accept-Encoding"));
       res._response = new Response(body, {
         status: response.status,
         statusText: response.statusText,

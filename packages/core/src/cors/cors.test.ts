@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type CorsOptions, cors, harpia, Router } from "../index";
+import { mergeVary } from "./vary";
 
 const ORIGIN = "https://app.example.com";
 
@@ -255,6 +256,25 @@ describe("per-path CORS (the seed's app.cors(options, path))", () => {
     replaced.get("/", (_req, res) => res.text("ok"));
     const res = await replaced.request("/", { headers: { origin: "https://two.test" } });
     expect(res.headers.get("access-control-allow-origin")).toBe("https://two.test");
+  });
+});
+
+describe("Vary", () => {
+  test("a Response returned by a handler keeps its own Vary and gains Origin", async () => {
+    const app = harpia();
+    app.cors({ origin: [ORIGIN] });
+    app.get("/negotiated", () => new Response("hi", { headers: { vary: "Accept" } }));
+    const res = await app.request("/negotiated", { headers: { origin: ORIGIN } });
+    expect(res.headers.get("vary")).toBe("Accept, Origin");
+    expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+  });
+
+  test("mergeVary adds each field once, case-insensitively, and respects *", () => {
+    expect(mergeVary(null, "Origin")).toBe("Origin");
+    expect(mergeVary("Accept", "origin, Accept")).toBe("Accept, origin");
+    expect(mergeVary("Origin", "ORIGIN")).toBe("Origin");
+    expect(mergeVary("*", "Origin")).toBe("*");
+    expect(mergeVary("Origin", "*")).toBe("*");
   });
 });
 

@@ -1,6 +1,26 @@
 import type { HarpiaResponse } from "../response";
 
 /**
+ * A `Vary` value with `fields` added to `current`, each once (case-insensitive); `*` absorbs
+ * everything. Used by {@link vary} and when a returned `Response` is merged with `res` headers.
+ */
+export function mergeVary(current: string | null, fields: string): string {
+  if (current === null || current.trim() === "") return fields;
+  const names = current.split(",").map((f) => f.trim().toLowerCase());
+  if (names.includes("*")) return current;
+  let out = current;
+  for (const field of fields.split(",")) {
+    const name = field.trim();
+    if (name === "*") return "*";
+    if (name !== "" && !names.includes(name.toLowerCase())) {
+      out = `${out}, ${name}`;
+      names.push(name.toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
  * Adds a field to the response's `Vary` header, once: caches then keep one copy per value of
  * that request header (`Vary: Origin`, `Vary: Accept-Encoding`). `Vary: *` is left alone.
  *
@@ -10,14 +30,6 @@ import type { HarpiaResponse } from "../response";
 export function vary(res: HarpiaResponse, field: string): void {
   const headers = res.headers;
   const current = headers.get("vary");
-  if (current === null || current.trim() === "") {
-    headers.set("vary", field);
-    return;
-  }
-  const wanted = field.toLowerCase();
-  for (const existing of current.split(",")) {
-    const name = existing.trim().toLowerCase();
-    if (name === "*" || name === wanted) return;
-  }
-  headers.set("vary", `${current}, ${field}`);
+  const next = mergeVary(current, field);
+  if (next !== current) headers.set("vary", next);
 }
