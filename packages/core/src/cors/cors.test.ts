@@ -98,6 +98,17 @@ describe("origin option", () => {
     });
   }
 
+  test('the opaque origin "null" is echoed only when listed explicitly', async () => {
+    for (const origin of [true, "*"] as const) {
+      const app = appWith({ origin, credentials: true });
+      const res = await app.request("/books", { headers: { origin: "null" } });
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    }
+    const listed = appWith({ origin: ["null"], credentials: true });
+    const res = await listed.request("/books", { headers: { origin: "null" } });
+    expect(res.headers.get("access-control-allow-origin")).toBe("null");
+  });
+
   test("a global RegExp is not stateful between requests", async () => {
     const app = appWith({ origin: /example\.com/g });
     for (let i = 0; i < 4; i++) {

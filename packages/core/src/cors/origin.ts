@@ -32,6 +32,15 @@ export interface OriginMatcher {
   allow(origin: string, req: HarpiaRequest<any>): AllowedOrigin | Promise<AllowedOrigin>;
 }
 
+/**
+ * The origin to echo for an "any origin" policy. `null` (sandboxed iframes, `file:` pages,
+ * some redirects) is shared by unrelated documents, so echoing it would let any of them in;
+ * allow it by listing `"null"` explicitly.
+ */
+function echo(origin: string): AllowedOrigin {
+  return origin === "null" ? undefined : origin;
+}
+
 /** `https://example.com/` and `https://example.com` name the same origin. */
 function normalizeOrigin(origin: string): string {
   return origin.endsWith("/") ? origin.slice(0, -1) : origin;
@@ -79,8 +88,8 @@ function compileStatic(policy: StaticOrigin): ((origin: string) => boolean) | "a
 function decide(policy: StaticOrigin | undefined, origin: string, credentials: boolean): AllowedOrigin {
   if (policy === undefined) return undefined;
   const check = compileStatic(policy);
-  if (check === "any") return credentials ? origin : "*";
-  if (check === "reflect") return origin;
+  if (check === "any" && !credentials) return "*";
+  if (check === "any" || check === "reflect") return echo(origin);
   return check(origin) ? origin : undefined;
 }
 
@@ -101,6 +110,6 @@ export function compileOrigin(policy: CorsOrigin, credentials: boolean): OriginM
   }
   const check = compileStatic(policy);
   if (check === "any" && !credentials) return { varies: false, allow: () => "*" };
-  if (check === "any" || check === "reflect") return { varies: true, allow: (origin) => origin };
+  if (check === "any" || check === "reflect") return { varies: true, allow: echo };
   return { varies: true, allow: (origin) => (check(origin) ? origin : undefined) };
 }
