@@ -4,7 +4,11 @@ export interface UploadedFile extends File {
   readonly fieldname: string;
   /** The file name the client sent (untrusted: never use it as a path). */
   readonly originalname: string;
-  /** The declared media type without parameters, lower-cased (untrusted). */
+  /**
+   * The part's media type without parameters, lower-cased. Untrusted, and under Bun 1.4 derived
+   * from the file name's extension rather than the part's `Content-Type` (oven-sh/bun#39884):
+   * check the bytes when the type matters (as `Upload` does).
+   */
   readonly mimetype: string;
 }
 
