@@ -1,0 +1,107 @@
+import { type Handler, type HarpiaRequest, preferredFormat } from "@harpia/core";
+import { type AccessGuard, Unauthorized } from "./access";
+import { renderDashboard, renderLogin } from "./dashboard-page";
+import type { DailyStats, ErrorEntry, PageViews, ResponseTimeBucket, SlowRequest } from "./types";
+
+/** Options of `telemetry.dashboard()`. */
+export interface DashboardOptions {
+  /** Page title (default `"Telemetry"`). */
+  title?: string;
+  /** Requests slower than this many ms are listed as slow (default 500). */
+  slowThreshold?: number;
+  /** Name of the cookie that keeps the dashboard open after a `?token=` visit (default `harpia_telemetry`). */
+  cookieName?: string;
+  /** Lifetime of that cookie, in seconds (default 8 hours). */
+  cookieMaxAge?: number;
+  /**
+   * Serve the dashboard although the Telemetry has neither `accessToken` nor `allowedIps`:
+   * only behind your own authentication middleware.
+   */
+  allowUnguarded?: boolean;
+}
+
+/** Everything the dashboard shows (also served as JSON with `?format=json`). */
+export interface DashboardData {
+  generatedAt: string;
+  today: string;
+  retentionDays: number;
+  uniqueVisitorsToday: number;
+  topPagesToday: PageViews[];
+  daily: DailyStats[];
+  topPages: PageViews[];
+  distribution: ResponseTimeBucket[];
+  slowThreshold: number;
+  slow: SlowRequest[];
+  errors: ErrorEntry[];
+  sources: { source: string; visits: number }[];
+  droppedRecords: number;
+}
+
+/** What the dashboard needs from its `Telemetry`. */
+export interface DashboardSource {
+  guard: AccessGuard;
+  skip(req: HarpiaRequest<any>): void;
+  callerIp(req: HarpiaRequest<any>): string;
+  collect(slowThreshold: number): Promise<DashboardData>;
+}
+
+function bearerToken(req: HarpiaRequest<any>): string | undefined {
+  const header = req.headers.get("authorization");
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match?.[1] ?? req.headers.get("x-telemetry-token") ?? undefined;
+}
+
+function isHttps(req: HarpiaRequest<any>): boolean {
+  return (
+    req.url.startsWith("https:") || req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
+  );
+}
+
+/** Builds the dashboard handler (see `Telemetry.dashboard`). */
+export function createDashboard(source: DashboardSource, options: DashboardOptions): Handler<any> {
+  const title = options.title ?? "Telemetry";
+  const slowThreshold = options.slowThreshold ?? 500;
+  if (!(slowThreshold >= 0))
+    throw new RangeError("dashboard(): `slowThreshold` must be a non-negative number");
+  const cookieName = options.cookieName ?? "harpia_telemetry";
+  const cookieMaxAge = options.cookieMaxAge ?? 8 * 60 * 60;
+  const { guard } = source;
+
+  return async (req, res) => {
+    source.skip(req);
+    res
+      .header("cache-control", "no-store")
+      .header("x-robots-tag", "noindex")
+      .header("referrer-policy", "no-referrer");
+    const nonce = typeof res.locals.nonce === "string" ? res.locals.nonce : undefined;
+    const queryToken = req.query.token;
+    const wantsJson =
+      req.query.format === "json" || preferredFormat(req.headers.get("accept"), ["html", "json"]) === "json";
+    try {
+      guard.checkDashboard(bearerToken(req) ?? queryToken, req.cookies.get(cookieName), source.callerIp(req));
+    } catch (error) {
+      if (!(error instanceof Unauthorized) || error.status !== 401 || wantsJson) throw error;
+      res.status(401).header("www-authenticate", 'Bearer realm="telemetry"');
+      res.html(renderLogin({ title, nonce, failed: queryToken !== undefined }));
+      return;
+    }
+    if (queryToken !== undefined && guard.usesToken) {
+      // Swap the token in the URL (kept by history, logs and Referer) for an HttpOnly cookie.
+      res.cookies.set(cookieName, guard.sessionProof(), {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: isHttps(req),
+        path: req.path,
+        maxAge: cookieMaxAge,
+      });
+      const params = new URLSearchParams(req.searchParams);
+      params.delete("token");
+      const query = params.toString();
+      res.redirect(query ? `${req.path}?${query}` : req.path, 303);
+      return;
+    }
+    const data = await source.collect(slowThreshold);
+    if (wantsJson) res.json(data);
+    else res.html(renderDashboard(data, { title, nonce }));
+  };
+}

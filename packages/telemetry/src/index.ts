@@ -1,0 +1,26 @@
+/**
+ * @harpia/telemetry — request telemetry for Harpia: traffic, visitors, pages, response times,
+ * errors and traffic sources, kept as atomic counters in any `AtomicStore` (Redis to count
+ * across instances), with the seed's reading API and a self-contained dashboard.
+ */
+export { AccessGuard, safeEqual, Unauthorized } from "./access";
+export { IpAllowList, normalizeIp, type TelemetryTrustProxy, visitorIp } from "./client-ip";
+export type { DashboardData, DashboardOptions } from "./dashboard";
+export type { TelemetryOptions } from "./options";
+export { Telemetry } from "./telemetry";
+export type {
+  AccessParams,
+  DailyStats,
+  DateParam,
+  ErrorEntry,
+  PageStats,
+  PageViews,
+  ResponseTimeBucket,
+  SlowRequest,
+  Summary,
+  TelemetryData,
+  TrafficSource,
+  VisitData,
+  VisitError,
+  VisitorRecord,
+} from "./types";

@@ -1,0 +1,13 @@
+import { afterAll } from "bun:test";
+import { RedisStore } from "@harpia/store-redis";
+import { describeReadingApi } from "./reading-suite";
+import { REDIS_URL, uniquePrefix } from "./test-support";
+
+const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("telemetry-reading") });
+
+afterAll(async () => {
+  await store.clear();
+  await store.close();
+});
+
+describeReadingApi("RedisStore", () => store);
