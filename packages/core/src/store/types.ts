@@ -42,7 +42,7 @@ export interface ListPushOptions {
  * A {@link Store} with atomic collection operations, for data that many instances update at
  * once (telemetry counters, unique visitors, bounded event lists). In Redis these are
  * `HINCRBY`/`HGETALL`, `SADD`/`SCARD`/`SMEMBERS`, `LPUSH`+`LTRIM`/`LRANGE` and `SCAN`.
-  *
+ *
  * Expiry of collections is sliding: a `ttlSeconds` given to `hashIncrement`, `setAdd` or
  * `listPush` (re)sets the whole key's time to live on every call (`EXPIRE` after the write),
  * unlike `increment`, whose TTL is fixed at creation (a rate-limit window).
