@@ -250,6 +250,18 @@ describe("errors", () => {
     expect(logged.map((e) => (e as Error).message)).toEqual(["handler broke"]);
   });
 
+  test("a custom error handler keeps the error's headers (Allow on a 405)", async () => {
+    const app = harpia();
+    app.setErrorHandler((err, _req, res) => {
+      res.json({ custom: (err as Error).message });
+    });
+    app.get("/only-get", () => "x");
+    const res = await new TestClient(app).post("/only-get").execute();
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect((await res.json()).custom).toContain("not allowed");
+  });
+
   test("the error handler's status defaults to the error's", async () => {
     const app = harpia();
     app.setErrorHandler((err, _req, res) => {

@@ -625,6 +625,8 @@ export class Harpia extends RouteGroup<""> {
     };
     try {
       res.status(httpError.status);
+      // Headers that belong to the error (Allow on a 405, Retry-After on a 503) go out whoever answers.
+      if (httpError.headers) for (const [name, value] of Object.entries(httpError.headers)) res.headers.set(name, value);
       const result = handler(error, req, res);
       if (result instanceof Promise) return result.then((value) => applyResult(res, value), fallback);
       applyResult(res, result);
