@@ -178,7 +178,8 @@ function scope(
   locals: Record<string, unknown>,
   extra: unknown,
 ): Record<string, any> {
-  return Object.assign({}, data, locals, props(extra));
+  // Spread defines properties; Object.assign would run a `__proto__` setter found in the data.
+  return { ...data, ...locals, ...props(extra) };
 }
 
 /** Renders a dependency, with a nesting limit so runaway recursion fails clearly. */

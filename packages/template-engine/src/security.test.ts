@@ -111,6 +111,12 @@ describe("expressions cannot reach the host runtime", () => {
     await expect(render('{{ o.f("return 1") }}', { o: { f: Function } })).rejects.toThrow("not allowed");
   });
 
+  test("a __proto__ key in the data does not become the prototype of an import's data", async () => {
+    dir.write("views/partials/flag.html", "[{{ isAdmin }}]");
+    const body = JSON.parse('{"__proto__": {"isAdmin": "yes"}}');
+    expect(await render('@import("partials/flag")', body)).toBe("[]");
+  });
+
   test("prototype pollution through object literals is impossible", async () => {
     await render("@set o = { ...payload } @endset\n{{ o.polluted }}", {
       payload: JSON.parse('{"__proto__": {"polluted": 1}}'),

@@ -86,6 +86,15 @@ describe("expressions", () => {
     expect(await render(source, data)).toBe("true seven 19 3 true fallback none -7 false");
   });
 
+  test("precedence and associativity follow JavaScript", async () => {
+    expect(await render("{{ 1 - 2 - 3 }} {{ 2 + 3 * 4 }} {{ 12 / 2 / 3 }} {{ -2 * 3 }} {{ !a && b }}", { b: "b" })).toBe(
+      "-4 14 2 -6 b",
+    );
+    expect(await render("{{ a ? 'x' : b ? 'y' : 'z' }} {{ a ?? (b || 'c') }} {{ 1 < 2 === true }}", { b: "" })).toBe(
+      "z c true",
+    );
+  });
+
   test("missing values render empty instead of throwing", async () => {
     expect(await render("[{{ nobody.name.first }}][{{ list[3] }}]", { list: [] })).toBe("[][]");
   });
@@ -196,6 +205,10 @@ describe("control flow", () => {
   test("a directive alone on its line leaves no blank line", async () => {
     const source = "<ul>\n  @for x in xs\n    <li>{{ x }}</li>\n  @endfor\n</ul>\n";
     expect(await render(source, { xs: [1, 2] })).toBe("<ul>\n    <li>1</li>\n    <li>2</li>\n</ul>\n");
+  });
+
+  test("Windows line endings are trimmed the same way", async () => {
+    expect(await render("@if a\r\n  X\r\n@endif\r\nY", { a: true })).toBe("  X\r\nY");
   });
 
   test("text without any syntax is copied verbatim", async () => {
