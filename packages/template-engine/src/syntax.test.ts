@@ -87,12 +87,12 @@ describe("expressions", () => {
   });
 
   test("precedence and associativity follow JavaScript", async () => {
-    expect(await render("{{ 1 - 2 - 3 }} {{ 2 + 3 * 4 }} {{ 12 / 2 / 3 }} {{ -2 * 3 }} {{ !a && b }}", { b: "b" })).toBe(
-      "-4 14 2 -6 b",
-    );
-    expect(await render("{{ a ? 'x' : b ? 'y' : 'z' }} {{ a ?? (b || 'c') }} {{ 1 < 2 === true }}", { b: "" })).toBe(
-      "z c true",
-    );
+    expect(
+      await render("{{ 1 - 2 - 3 }} {{ 2 + 3 * 4 }} {{ 12 / 2 / 3 }} {{ -2 * 3 }} {{ !a && b }}", { b: "b" }),
+    ).toBe("-4 14 2 -6 b");
+    expect(
+      await render("{{ a ? 'x' : b ? 'y' : 'z' }} {{ a ?? (b || 'c') }} {{ 1 < 2 === true }}", { b: "" }),
+    ).toBe("z c true");
   });
 
   test("missing values render empty instead of throwing", async () => {
