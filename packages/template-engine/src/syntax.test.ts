@@ -207,6 +207,12 @@ describe("control flow", () => {
     expect(await render(source, { xs: [1, 2] })).toBe("<ul>\n    <li>1</li>\n    <li>2</li>\n</ul>\n");
   });
 
+  test("CSS at-rules in inline styles are text, @import included", async () => {
+    const css =
+      '<style>\n@import url("theme.css");\n@import "print.css" print;\n@media (min-width: 40em) { a { color: red } }\n</style>';
+    expect(await render(css)).toBe(css);
+  });
+
   test("Windows line endings are trimmed the same way", async () => {
     expect(await render("@if a\r\n  X\r\n@endif\r\nY", { a: true })).toBe("  X\r\nY");
   });

@@ -184,7 +184,7 @@ export class CodeGenerator implements NameResolver {
         ? `let ${value} = ${items}[${index}];\n`
         : `let ${key} = ${items}[${index}][0], ${value} = ${items}[${index}][1];\n`;
     const meta = frame.metaUsed
-      ? `const ${frame.meta} = { index: ${index}, number: ${index} + 1, first: ${index} === 0, last: ${index} === ${items}.length - 1, length: ${items}.length };\n`
+      ? `let ${frame.meta} = { index: ${index}, number: ${index} + 1, first: ${index} === 0, last: ${index} === ${items}.length - 1, length: ${items}.length };\n`
       : "";
     return (
       `{\nconst ${items} = ${source};\n` +

@@ -239,5 +239,7 @@ const LINE_FORM_HINT = (where: string) =>
   ` (its condition runs to the end of the line; write ${where}(condition) to put content after it on the same line)`;
 
 function lineHint(token: DirectiveToken): string {
-  return token.parenthesized ? "" : LINE_FORM_HINT("@for");
+  return token.parenthesized
+    ? ""
+    : " (the loop header runs to the end of the line; write @for(item in items) to put content after it on the same line)";
 }

@@ -108,6 +108,12 @@ export function scanTemplate(source: string, file: string): TemplateToken[] {
         !CLOSING.has(match[1] as DirectiveName)
       )
         match = null;
+      // CSS has an `@import` at-rule (`@import url(x.css);`): without parentheses it is text.
+      if (
+        match?.[1] === "import" &&
+        !/^[ \t]*\(/.test(source.slice(DIRECTIVE.lastIndex, DIRECTIVE.lastIndex + 80))
+      )
+        match = null;
       if (match !== null) {
         const token = readDirective(source, file, i, match[1] as DirectiveName, DIRECTIVE.lastIndex);
         const lineHeader = token.type === "directive" && LINE_HEADER.has(token.name) && !token.parenthesized;
