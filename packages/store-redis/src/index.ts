@@ -11,4 +11,11 @@ export {
   urlFromEnvironment,
 } from "./connection";
 export { isStoreUnavailable, StoreUnavailableError } from "./errors";
+export {
+  attachRedisPubSub,
+  type PubSubHost,
+  RedisPubSub,
+  type RedisPubSubOptions,
+  redisPubSub,
+} from "./pubsub";
 export { RedisStore, type RedisStoreOptions } from "./redis-store";

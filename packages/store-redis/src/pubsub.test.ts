@@ -1,0 +1,173 @@
+// Two app instances (two servers in one process, each with its own Redis connections): a
+// message published on one reaches WebSocket clients of both, once each.
+import { afterAll, describe, expect, test } from "bun:test";
+import { type Harpia, harpia, type ServerHandle } from "@harpia/core";
+import { attachRedisPubSub, type RedisPubSub, redisPubSub } from "./pubsub";
+import { RedisStore } from "./redis-store";
+import { eventually, REDIS_URL, ScratchRedis, uniquePrefix } from "./test-support";
+
+const cleanup: (() => Promise<unknown>)[] = [];
+
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step().catch(() => {});
+});
+
+/** A client socket that collects what it receives. */
+async function connectClient(
+  server: ServerHandle,
+  path: string,
+): Promise<{ messages: unknown[]; socket: WebSocket }> {
+  const socket = new WebSocket(new URL(path, server.url.href.replace(/^http/, "ws")));
+  socket.binaryType = "arraybuffer";
+  const messages: unknown[] = [];
+  socket.addEventListener("message", (event) => messages.push(event.data));
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener("message", () => resolve(), { once: true });
+    socket.addEventListener("error", () => reject(new Error("WebSocket failed")), { once: true });
+  });
+  messages.length = 0; // drop the "joined" greeting
+  cleanup.push(async () => socket.close());
+  return { messages, socket };
+}
+
+async function until(probe: () => boolean, attempts = 100): Promise<boolean> {
+  for (let i = 0; i < attempts && !probe(); i++) await Bun.sleep(20);
+  return probe();
+}
+
+function instance(channel: string, install: (app: Harpia, store: RedisStore) => RedisPubSub) {
+  const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("pubsub") });
+  const app = harpia({ logErrors: false });
+  app.ws("/rooms/:room", {
+    open(ws) {
+      ws.subscribe(ws.data.params.room);
+      ws.send("joined");
+    },
+  });
+  app.post("/announce/:room", (req) => {
+    app.publish(req.params.room, String(req.body.text));
+    return { ok: true };
+  });
+  const pubsub = install(app, store);
+  const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+  cleanup.push(
+    () => store.close(),
+    () => pubsub.close(),
+    () => server.stop(true),
+  );
+  if (channel) expect(pubsub.channel).toBe(channel);
+  return { app, server, pubsub };
+}
+
+describe("WebSocket fan-out through Redis", () => {
+  test("text and binary messages published on one instance reach clients of both, once", async () => {
+    const channel = uniquePrefix("ws");
+    const a = instance(channel, (app, store) => {
+      const plugin = redisPubSub({ store, channel });
+      app.use(plugin);
+      return plugin;
+    });
+    const b = instance(channel, (app) => attachRedisPubSub(app, { url: REDIS_URL, channel }));
+    await Promise.all([a.pubsub.ready, b.pubsub.ready]);
+    const onA = await connectClient(a.server, "/rooms/lobby");
+    const onB = await connectClient(b.server, "/rooms/lobby");
+    const elsewhere = await connectClient(b.server, "/rooms/other");
+
+    const response = await fetch(new URL("/announce/lobby", a.server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "hello from A" }),
+    });
+    expect(response.status).toBe(200);
+    expect(await until(() => onA.messages.length >= 1 && onB.messages.length >= 1)).toBe(true);
+    const bytes = new Uint8Array([0, 1, 2, 250, 255, 0x0a]);
+    await b.app.publish("lobby", bytes);
+
+    expect(await until(() => onA.messages.length >= 2 && onB.messages.length >= 2)).toBe(true);
+    await Bun.sleep(100); // any duplicate would have arrived by now
+    for (const client of [onA, onB]) {
+      expect(client.messages.length).toBe(2);
+      expect(client.messages[0]).toBe("hello from A");
+      expect(new Uint8Array(client.messages[1] as ArrayBuffer)).toEqual(bytes);
+    }
+    expect(elsewhere.messages).toEqual([]);
+  });
+
+  test("apps on different channels do not hear each other; close() makes publishing local", async () => {
+    const first = instance("", (app) =>
+      attachRedisPubSub(app, { url: REDIS_URL, channel: uniquePrefix("one") }),
+    );
+    const second = instance("", (app) =>
+      attachRedisPubSub(app, { url: REDIS_URL, channel: uniquePrefix("two") }),
+    );
+    await Promise.all([first.pubsub.ready, second.pubsub.ready]);
+    const client = await connectClient(second.server, "/rooms/lobby");
+    await first.app.publish("lobby", "not for you");
+    await Bun.sleep(150);
+    expect(client.messages).toEqual([]);
+    await second.pubsub.close();
+    await second.app.publish("lobby", "local only");
+    expect(await until(() => client.messages.length === 1)).toBe(true);
+    expect(client.messages).toEqual(["local only"]);
+  });
+
+  test("with Redis unreachable, publishing still reaches local subscribers and never rejects", async () => {
+    const errors: unknown[] = [];
+    const app = harpia({ logErrors: false });
+    app.ws("/rooms/:room", {
+      open(ws) {
+        ws.subscribe(ws.data.params.room);
+        ws.send("joined");
+      },
+    });
+    const pubsub = attachRedisPubSub(app, {
+      url: "redis://127.0.0.1:1",
+      channel: uniquePrefix("down"),
+      onError: (error) => errors.push(error),
+    });
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    cleanup.push(
+      () => pubsub.close(),
+      () => server.stop(true),
+    );
+    const client = await connectClient(server, "/rooms/lobby");
+    await app.publish("lobby", "still here");
+    expect(await until(() => client.messages.length === 1)).toBe(true);
+    expect(client.messages).toEqual(["still here"]);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  test("an instance started while Redis was down subscribes once Redis is up", async () => {
+    const redis = new ScratchRedis();
+    cleanup.push(() => redis.kill());
+    const channel = uniquePrefix("late");
+    const late = instance(channel, (app) =>
+      attachRedisPubSub(app, {
+        url: redis.url,
+        channel,
+        options: { retryStrategy: () => 50 },
+        onError: () => {},
+      }),
+    );
+    await Bun.sleep(100);
+    await redis.start();
+    await late.pubsub.ready;
+    const early = instance(channel, (app) => attachRedisPubSub(app, { url: redis.url, channel }));
+    await early.pubsub.ready;
+    const client = await connectClient(late.server, "/rooms/lobby");
+    const arrived = await eventually(async () => {
+      await early.app.publish("lobby", "welcome");
+      return client.messages.length > 0;
+    }, 40);
+    expect(arrived).toBe(true);
+    expect(client.messages[0]).toBe("welcome");
+  });
+
+  test("one fan-out belongs to one app", () => {
+    const pubsub = redisPubSub({ url: REDIS_URL, channel: uniquePrefix("single") });
+    cleanup.push(() => pubsub.close());
+    harpia().use(pubsub);
+    expect(() => harpia().use(pubsub)).toThrow(/one per app/);
+    expect(() => redisPubSub({ url: REDIS_URL, channel: "" })).toThrow(/channel/);
+  });
+});
