@@ -87,7 +87,8 @@ export function tokenize(source: string, start: number, end: number): Token[] {
       continue;
     }
     if (c === "`") throw new ExpressionError("Template literals are not supported; use + to join strings", i);
-    if ((c >= "0" && c <= "9") || (c === "." && /\d/.test(source[i + 1] ?? ""))) {
+    // `.5` is a number, but `items.0` is a (refused) property access after a value.
+    if ((c >= "0" && c <= "9") || (c === "." && /\d/.test(source[i + 1] ?? "") && !followsValue(tokens))) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(source)!;
       const text = match[0];
@@ -125,6 +126,13 @@ export function tokenize(source: string, start: number, end: number): Token[] {
 }
 
 const IDENTIFIER_START = /[\p{ID_Start}_$]/u;
+
+function followsValue(tokens: Token[]): boolean {
+  const last = tokens[tokens.length - 1];
+  if (last === undefined) return false;
+  if (last.kind === "punct") return last.value === ")" || last.value === "]" || last.value === "}";
+  return true;
+}
 
 function readString(source: string, start: number, end: number): Token {
   const quote = source[start]!;

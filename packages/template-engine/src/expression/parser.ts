@@ -141,6 +141,11 @@ export class ExpressionParser {
           const follow = this.peek().value;
           if (follow === "[" || follow === "(") continue;
         }
+        if (this.peek().kind === "number")
+          throw new ExpressionError(
+            `Expected a property name after "."; use [${this.peek().value}] for an index`,
+            this.peek().start,
+          );
         const name = this.identifier('a property name after "."');
         expression = { type: "Member", object: expression, name: name.value, start: name.start };
       } else if (token.value === "[") {

@@ -73,9 +73,7 @@ export function scanTemplate(source: string, file: string): TemplateToken[] {
       const comment = commentAt(source, i);
       if (comment !== undefined) {
         // A comment line vanishes whole, line break included.
-        flushText(i);
         i = comment;
-        textStart = i;
         continue;
       }
     }
