@@ -1,26 +1,25 @@
 import type { Server, WebSocketHandler } from "bun";
-import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
 import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
-import { applyResult, type Chain, compose, runChain } from "./compose";
+import { compose, type ErrorResponder } from "./compose";
 import { CookieSigner } from "./cookies";
 import type { CorsOptions } from "./cors/cors";
 import { CorsRegistry } from "./cors/registry";
 import { EngineSlot } from "./engine";
-import { writeErrorResponse } from "./error-page";
-import { HttpError, toHttpError } from "./errors";
+import { createErrorResponder } from "./error-responder";
 import { RouteGroup } from "./group";
 import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
+import { type Compiled, RequestPipeline } from "./pipeline";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
-import { HarpiaResponse } from "./response";
 import { TrieRouter } from "./router/trie-router";
-import type { RouteMatch, RouterEngine } from "./router/types";
-import { type ServerHandle, type ServerOptions, validateServerOptions } from "./server";
+import type { RouterEngine } from "./router/types";
+import { type ServerHandle, type ServerOptions, startServer } from "./server";
 import { createStaticHandler, type StaticOptions } from "./static/serve-static";
-import type { ErrorHandler, Handler, Middleware } from "./types";
+import type { ErrorHandler, Handler } from "./types";
+import { answerUnmatched, type Fallback, type NotFound } from "./unmatched";
 import type { TrustProxy } from "./utils/internal/ip";
 import { WebSocketHub } from "./ws/hub";
 import type { PubSubAdapter } from "./ws/types";
-import { compileWsRoutes, handshakeError, isWebSocketUpgrade } from "./ws/upgrade";
+import { compileWsRoutes } from "./ws/upgrade";
 
 /** Options of `harpia()`. */
 export interface HarpiaOptions {
@@ -50,29 +49,10 @@ export interface HarpiaOptions {
   logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
 }
 
-/** Something tried, in order, for requests no route matched (e.g. static files). */
-export type Fallback = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
-
-interface Compiled {
-  router: RouterEngine<CompiledRoute>;
-  fallback: Chain;
-  middleware: Middleware[];
-  bodyLimit: number;
-  /** WebSocket routes (GET upgrades only); undefined when the app has none. */
-  ws: RouterEngine<CompiledRoute> | undefined;
-}
+/** Re-exported for compatibility: see `unmatched.ts`. */
+export type { Fallback } from "./unmatched";
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
-const NO_BODY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) {
-    const raw = values[i]!;
-    params[names[i]!] = raw.includes("%") ? decodeURIComponent(raw) : raw;
-  }
-  return params;
-}
 
 /**
  * A Harpia application: a router with middleware, error handling, and a server.
@@ -83,42 +63,52 @@ export class Harpia extends RouteGroup<""> {
   readonly engine = new EngineSlot();
   /** Development mode (detailed error responses). */
   development: boolean;
-  /** @internal Tried in order before the not-found handler. */
+  /** @internal Tried in order before the not-found handler (static mounts). */
   readonly _fallbacks: Fallback[] = [];
+  /** @internal */ readonly _hooks: { [K in HookName]: Hooks[K][] } = {
+    onRequest: [],
+    onSend: [],
+    onResponse: [],
+  };
+  /** @internal */ readonly _servers = new Set<Server<any>>();
+  /** @internal */ _errorHandler: ErrorHandler | undefined;
+  /** @internal */ _notFound: NotFound | undefined;
+  /** @internal */ readonly _context: RequestContext;
+  /** @internal */ readonly _signer: CookieSigner | undefined;
+  /** @internal */ readonly _overrideMethods: Set<string> | undefined;
+  /** @internal */ readonly _logError:
+    | ((error: unknown, req: HarpiaRequest<any> | undefined) => void)
+    | undefined;
+  /** @internal */ readonly _sockets: WebSocketHub;
+  /** @internal */ readonly _respondError: ErrorResponder;
+  /** @internal */ readonly _pipeline: RequestPipeline;
   private compiled: Compiled | undefined;
-  private readonly hooks: { [K in HookName]: Hooks[K][] } = { onRequest: [], onSend: [], onResponse: [] };
-  private readonly servers = new Set<Server<any>>();
   private corsRegistry: CorsRegistry | undefined;
-  private errorHandler: ErrorHandler | undefined;
-  private notFound: { handler: Handler<any>; methods: Set<string> | undefined } | undefined;
   private listenBodyLimit: number | undefined;
-  private readonly context: RequestContext;
-  private readonly signer: CookieSigner | undefined;
-  private readonly overrideMethods: Set<string> | undefined;
-  private readonly logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
-  private readonly sockets: WebSocketHub;
 
   constructor(private readonly settings: HarpiaOptions = {}) {
     super();
     this.development = settings.development ?? false;
-    this.signer = settings.cookieSecret === undefined ? undefined : new CookieSigner(settings.cookieSecret);
-    this.context = { trustProxy: settings.trustProxy ?? false, signer: this.signer };
+    this._signer = settings.cookieSecret === undefined ? undefined : new CookieSigner(settings.cookieSecret);
+    this._context = { trustProxy: settings.trustProxy ?? false, signer: this._signer };
     const override = settings.methodOverride ?? true;
-    this.overrideMethods =
+    this._overrideMethods =
       override === false
         ? undefined
         : new Set(
             (override === true ? ["PUT", "PATCH", "DELETE"] : override.methods).map((m) => m.toUpperCase()),
           );
     const log = settings.logErrors ?? true;
-    this.logError =
+    this._logError =
       log === false
         ? undefined
         : log === true
           ? (error, req) =>
               console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
           : log;
-    this.sockets = new WebSocketHub((error) => this.logError?.(error, undefined));
+    this._sockets = new WebSocketHub((error) => this._logError?.(error, undefined));
+    this._respondError = createErrorResponder(this);
+    this._pipeline = new RequestPipeline(this);
   }
 
   /** @internal */
@@ -139,20 +129,20 @@ export class Harpia extends RouteGroup<""> {
    * app.addHook("onSend", (req, res) => { res.headers.set("x-served-by", "harpia"); });
    */
   addHook<K extends HookName>(name: K, hook: Hooks[K]): this {
-    if (!(name in this.hooks))
+    if (!(name in this._hooks))
       throw new TypeError(`Unknown hook "${String(name)}"; use onRequest, onSend or onResponse`);
     if (typeof hook !== "function") throw new TypeError(`addHook("${name}") needs a function`);
-    this.hooks[name].push(hook);
+    this._hooks[name].push(hook);
     return this;
   }
 
   /**
    * Handles `err` for every route: whatever was thrown, rejected or passed to `next(err)`.
-   * The status is preset from the error (an {@link HttpError}'s, else 500). If this handler
+   * The status is preset from the error (an `HttpError`'s, else 500). If this handler
    * throws, the default handler answers.
    */
   setErrorHandler(handler: ErrorHandler): this {
-    this.errorHandler = handler;
+    this._errorHandler = handler;
     return this;
   }
 
@@ -161,8 +151,7 @@ export class Harpia extends RouteGroup<""> {
    * methods get it; others get the default 404.
    */
   setNotFound(handler: Handler<any>, methods?: string[]): this {
-    this.notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
-    this._invalidate();
+    this._notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
     return this;
   }
 
@@ -215,19 +204,31 @@ export class Harpia extends RouteGroup<""> {
     this.compiled ??= this.build();
   }
 
+  /** @internal The compiled app, built on first use after any registration. */
+  _compiled(): Compiled {
+    this.compiled ??= this.build();
+    return this.compiled;
+  }
+
+  /** @internal `listen({ maxRequestBodySize })` becomes the default body limit. */
+  _useListenBodyLimit(limit: number | undefined): void {
+    if (limit === undefined || limit === this.listenBodyLimit) return;
+    this.listenBodyLimit = limit;
+    this._invalidate();
+  }
+
   private build(): Compiled {
     const bodyLimit = this.settings.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
     const routes: Parameters<typeof compileRoutes>[0] = [];
     const wsRoutes: FlatWsRoute[] = [];
     flatten(this, "", [], routes, wsRoutes);
     const router = this.settings.router?.() ?? new TrieRouter<CompiledRoute>();
-    compileRoutes(routes, router, this.respondError, bodyLimit);
-    const ws = compileWsRoutes(wsRoutes, this.sockets, this.respondError);
+    compileRoutes(routes, router, this._respondError, bodyLimit);
+    const ws = compileWsRoutes(wsRoutes, this._sockets, this._respondError);
     const middleware = fallbackMiddleware(this);
-    const fallback = compose(
-      [...middleware, (req, res) => this.unmatched(router, req, res, ws)],
-      this.respondError,
-    );
+    const unmatched = (req: HarpiaRequest<any>, res: Parameters<typeof answerUnmatched>[4]) =>
+      answerUnmatched(this, router, ws, req, res);
+    const fallback = compose([...middleware, unmatched], this._respondError);
     return { router, fallback, middleware, bodyLimit, ws };
   }
 
@@ -239,7 +240,7 @@ export class Harpia extends RouteGroup<""> {
    */
   fetch = (request: Request, server?: AddressSource | Server<any>): Promise<Response> => {
     try {
-      return Promise.resolve(this.handle(request, server));
+      return Promise.resolve(this._pipeline.handle(request, server, false));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -254,244 +255,7 @@ export class Harpia extends RouteGroup<""> {
 
   /** @internal The request pipeline; sync when every step is. */
   handle(request: Request, server?: AddressSource | Server<any>): Response | Promise<Response> {
-    const compiled = this.compiled ?? this.build();
-    this.compiled = compiled;
-    const url = request.url;
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    const query = url.indexOf("?", start);
-    const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
-    const req = new HarpiaRequest(request, path, query, server, this.context);
-    const res = new HarpiaResponse(this.signer, this.engine, request);
-    if (this.hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
-    return this.route(compiled, req, res);
-  }
-
-  private async afterOnRequest(
-    compiled: Compiled,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Promise<Response> {
-    try {
-      for (const hook of this.hooks.onRequest) {
-        await hook(req, res);
-        if (res.sent) return this.finish(req, res);
-      }
-    } catch (error) {
-      return this.fail(compiled, req, res, error);
-    }
-    return this.route(compiled, req, res);
-  }
-
-  private route(
-    compiled: Compiled,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Response | Promise<Response> {
-    const request = req.raw;
-    if (compiled.ws !== undefined && request.method === "GET" && isWebSocketUpgrade(request)) {
-      const match = compiled.ws.match("GET", req._lookupPath);
-      if (match !== null) return this.upgrade(compiled, match, req, res);
-    }
-    if (this.overrideMethods !== undefined && request.method === "POST") {
-      const overridden = this.override(compiled, req, res);
-      if (overridden !== undefined) return overridden;
-    }
-    return this.dispatch(compiled, req, res);
-  }
-
-  /** Builds the one `Response`, after the `onSend` hooks; then fires `onResponse`. */
-  private finish = (req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> => {
-    if (this.hooks.onSend.length === 0 && this.hooks.onResponse.length === 0)
-      return res._toResponse(req.raw.method === "HEAD");
-    return this.finishWithHooks(req, res);
-  };
-
-  private async finishWithHooks(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<Response> {
-    for (const hook of this.hooks.onSend) {
-      try {
-        await hook(req, res);
-      } catch (error) {
-        this.logError?.(error, req);
-      }
-    }
-    const response = res._toResponse(req.raw.method === "HEAD");
-    for (const hook of this.hooks.onResponse) {
-      try {
-        const pending = hook(req, res, response);
-        if (pending instanceof Promise) pending.catch((error) => this.logError?.(error, req));
-      } catch (error) {
-        this.logError?.(error, req);
-      }
-    }
-    return response;
-  }
-
-  /** Applies method override; returns a pending response when the body had to be read first. */
-  private override(
-    compiled: Compiled,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Promise<Response> | undefined {
-    const header = req.headers.get("x-http-method-override");
-    if (header !== null) {
-      const method = header.trim().toUpperCase();
-      if (this.overrideMethods!.has(method)) req.method = method;
-      return undefined;
-    }
-    const type = mediaType(req.headers.get("content-type"));
-    if (type !== "application/x-www-form-urlencoded" || !hasBody(req.raw)) return undefined;
-    return (async () => {
-      try {
-        req._parsed = await parseBody(req.raw, "form", compiled.bodyLimit);
-        req.body = req._parsed.body;
-      } catch (error) {
-        return this.fail(compiled, req, res, error);
-      }
-      const wanted = (req.body as Record<string, unknown>)._method;
-      if (typeof wanted === "string" && this.overrideMethods!.has(wanted.toUpperCase()))
-        req.method = wanted.toUpperCase();
-      return this.dispatch(compiled, req, res);
-    })();
-  }
-
-  private dispatch(
-    compiled: Compiled,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Response | Promise<Response> {
-    const match = compiled.router.match(req.method, req._lookupPath);
-    if (match === null) return runChain(compiled.fallback, req, res, this.finish);
-    const route = match.value;
-    if (match.values.length !== 0) {
-      try {
-        req.params = decodeParams(match.names, match.values);
-      } catch {
-        return this.fail(
-          compiled,
-          req,
-          res,
-          new HttpError(400, "Malformed percent-encoding in URL path", { code: "MALFORMED_URI" }),
-        );
-      }
-    }
-    if (route.parseBody && !NO_BODY_METHODS.has(req.method) && hasBody(req.raw)) {
-      return this.withBody(compiled, route, req, res);
-    }
-    return runChain(route.chain, req, res, this.finish);
-  }
-
-  private async withBody(
-    compiled: Compiled,
-    route: CompiledRoute,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Promise<Response> {
-    const limit = route.bodyLimit ?? compiled.bodyLimit;
-    try {
-      const type = mediaType(req.headers.get("content-type"));
-      const kind = bodyKind(type);
-      if (route.accepts !== undefined && (kind === undefined || !route.accepts.has(kind))) {
-        throw new HttpError(
-          415,
-          `Content-Type "${type || "(none)"}" is not accepted here; expected ${[...route.accepts].join(" or ")}`,
-          {
-            code: "UNSUPPORTED_MEDIA_TYPE",
-          },
-        );
-      }
-      if (req._parsed !== undefined) {
-        if (req._parsed.size > limit) {
-          throw new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
-            code: "PAYLOAD_TOO_LARGE",
-          });
-        }
-      } else if (kind !== undefined) {
-        req._parsed = await parseBody(req.raw, kind, limit);
-        req.body = req._parsed.body;
-      }
-    } catch (error) {
-      return this.fail(compiled, req, res, error);
-    }
-    return runChain(route.chain, req, res, this.finish);
-  }
-
-  /**
-   * An upgrade request matched a WebSocket route: check the handshake, run the route's chain
-   * (middleware, then its `upgrade` hook), then hand the socket to Bun.
-   */
-  private upgrade(
-    compiled: Compiled,
-    match: RouteMatch<CompiledRoute>,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Response | Promise<Response> {
-    let refused = handshakeError(req);
-    if (refused === undefined && match.values.length !== 0) {
-      try {
-        req.params = decodeParams(match.names, match.values);
-      } catch {
-        refused = new HttpError(400, "Malformed percent-encoding in URL path", { code: "MALFORMED_URI" });
-      }
-    }
-    if (refused !== undefined) return this.fail(compiled, req, res, refused);
-    return runChain(match.value.chain, req, res, this.finishUpgrade);
-  }
-
-  /** After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead. */
-  private finishUpgrade = (req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> => {
-    if (!this.sockets.isPending(req) || res.sent) {
-      if (res.statusCode === 101) res.statusCode = 200;
-      return this.finish(req, res);
-    }
-    if (this.hooks.onSend.length === 0) return this.handshake(req, res);
-    return (async () => {
-      for (const hook of this.hooks.onSend) {
-        try {
-          await hook(req, res);
-        } catch (error) {
-          this.logError?.(error, req);
-        }
-      }
-      return this.handshake(req, res);
-    })();
-  };
-
-  /**
-   * Upgrades through Bun. Bun wants no response after a successful upgrade, so the pipeline
-   * gives it `undefined`; `onResponse` hooks see a stand-in `101` response.
-   */
-  private handshake(req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> {
-    let upgraded: boolean;
-    try {
-      upgraded = this.sockets.upgrade(req, res);
-    } catch (error) {
-      upgraded = false;
-      this.logError?.(error, req);
-    }
-    if (!upgraded) {
-      res.statusCode = 200;
-      const answered = this.respondError(
-        new HttpError(400, "The WebSocket handshake failed", { code: "BAD_REQUEST" }),
-        req,
-        res,
-      );
-      return answered === undefined ? res._toResponse(false) : answered.then(() => res._toResponse(false));
-    }
-    if (this.hooks.onResponse.length !== 0) {
-      const response = new Response(null, {
-        status: 101,
-        headers: res._hasHeaders ? res.headers : undefined,
-      });
-      for (const hook of this.hooks.onResponse) {
-        try {
-          const pending = hook(req, res, response);
-          if (pending instanceof Promise) pending.catch((error) => this.logError?.(error, req));
-        } catch (error) {
-          this.logError?.(error, req);
-        }
-      }
-    }
-    return undefined as unknown as Response;
+    return this._pipeline.handle(request, server, false);
   }
 
   /**
@@ -500,7 +264,7 @@ export class Harpia extends RouteGroup<""> {
    * as `maxPayloadLength`). `listen()` passes it for you with `listen({ ws })`'s options.
    */
   get websocket(): WebSocketHandler<any> {
-    return this.sockets.handler;
+    return this._sockets.handler;
   }
 
   /**
@@ -508,7 +272,7 @@ export class Harpia extends RouteGroup<""> {
    * `undefined` makes publishing local again. See {@link PubSubAdapter}.
    */
   setPubSub(adapter: PubSubAdapter | undefined): this {
-    this.sockets.setPubSub(adapter);
+    this._sockets.setPubSub(adapter);
     return this;
   }
 
@@ -521,7 +285,7 @@ export class Harpia extends RouteGroup<""> {
    * app.post("/announce", (req, res) => { app.publish("lobby", req.body.text); res.send("ok"); });
    */
   publish(topic: string, message: string | Uint8Array): void | Promise<void> {
-    return this.sockets.publish(topic, message);
+    return this._sockets.publish(topic, message);
   }
 
   /**
@@ -530,111 +294,13 @@ export class Harpia extends RouteGroup<""> {
    * Bun's status: bytes sent, `0` when nobody here received it, `-1` under backpressure.
    */
   publishLocal(topic: string, message: string | Uint8Array): number {
-    return this.sockets.publishLocal(topic, message);
+    return this._sockets.publishLocal(topic, message);
   }
 
   /** How many WebSocket connections of this instance are subscribed to `topic`. */
   subscriberCount(topic: string): number {
-    return this.sockets.subscriberCount(topic);
+    return this._sockets.subscriberCount(topic);
   }
-
-  /** Answers an error raised before any route ran, still through the app-level middleware. */
-  private fail(
-    compiled: Compiled,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-    error: unknown,
-  ): Response | Promise<Response> {
-    const chain = compose(
-      [
-        ...compiled.middleware,
-        () => {
-          throw error;
-        },
-      ],
-      this.respondError,
-    );
-    return runChain(chain, req, res, this.finish);
-  }
-
-  /** No route for this method and path: 426 on WebSocket paths, automatic OPTIONS, 405, fallbacks, then 404. */
-  private unmatched(
-    router: RouterEngine<CompiledRoute>,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-    ws?: RouterEngine<CompiledRoute>,
-  ): unknown {
-    const allowed = router.allowed(req._lookupPath);
-    if (ws !== undefined && ws.match("GET", req._lookupPath) !== null) {
-      if (req.method === "GET" || req.method === "HEAD") {
-        throw new HttpError(426, `${req.path} only accepts WebSocket connections`, {
-          code: "UPGRADE_REQUIRED",
-          headers: { upgrade: "websocket", connection: "Upgrade" },
-        });
-      }
-      allowed.push("GET");
-    }
-    if (allowed.length > 0) {
-      const allow = [...new Set([...allowed, "OPTIONS"])].filter((m) => m !== "ALL").join(", ");
-      if (req.method === "OPTIONS") {
-        res.status(204).header("allow", allow).send(null);
-        return;
-      }
-      throw new HttpError(405, `Method ${req.method} is not allowed for ${req.path}`, {
-        code: "METHOD_NOT_ALLOWED",
-        headers: { allow },
-      });
-    }
-    if (this._fallbacks.length === 0) return this.answerNotFound(req, res);
-    return this.tryFallbacks(0, req, res);
-  }
-
-  private async tryFallbacks(index: number, req: HarpiaRequest<any>, res: HarpiaResponse): Promise<unknown> {
-    for (let i = index; i < this._fallbacks.length; i++) {
-      if (await this._fallbacks[i]!(req, res)) return;
-    }
-    return this.answerNotFound(req, res);
-  }
-
-  private answerNotFound(req: HarpiaRequest<any>, res: HarpiaResponse): unknown {
-    const custom = this.notFound;
-    if (custom && (custom.methods === undefined || custom.methods.has(req.method))) {
-      res.status(404);
-      return custom.handler(req, res, () => Promise.resolve());
-    }
-    throw new HttpError(404, `Cannot ${req.method} ${req.path}`, { code: "NOT_FOUND" });
-  }
-
-  /** Turns anything thrown into a response on `res`. Never rejects. */
-  private respondError = (
-    error: unknown,
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ): Promise<void> | undefined => {
-    res.error = error;
-    const httpError = toHttpError(error);
-    if (httpError.status >= 500 && this.logError) this.logError(error, req);
-    const handler = this.errorHandler;
-    if (handler === undefined) {
-      writeErrorResponse(httpError, req, res, this.development);
-      return undefined;
-    }
-    const fallback = (secondary: unknown) => {
-      this.logError?.(secondary, req);
-      writeErrorResponse(toHttpError(error), req, res, this.development);
-    };
-    try {
-      res.status(httpError.status);
-      // Headers that belong to the error (Allow on a 405, Retry-After on a 503) go out whoever answers.
-      if (httpError.headers) for (const [name, value] of Object.entries(httpError.headers)) res.headers.set(name, value);
-      const result = handler(error, req, res);
-      if (result instanceof Promise) return result.then((value) => applyResult(res, value), fallback);
-      applyResult(res, result);
-    } catch (secondary) {
-      fallback(secondary);
-    }
-    return undefined;
-  };
 
   /**
    * Starts a Bun server. Takes the seed's `ServerOptions` (or just a port) and an optional
@@ -644,55 +310,16 @@ export class Harpia extends RouteGroup<""> {
    * const { port } = app.listen({ port: 0, hostname: "127.0.0.1" });
    */
   listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
-    const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
-    validateServerOptions(opts);
-    if (opts.development !== undefined) this.development = opts.development;
-    if (opts.maxRequestBodySize !== undefined && opts.maxRequestBodySize !== this.listenBodyLimit) {
-      this.listenBodyLimit = opts.maxRequestBodySize;
-      this._invalidate();
-    }
-    this.compile();
-    const address =
-      opts.unix !== undefined
-        ? { unix: opts.unix }
-        : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
-    const server = Bun.serve({
-      ...address,
-      tls: opts.tls,
-      reusePort: opts.reusePort,
-      development: opts.development ?? false,
-      maxRequestBodySize: opts.maxRequestBodySize,
-      idleTimeout: opts.idleTimeout,
-      websocket: { ...opts.ws, ...this.sockets.handler },
-      fetch: (request: Request, srv: Server<any>) => this.handle(request, srv),
-      error: (error: Error) => {
-        this.logError?.(error, undefined);
-        return new Response("Internal Server Error", { status: 500 });
-      },
-    } as Parameters<typeof Bun.serve>[0]);
-    this.servers.add(server);
-    const servers = this.servers;
-    const sockets = this.sockets;
-    const handle: ServerHandle = {
-      server,
-      port: server.port,
-      hostname: server.hostname,
-      url: server.url,
-      async stop(force = false) {
-        servers.delete(server);
-        sockets.forget(server);
-        await server.stop(force);
-      },
-    };
+    const handle = startServer(this, options);
     callback?.(handle);
     return handle;
   }
 
   /** Stops every server started by `listen`; in-flight requests finish unless `force`. */
   async stop(force = false): Promise<void> {
-    const running = [...this.servers];
-    this.servers.clear();
-    for (const server of running) this.sockets.forget(server);
+    const running = [...this._servers];
+    this._servers.clear();
+    for (const server of running) this._sockets.forget(server);
     await Promise.all(running.map((server) => server.stop(force)));
   }
 }

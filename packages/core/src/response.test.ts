@@ -99,6 +99,37 @@ describe("response helpers", () => {
     expect(await (await client.get("/locals").execute()).json()).toEqual({ user: "ada" });
   });
 
+  test("a JSON value that cannot be serialised is a 500 through the error handler", async () => {
+    const broken = harpia({ logErrors: false });
+    const seen: string[] = [];
+    broken.setErrorHandler((err, _req, res) => {
+      seen.push((err as Error).name);
+      res.json({ failed: true });
+    });
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    broken.get("/cycle", (_req, res) => res.json(cycle));
+    broken.get("/bigint", () => ({ n: 1n }));
+    for (const path of ["/cycle", "/bigint"]) {
+      const res = await new TestClient(broken).get(path).execute();
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ failed: true });
+    }
+    expect(seen).toEqual(["TypeError", "TypeError"]);
+  });
+
+  test("headers set with res.header() are readable through res.headers and can be replaced", async () => {
+    const probe = harpia();
+    probe.get("/", (_req, res) => {
+      res.header("X-Trace", "a");
+      res.header("x-trace", "b");
+      return { seen: res.headers.get("x-trace") };
+    });
+    const res = await new TestClient(probe).get("/").execute();
+    expect(res.headers.get("x-trace")).toBe("b");
+    expect(await res.json()).toEqual({ seen: "b" });
+  });
+
   test("invalid statuses are refused", () => {
     const probe = harpia();
     probe.get("/", (_req, res) => {
@@ -162,6 +193,12 @@ describe("over a real socket", () => {
     const res = await fetch(new URL("/html", server.url));
     expect(res.headers.get("content-length")).toBe(String(Buffer.byteLength("<p>é</p>")));
     expect(await res.text()).toBe("<p>é</p>");
+  });
+
+  test("text keeps its content type on the wire", async () => {
+    const res = await fetch(new URL("/send-string", server.url));
+    expect(res.headers.get("content-type")).toBe("text/plain;charset=utf-8");
+    expect(await res.text()).toBe("hi");
   });
 
   test("HEAD carries no body", async () => {

@@ -20,6 +20,8 @@ export type SendBody =
 const TEXT = "text/plain;charset=utf-8";
 const HTML = "text/html;charset=utf-8";
 const JSON_TYPE = "application/json;charset=utf-8";
+/** Marks "no JSON value pending" (`undefined` and `null` are values a handler may send). */
+const NO_JSON: unique symbol = Symbol("no-json");
 
 /**
  * The response being built for one request. Middleware and handlers set status, headers,
@@ -30,13 +32,23 @@ export class HarpiaResponse {
   statusCode = 200;
   /** True once a body was set by `send`, `json`, `html`, `text`, `redirect`, `file` or `render`. */
   sent = false;
-  /** @internal */ _body: BodyInit | null = null;
   /** @internal */ _type: string | undefined = undefined;
+  /** @internal Set when the response goes straight to a socket (Bun fills in text/plain itself). */
+  _wire = false;
   /** @internal A complete `Response` returned by a handler; res headers are merged into it. */
   _response: Response | undefined = undefined;
   /** The error being answered, set before the error handler runs (for loggers and telemetry). */
   error: unknown = undefined;
   private _headers: Headers | undefined = undefined;
+  /**
+   * Headers set with `res.header()` before anyone read `res.headers`: kept as flat name/value
+   * pairs and written onto the built `Response`, which is cheaper than filling a `Headers` that
+   * `new Response` would then copy.
+   */
+  private _pending: string[] | undefined = undefined;
+  private _bodyInit: BodyInit | null = null;
+  /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
+  private _json: unknown = NO_JSON;
   private _locals: Record<string, any> | undefined = undefined;
   private _cookies: ResponseCookies | undefined = undefined;
 
@@ -49,13 +61,34 @@ export class HarpiaResponse {
 
   /** Response headers (created on first use). */
   get headers(): Headers {
-    if (this._headers === undefined) this._headers = new Headers();
+    if (this._headers === undefined) {
+      this._headers = new Headers();
+      const pending = this._pending;
+      if (pending !== undefined) {
+        for (let i = 0; i < pending.length; i += 2) this._headers.set(pending[i]!, pending[i + 1]!);
+        this._pending = undefined;
+      }
+    }
     return this._headers;
   }
 
   /** @internal Whether any header was set, without creating the `Headers`. */
   get _hasHeaders(): boolean {
-    return this._headers !== undefined;
+    return this._headers !== undefined || this._pending !== undefined;
+  }
+
+  /** @internal The body as set so far (a JSON value is serialised on first read). */
+  get _body(): BodyInit | null {
+    if (this._json !== NO_JSON) {
+      this._bodyInit = JSON.stringify(this._json) ?? "null";
+      this._json = NO_JSON;
+    }
+    return this._bodyInit;
+  }
+
+  set _body(body: BodyInit | null) {
+    this._json = NO_JSON;
+    this._bodyInit = body;
   }
 
   /** @internal Whether `locals` was touched. */
@@ -97,7 +130,19 @@ export class HarpiaResponse {
 
   /** Sets a header (replacing any previous value). */
   header(name: string, value: string): this {
-    this.headers.set(name, value);
+    if (this._headers !== undefined) {
+      this._headers.set(name, value);
+      return this;
+    }
+    const pending = (this._pending ??= []);
+    const lower = name.toLowerCase();
+    for (let i = 0; i < pending.length; i += 2) {
+      if (pending[i] === lower) {
+        pending[i + 1] = value;
+        return this;
+      }
+    }
+    pending.push(lower, value);
     return this;
   }
 
@@ -127,7 +172,8 @@ export class HarpiaResponse {
       this._body = body as BodyInit;
       this._type ??= "application/octet-stream";
     } else {
-      this._body = JSON.stringify(body);
+      this._bodyInit = null;
+      this._json = body;
       this._type ??= JSON_TYPE;
     }
     return this;
@@ -136,7 +182,8 @@ export class HarpiaResponse {
   /** Sends a value as JSON (`application/json; charset=utf-8`). */
   json(data: unknown): this {
     this.sent = true;
-    this._body = JSON.stringify(data) ?? "null";
+    this._bodyInit = null;
+    this._json = data === undefined ? null : data;
     this._type = JSON_TYPE;
     return this;
   }
@@ -202,32 +249,60 @@ export class HarpiaResponse {
       const declared = this._response.headers.get("content-length");
       return declared === null ? undefined : Number(declared);
     }
-    return this._body === null ? 0 : byteLength(this._body);
+    const body = this._body;
+    return body === null ? 0 : byteLength(body);
   }
 
-  /** @internal Builds the one `Response` for this request. */
+  /**
+   * @internal Builds the one `Response` for this request. May throw when a JSON value cannot be
+   * serialised (a cycle, a BigInt); the pipeline answers that as a 500.
+   */
   _toResponse(head: boolean): Response {
     if (this._response !== undefined) return this.mergeInto(this._response, head);
-    let body = this._body;
-    if (head && body !== null) {
+    if (head) return this.headResponse();
+    const status = this.statusCode;
+    if (this._headers !== undefined) {
+      const headers = this._headers;
+      if (this._type !== undefined && !headers.has("content-type")) headers.set("content-type", this._type);
+      if (this._json !== NO_JSON) return Response.json(this._json, { status, headers });
+      return new Response(this._bodyInit, { status, headers });
+    }
+    let response: Response;
+    if (this._json !== NO_JSON) {
+      response = status === 200 ? Response.json(this._json) : Response.json(this._json, { status });
+    } else {
+      const body = this._bodyInit;
+      response = status === 200 ? new Response(body) : new Response(body, { status });
+      // On a socket Bun writes text/plain;charset=utf-8 for string bodies by itself; in process
+      // (app.fetch, tests) nobody would, so it is set explicitly there.
+      const type = this._type;
+      if (type !== undefined && !(this._wire && type === TEXT && typeof body === "string")) {
+        response.headers.set("content-type", type);
+      }
+    }
+    const pending = this._pending;
+    if (pending !== undefined)
+      for (let i = 0; i < pending.length; i += 2) response.headers.set(pending[i]!, pending[i + 1]!);
+    return response;
+  }
+
+  /** A HEAD answer: the GET answer's headers and length, no body. */
+  private headResponse(): Response {
+    const body = this._body;
+    const headers = this.headers;
+    if (body !== null) {
       const length = byteLength(body);
-      body = null;
-      if (length !== undefined) this.headers.set("content-length", String(length));
+      if (length !== undefined) headers.set("content-length", String(length));
     }
-    if (this._headers === undefined) {
-      if (this._type === undefined) return new Response(body, { status: this.statusCode });
-      return new Response(body, { status: this.statusCode, headers: { "content-type": this._type } });
-    }
-    if (this._type !== undefined && !this._headers.has("content-type"))
-      this._headers.set("content-type", this._type);
-    return new Response(body, { status: this.statusCode, headers: this._headers });
+    if (this._type !== undefined && !headers.has("content-type")) headers.set("content-type", this._type);
+    return new Response(null, { status: this.statusCode, headers });
   }
 
   private mergeInto(response: Response, head: boolean): Response {
-    if (this._headers === undefined && !head) return response;
+    if (!this._hasHeaders && !head) return response;
     const merged = new Response(head ? null : response.body, response);
-    if (this._headers !== undefined) {
-      for (const [name, value] of this._headers) {
+    if (this._hasHeaders) {
+      for (const [name, value] of this.headers) {
         if (name === "set-cookie") merged.headers.append(name, value);
         // Both sides' Vary fields matter to caches (e.g. Origin from CORS, Accept from the handler).
         else if (name === "vary") merged.headers.set(name, mergeVary(merged.headers.get(name), value));

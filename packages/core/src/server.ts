@@ -75,3 +75,56 @@ export function validateServerOptions(options: ServerOptions): void {
     throw new RangeError("listen(): `maxRequestBodySize` must be a positive number of bytes");
   }
 }
+
+/** What starting a server needs from the app. */
+export interface ServableApp {
+  development: boolean;
+  compile(): void;
+  _useListenBodyLimit(limit: number | undefined): void;
+  readonly _servers: Set<Server<any>>;
+  readonly _sockets: { readonly handler: object; forget(server: Server<any>): void };
+  readonly _pipeline: {
+    handle(request: Request, server: Server<any>, wire: boolean): Response | Promise<Response>;
+  };
+  readonly _logError: ((error: unknown, req: undefined) => void) | undefined;
+}
+
+/** `app.listen()`: validates the options, compiles the app, starts `Bun.serve`. */
+export function startServer(app: ServableApp, options: ServerOptions | number): ServerHandle {
+  const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
+  validateServerOptions(opts);
+  if (opts.development !== undefined) app.development = opts.development;
+  app._useListenBodyLimit(opts.maxRequestBodySize);
+  app.compile();
+  const address =
+    opts.unix !== undefined
+      ? { unix: opts.unix }
+      : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
+  const pipeline = app._pipeline;
+  const server = Bun.serve({
+    ...address,
+    tls: opts.tls,
+    reusePort: opts.reusePort,
+    development: opts.development ?? false,
+    maxRequestBodySize: opts.maxRequestBodySize,
+    idleTimeout: opts.idleTimeout,
+    websocket: { ...opts.ws, ...app._sockets.handler },
+    fetch: (request: Request, srv: Server<any>) => pipeline.handle(request, srv, true),
+    error: (error: Error) => {
+      app._logError?.(error, undefined);
+      return new Response("Internal Server Error", { status: 500 });
+    },
+  } as Parameters<typeof Bun.serve>[0]);
+  app._servers.add(server);
+  return {
+    server,
+    port: server.port,
+    hostname: server.hostname,
+    url: server.url,
+    async stop(force = false) {
+      app._servers.delete(server);
+      app._sockets.forget(server);
+      await server.stop(force);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { applyResult, type ErrorResponder } from "./compose";
+import { writeErrorResponse } from "./error-page";
+import { toHttpError } from "./errors";
+import type { HarpiaRequest } from "./request";
+import type { ErrorHandler } from "./types";
+
+/** What the error responder reads from the app, on every error (it can change at any time). */
+export interface ErrorSettings {
+  readonly _errorHandler: ErrorHandler | undefined;
+  readonly development: boolean;
+  readonly _logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
+}
+
+/**
+ * Builds the function that turns anything thrown into a response on `res`: the app's error
+ * handler when set (status and the error's own headers preset), else the default JSON/HTML
+ * answer; a throwing handler falls back to the default. It never rejects.
+ */
+export function createErrorResponder(app: ErrorSettings): ErrorResponder {
+  return (error, req, res) => {
+    res.error = error;
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) app._logError?.(error, req);
+    const handler = app._errorHandler;
+    if (handler === undefined) {
+      writeErrorResponse(httpError, req, res, app.development);
+      return undefined;
+    }
+    const fallback = (secondary: unknown) => {
+      app._logError?.(secondary, req);
+      writeErrorResponse(httpError, req, res, app.development);
+    };
+    try {
+      res.status(httpError.status);
+      // Headers that belong to the error (Allow on a 405, Retry-After on a 503) go out whoever answers.
+      if (httpError.headers)
+        for (const [name, value] of Object.entries(httpError.headers)) res.headers.set(name, value);
+      const result = handler(error, req, res);
+      if (result instanceof Promise) return result.then((value) => applyResult(res, value), fallback);
+      applyResult(res, result);
+    } catch (secondary) {
+      fallback(secondary);
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,276 @@
+import type { Server } from "bun";
+import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
+import type { CompiledRoute } from "./compile";
+import { type Chain, compose, type ErrorResponder, runChain } from "./compose";
+import type { CookieSigner } from "./cookies";
+import type { EngineSlot } from "./engine";
+import { HttpError } from "./errors";
+import type { HookName, Hooks } from "./hooks";
+import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
+import { HarpiaResponse } from "./response";
+import type { RouterEngine } from "./router/types";
+import type { Middleware } from "./types";
+import { upgradeSocket } from "./ws/handshake";
+import type { WebSocketHub } from "./ws/hub";
+import { isWebSocketUpgrade } from "./ws/upgrade";
+
+/** Everything compiled from the app's registrations, rebuilt when they change. */
+export interface Compiled {
+  router: RouterEngine<CompiledRoute>;
+  /** App-level middleware + the unmatched answer (automatic OPTIONS, 405, static files, 404). */
+  fallback: Chain;
+  /** App-level middleware, for errors raised before any route ran. */
+  middleware: Middleware[];
+  bodyLimit: number;
+  /** WebSocket routes (GET upgrades only); undefined when the app has none. */
+  ws: RouterEngine<CompiledRoute> | undefined;
+}
+
+/** What the pipeline reads from the app (its `@internal` members). */
+export interface PipelineHost {
+  _compiled(): Compiled;
+  readonly _hooks: { readonly [K in HookName]: readonly Hooks[K][] };
+  readonly _overrideMethods: ReadonlySet<string> | undefined;
+  readonly _signer: CookieSigner | undefined;
+  readonly engine: EngineSlot;
+  readonly _context: RequestContext;
+  readonly _sockets: WebSocketHub;
+  readonly _respondError: ErrorResponder;
+  readonly _logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
+}
+
+const NO_BODY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) {
+    const raw = values[i]!;
+    params[names[i]!] = raw.includes("%") ? decodeURIComponent(raw) : raw;
+  }
+  return params;
+}
+
+/** Decodes a match's params onto `req`; false when an escape is malformed. */
+export function applyParams(req: HarpiaRequest<any>, names: readonly string[], values: string[]): boolean {
+  if (values.length === 0) return true;
+  try {
+    req.params = decodeParams(names, values);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A 400 for a path whose percent-encoding does not decode. */
+export const malformedPath = () =>
+  new HttpError(400, "Malformed percent-encoding in URL path", { code: "MALFORMED_URI" });
+
+/**
+ * The request pipeline: `Request` in, one `Response` out. Every step stays synchronous until
+ * something (a body, an async handler, a hook) needs to wait, so simple routes never pay for
+ * promises.
+ */
+export class RequestPipeline {
+  constructor(readonly host: PipelineHost) {}
+
+  /** Handles one request. `wire` is true when answering a socket directly (from `listen`). */
+  handle(
+    request: Request,
+    server: AddressSource | Server<any> | undefined,
+    wire: boolean,
+  ): Response | Promise<Response> {
+    const host = this.host;
+    const compiled = host._compiled();
+    const url = request.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const query = url.indexOf("?", start);
+    const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+    const req = new HarpiaRequest(request, path, query, server, host._context);
+    const res = new HarpiaResponse(host._signer, host.engine, request);
+    res._wire = wire;
+    if (host._hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
+    return this.route(compiled, req, res);
+  }
+
+  private async afterOnRequest(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> {
+    try {
+      for (const hook of this.host._hooks.onRequest) {
+        await hook(req, res);
+        if (res.sent) return this.finish(req, res);
+      }
+    } catch (error) {
+      return this.fail(compiled, req, res, error);
+    }
+    return this.route(compiled, req, res);
+  }
+
+  private route(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Response | Promise<Response> {
+    const request = req.raw;
+    if (compiled.ws !== undefined && request.method === "GET" && isWebSocketUpgrade(request)) {
+      const match = compiled.ws.match("GET", req._lookupPath);
+      if (match !== null) return upgradeSocket(this, compiled, match, req, res);
+    }
+    if (this.host._overrideMethods !== undefined && request.method === "POST") {
+      const overridden = this.override(compiled, req, res);
+      if (overridden !== undefined) return overridden;
+    }
+    return this.dispatch(compiled, req, res);
+  }
+
+  /** Applies method override; returns a pending response when the body had to be read first. */
+  private override(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> | undefined {
+    const allowed = this.host._overrideMethods!;
+    const header = req.headers.get("x-http-method-override");
+    if (header !== null) {
+      const method = header.trim().toUpperCase();
+      if (allowed.has(method)) req.method = method;
+      return undefined;
+    }
+    const type = mediaType(req.headers.get("content-type"));
+    if (type !== "application/x-www-form-urlencoded" || !hasBody(req.raw)) return undefined;
+    return (async () => {
+      try {
+        req._parsed = await parseBody(req.raw, "form", compiled.bodyLimit);
+        req.body = req._parsed.body;
+      } catch (error) {
+        return this.fail(compiled, req, res, error);
+      }
+      const wanted = (req.body as Record<string, unknown>)._method;
+      if (typeof wanted === "string" && allowed.has(wanted.toUpperCase())) req.method = wanted.toUpperCase();
+      return this.dispatch(compiled, req, res);
+    })();
+  }
+
+  private dispatch(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Response | Promise<Response> {
+    const match = compiled.router.match(req.method, req._lookupPath);
+    if (match === null) return runChain(compiled.fallback, req, res, this.finish);
+    if (!applyParams(req, match.names, match.values)) return this.fail(compiled, req, res, malformedPath());
+    const route = match.value;
+    if (route.parseBody && !NO_BODY_METHODS.has(req.method) && hasBody(req.raw)) {
+      return this.withBody(compiled, route, req, res);
+    }
+    return runChain(route.chain, req, res, this.finish);
+  }
+
+  private async withBody(
+    compiled: Compiled,
+    route: CompiledRoute,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+  ): Promise<Response> {
+    const limit = route.bodyLimit ?? compiled.bodyLimit;
+    try {
+      const type = mediaType(req.headers.get("content-type"));
+      const kind = bodyKind(type);
+      if (route.accepts !== undefined && (kind === undefined || !route.accepts.has(kind))) {
+        const expected = [...route.accepts].join(" or ");
+        throw new HttpError(
+          415,
+          `Content-Type "${type || "(none)"}" is not accepted here; expected ${expected}`,
+          {
+            code: "UNSUPPORTED_MEDIA_TYPE",
+          },
+        );
+      }
+      if (req._parsed !== undefined) {
+        if (req._parsed.size > limit) {
+          throw new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
+            code: "PAYLOAD_TOO_LARGE",
+          });
+        }
+      } else if (kind !== undefined) {
+        req._parsed = await parseBody(req.raw, kind, limit);
+        req.body = req._parsed.body;
+      }
+    } catch (error) {
+      return this.fail(compiled, req, res, error);
+    }
+    return runChain(route.chain, req, res, this.finish);
+  }
+
+  /** Answers an error raised before any route ran, still through the app-level middleware. */
+  fail(
+    compiled: Compiled,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    error: unknown,
+  ): Response | Promise<Response> {
+    const rethrow = () => {
+      throw error;
+    };
+    return runChain(
+      compose([...compiled.middleware, rethrow], this.host._respondError),
+      req,
+      res,
+      this.finish,
+    );
+  }
+
+  /** Builds the one `Response`, after the `onSend` hooks; then fires `onResponse`. */
+  readonly finish = (req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> => {
+    const hooks = this.host._hooks;
+    if (hooks.onSend.length === 0 && hooks.onResponse.length === 0) return this.build(req, res);
+    return this.finishWithHooks(req, res);
+  };
+
+  /** Runs the `onSend` hooks; a throwing hook is reported, never sent. */
+  async runOnSend(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<void> {
+    for (const hook of this.host._hooks.onSend) {
+      try {
+        await hook(req, res);
+      } catch (error) {
+        this.host._logError?.(error, req);
+      }
+    }
+  }
+
+  /** Fires the `onResponse` hooks without waiting for them. */
+  fireOnResponse(req: HarpiaRequest<any>, res: HarpiaResponse, response: Response): void {
+    for (const hook of this.host._hooks.onResponse) {
+      try {
+        const pending = hook(req, res, response);
+        if (pending instanceof Promise) pending.catch((error) => this.host._logError?.(error, req));
+      } catch (error) {
+        this.host._logError?.(error, req);
+      }
+    }
+  }
+
+  private async finishWithHooks(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<Response> {
+    await this.runOnSend(req, res);
+    const response = await this.build(req, res);
+    this.fireOnResponse(req, res, response);
+    return response;
+  }
+
+  /**
+   * `res` → `Response`. Building can fail only when a JSON value does not serialise (a cycle, a
+   * BigInt): that is answered as the server error it is, through the error handler.
+   */
+  private build(req: HarpiaRequest<any>, res: HarpiaResponse): Response | Promise<Response> {
+    const head = req.raw.method === "HEAD";
+    try {
+      return res._toResponse(head);
+    } catch (error) {
+      res._body = null;
+      const answered = this.host._respondError(error, req, res);
+      return answered === undefined ? res._toResponse(head) : answered.then(() => res._toResponse(head));
+    }
+  }
+}

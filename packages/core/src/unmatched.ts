@@ -1,0 +1,77 @@
+import type { CompiledRoute } from "./compile";
+import { HttpError } from "./errors";
+import type { HarpiaRequest } from "./request";
+import type { HarpiaResponse } from "./response";
+import type { RouterEngine } from "./router/types";
+import type { Handler } from "./types";
+
+/** Something tried, in order, for requests no route matched (e.g. static files). */
+export type Fallback = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
+
+/** The custom not-found handler and the methods it is limited to. */
+export interface NotFound {
+  handler: Handler<any>;
+  methods: Set<string> | undefined;
+}
+
+/** What answering an unmatched request needs from the app. */
+export interface UnmatchedSettings {
+  readonly _fallbacks: readonly Fallback[];
+  readonly _notFound: NotFound | undefined;
+}
+
+/**
+ * The last step of the chain for requests no route took: 426 on WebSocket-only paths,
+ * automatic OPTIONS, 405 with `Allow`, then fallbacks (static files), then the 404.
+ */
+export function answerUnmatched(
+  app: UnmatchedSettings,
+  router: RouterEngine<CompiledRoute>,
+  ws: RouterEngine<CompiledRoute> | undefined,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+): unknown {
+  const allowed = router.allowed(req._lookupPath);
+  if (ws !== undefined && ws.match("GET", req._lookupPath) !== null) {
+    if (req.method === "GET" || req.method === "HEAD") {
+      throw new HttpError(426, `${req.path} only accepts WebSocket connections`, {
+        code: "UPGRADE_REQUIRED",
+        headers: { upgrade: "websocket", connection: "Upgrade" },
+      });
+    }
+    allowed.push("GET");
+  }
+  if (allowed.length > 0) {
+    const allow = [...new Set([...allowed, "OPTIONS"])].filter((m) => m !== "ALL").join(", ");
+    if (req.method === "OPTIONS") {
+      res.status(204).header("allow", allow).send(null);
+      return;
+    }
+    throw new HttpError(405, `Method ${req.method} is not allowed for ${req.path}`, {
+      code: "METHOD_NOT_ALLOWED",
+      headers: { allow },
+    });
+  }
+  if (app._fallbacks.length === 0) return answerNotFound(app, req, res);
+  return tryFallbacks(app, req, res);
+}
+
+async function tryFallbacks(
+  app: UnmatchedSettings,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+): Promise<unknown> {
+  for (const fallback of app._fallbacks) {
+    if (await fallback(req, res)) return;
+  }
+  return answerNotFound(app, req, res);
+}
+
+function answerNotFound(app: UnmatchedSettings, req: HarpiaRequest<any>, res: HarpiaResponse): unknown {
+  const custom = app._notFound;
+  if (custom && (custom.methods === undefined || custom.methods.has(req.method))) {
+    res.status(404);
+    return custom.handler(req, res, () => Promise.resolve());
+  }
+  throw new HttpError(404, `Cannot ${req.method} ${req.path}`, { code: "NOT_FOUND" });
+}
