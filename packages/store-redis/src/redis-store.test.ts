@@ -209,6 +209,8 @@ describe("RedisStore connections", () => {
       { logErrors: false },
     );
     expect((created.client as Cluster).isCluster).toBe(true);
+    // Not connected yet: scanning must not pass off an unknown keyspace as empty.
+    await expect(adopted.keys("")).rejects.toBeInstanceOf(StoreUnavailableError);
     for (const store of [adopted, created]) {
       const error = await store.set("k", 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreUnavailableError);

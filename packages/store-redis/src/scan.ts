@@ -18,6 +18,9 @@ export async function scanPrefix(
 ): Promise<void> {
   const pattern = `${escapeGlob(prefix)}*`;
   const nodes = isCluster(client) ? client.nodes("master") : [client];
+  // A Cluster that has not connected yet knows no masters: scanning nothing would look like
+  // an empty store.
+  if (nodes.length === 0) throw new Error("Redis Cluster has no connected master node");
   for (const node of nodes) {
     let cursor = "0";
     do {
