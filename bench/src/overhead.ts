@@ -46,3 +46,19 @@ for (let round = 0; round < 3; round++) {
     `overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`,
   );
 }
+
+// S4: a JSON body echoed (a fresh Request per iteration, for both).
+const s4 = harpia();
+s4.post("/echo", (req, res) => res.json(req.body));
+const payload = JSON.stringify({ name: "Ada", tags: ["math", "engines"], n: 1815 });
+const post = () =>
+  new Request("http://127.0.0.1:3000/echo", {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", "content-length": String(payload.length) },
+  });
+for (let round = 0; round < 2; round++) {
+  const rawS4 = await time("raw S4", async () => Response.json(await post().json()), 100_000);
+  const hS4 = await time("harpia S4", () => s4.handle(post()), 100_000);
+  console.log(`overhead S4 ${(hS4 - rawS4).toFixed(0)} ns\n`);
+}

@@ -40,9 +40,13 @@ export function writeErrorResponse(
   res._response = undefined;
   if (preferredFormat(req.headers.get("accept"), ["json", "html"]) === "html") {
     const stack = body.stack ? `<pre>${escapeHtml(body.stack.join("\n"))}</pre>` : "";
+    // Multi-line messages (a template's code frame) keep their lines.
+    const message = body.message.includes("\n")
+      ? `<pre>${escapeHtml(body.message)}</pre>`
+      : `<p>${escapeHtml(body.message)}</p>`;
     res.html(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${body.status} ${escapeHtml(body.message)}</title></head>` +
-        `<body><h1>${body.status}</h1><p>${escapeHtml(body.message)}</p>${stack}</body></html>`,
+        `<body><h1>${body.status}</h1>${message}${stack}</body></html>`,
     );
   } else {
     res.json(body);

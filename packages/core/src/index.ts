@@ -51,6 +51,7 @@ export { type StaticOptions, serveStatic } from "./static/serve-static";
 export type { FileInfo, StatCacheOptions } from "./static/stat-cache";
 export { Cache, type CacheOptions } from "./store/cache";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
+export { encodeStoreValue } from "./store/serialize";
 export { type AtomicStore, type ListPushOptions, type Store, StoreTypeError } from "./store/types";
 export {
   type ErrorHandler,

@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import { bodyKind, hasBody, mediaType, parseBody } from "./body/parse";
+import { bodyKind, decodeBody, hasBody, mediaType, parseBody, tooLarge } from "./body/parse";
 import type { CompiledRoute } from "./compile";
 import { type Chain, compose, type ErrorResponder, runChain } from "./compose";
 import type { CookieSigner } from "./cookies";
@@ -189,13 +189,16 @@ export class RequestPipeline {
         );
       }
       if (req._parsed !== undefined) {
-        if (req._parsed.size > limit) {
-          throw new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
-            code: "PAYLOAD_TOO_LARGE",
-          });
-        }
+        if (req._parsed.size > limit) throw tooLarge(limit);
       } else if (kind !== undefined) {
-        req._parsed = await parseBody(req.raw, kind, limit);
+        const declared = req.raw.headers.get("content-length");
+        if (kind !== "multipart" && declared !== null) {
+          // The common case in one await: the length is known, Bun reads exactly that much.
+          if (Number(declared) > limit) throw tooLarge(limit);
+          req._parsed = decodeBody(kind, await req.raw.bytes());
+        } else {
+          req._parsed = await parseBody(req.raw, kind, limit);
+        }
         req.body = req._parsed.body;
       }
     } catch (error) {

@@ -19,7 +19,8 @@ export function bodyKind(type: string): BodyKind | undefined {
   return undefined;
 }
 
-function tooLarge(limit: number): HttpError {
+/** The 413 for a body over `limit` bytes. */
+export function tooLarge(limit: number): HttpError {
   return new HttpError(413, `Request body is larger than the limit of ${limit} bytes`, {
     code: "PAYLOAD_TOO_LARGE",
     details: { limit },
@@ -42,6 +43,9 @@ export function checkDeclaredLength(request: Request, limit: number): void {
 /** Reads the whole body, stopping with a 413 as soon as more than `limit` bytes arrive. */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   checkDeclaredLength(request, limit);
+  // With a declared length (checked above) Bun reads exactly that many bytes: one native call
+  // instead of a reader loop. Without one, count while streaming and stop at the limit.
+  if (request.headers.has("content-length")) return (await request.bytes()) as Uint8Array<ArrayBuffer>;
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -143,7 +147,18 @@ export async function parseBody(
     const size = Number(request.headers.get("content-length") ?? files.reduce((n, f) => n + f.size, 0));
     return { kind, body, files, formData: form, size };
   }
-  const bytes = await readLimited(request, limit);
+  return decodeBody(kind, await readLimited(request, limit), fieldLimits);
+}
+
+/**
+ * Decodes the bytes of a JSON, urlencoded or text body (strict UTF-8). Synchronous, so a caller
+ * that already holds the bytes pays for one `await` only.
+ */
+export function decodeBody(
+  kind: Exclude<BodyKind, "multipart">,
+  bytes: Uint8Array,
+  fieldLimits?: FieldLimits,
+): ParsedBody {
   const size = bytes.byteLength;
   const text = decodeText(bytes);
   if (kind === "json") {

@@ -78,6 +78,12 @@ describe("values are copied in and out, with JSON semantics like a Redis store",
     await expect(s.set("c", circular)).rejects.toThrow(TypeError);
     await expect(s.set("b", 10n)).rejects.toThrow(TypeError);
     await expect(s.set("f", () => 1)).rejects.toThrow(TypeError);
+    // Nested values JSON would silently drop or flatten are refused too, as RedisStore does.
+    await expect(s.set("nested-fn", { run: () => 1 })).rejects.toThrow('property "run"');
+    await expect(s.set("map", { m: new Map([[1, 2]]) })).rejects.toThrow("JSON would turn it into {}");
+    await expect(s.set("set", [new Set([1])])).rejects.toThrow("JSON would turn it into {}");
+    await expect(s.set("sym", { s: Symbol("x") })).rejects.toThrow(TypeError);
+    expect(await s.has("nested-fn")).toBe(false);
     await expect(s.set("u", undefined)).rejects.toThrow(/use delete/);
     expect(s.size).toBe(0);
   });

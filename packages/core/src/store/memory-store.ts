@@ -1,3 +1,4 @@
+import { encodeStoreValue } from "./serialize";
 import { type AtomicStore, type ListPushOptions, StoreTypeError } from "./types";
 
 /** Options of {@link MemoryStore}. */
@@ -27,17 +28,6 @@ interface Entry {
  * this store behaves the same against Redis (a `Date` comes back as a string, `undefined`
  * fields vanish) and no caller can mutate what is stored through a reference.
  */
-function serialize(key: string, value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new TypeError(`Cannot store "${key}": ${(error as Error).message}`);
-  }
-  if (text === undefined) throw new TypeError(`Cannot store "${key}": ${typeof value} is not JSON`);
-  return text;
-}
-
 function deserialize<T>(text: unknown): T {
   return JSON.parse(text as string) as T;
 }
@@ -148,7 +138,7 @@ export class MemoryStore implements AtomicStore {
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
     if (value === undefined) throw new TypeError(`Cannot store undefined under "${key}"; use delete()`);
     const expiresAt = this.expiry(ttlSeconds);
-    this.put(key, { kind: "value", value: serialize(key, value), expiresAt });
+    this.put(key, { kind: "value", value: encodeStoreValue(key, value), expiresAt });
   }
 
   /** Stores only when the key is absent or expired; true when stored. */
@@ -173,13 +163,13 @@ export class MemoryStore implements AtomicStore {
     checkStep(by);
     const entry = this.typed(key, "value");
     if (entry === undefined) {
-      this.put(key, { kind: "value", value: serialize(key, by), expiresAt: this.expiry(ttlSeconds) });
+      this.put(key, { kind: "value", value: encodeStoreValue(key, by), expiresAt: this.expiry(ttlSeconds) });
       return by;
     }
     const current = deserialize<unknown>(entry.value);
     if (typeof current !== "number") throw new StoreTypeError(key, "number", typeof current);
     const next = current + by;
-    entry.value = serialize(key, next);
+    entry.value = encodeStoreValue(key, next);
     return next;
   }
 
@@ -262,7 +252,7 @@ export class MemoryStore implements AtomicStore {
   async listPush(key: string, values: unknown[], options: ListPushOptions = {}): Promise<number> {
     if (options.maxLength !== undefined) positiveInteger("listPush maxLength", options.maxLength);
     // Serialised first, so a value that is not JSON leaves the list untouched.
-    const items = values.map((value) => serialize(key, value));
+    const items = values.map((value) => encodeStoreValue(key, value));
     const list = this.collection(key, "list", () => [] as string[], options.ttlSeconds);
     for (const item of items) list.unshift(item);
     const max = Math.min(options.maxLength ?? this.maxListLength, this.maxListLength);
