@@ -356,6 +356,39 @@ export class RedisStore implements AtomicStore {
     return items.map((item) => decodeValue<T>(item) as T);
   }
 
+  /** Removes fields of a hash (`HDEL`); returns how many existed. */
+  async hashDelete(key: string, fields: string[]): Promise<number> {
+    if (fields.length === 0) return 0;
+    const full = this.full(key);
+    return this.run("hashDelete", key, "hash", () => this.client.hdel(full, ...fields));
+  }
+
+  /** Removes members of a set (`SREM`); returns how many were there. */
+  async setRemove(key: string, members: string[]): Promise<number> {
+    if (members.length === 0) return 0;
+    const full = this.full(key);
+    return this.run("setRemove", key, "set", () => this.client.srem(full, ...members));
+  }
+
+  /**
+   * Removes every item equal (as stored JSON) to one of `values` with one `LREM` per value, in
+   * one pipeline: items pushed meanwhile are never lost, unlike a read-filter-rewrite.
+   */
+  async listRemove(key: string, values: unknown[]): Promise<number> {
+    if (values.length === 0) return 0;
+    const full = this.full(key);
+    const encoded = [...new Set(values.map((value) => encodeValue(key, value)))];
+    const replies = await this.run("listRemove", key, "list", () => {
+      const pipeline = this.client.pipeline();
+      for (const item of encoded) pipeline.lrem(full, 0, item);
+      return pipeline.exec();
+    });
+    if (replies === null) throw new StoreUnavailableError("listRemove", new Error("Pipeline aborted"));
+    const failure = replies.find(([error]) => error !== null)?.[0];
+    if (failure) throw await this.translate(failure, "listRemove", key, "list");
+    return replies.reduce((sum, [, count]) => sum + Number(count), 0);
+  }
+
   /** Whether Redis answers a `PING` now. Never throws. */
   async ping(): Promise<boolean> {
     try {

@@ -141,6 +141,32 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
       expect(await store.setSize("none")).toBe(0);
     });
 
+    test("removal from hashes, sets and lists, in place", async () => {
+      const store = create();
+      await store.hashIncrement("h", "a", 1);
+      await store.hashIncrement("h", "b", 2);
+      expect(await store.hashDelete("h", ["a", "missing"])).toBe(1);
+      expect(await store.hashGetAll("h")).toEqual({ b: 2 });
+      await store.setAdd("s", ["x", "y", "z"]);
+      expect(await store.setRemove("s", ["x", "z", "nope"])).toBe(2);
+      expect(await store.setMembers("s")).toEqual(["y"]);
+      await store.listPush("l", [
+        { ip: "1.1.1.1", n: 1 },
+        { ip: "2.2.2.2", n: 2 },
+        { ip: "1.1.1.1", n: 3 },
+      ]);
+      const doomed = (await store.listRange<{ ip: string }>("l")).filter((item) => item.ip === "1.1.1.1");
+      // An item pushed between reading and removing survives (no rewrite of the list).
+      await store.listPush("l", [{ ip: "3.3.3.3", n: 4 }]);
+      expect(await store.listRemove("l", doomed)).toBe(2);
+      expect(await store.listRange("l")).toEqual([
+        { ip: "3.3.3.3", n: 4 },
+        { ip: "2.2.2.2", n: 2 },
+      ]);
+      expect(await store.listRemove("none", [{ a: 1 }])).toBe(0);
+      expect(await store.setRemove("none", ["a"])).toBe(0);
+    });
+
     test("lists are newest first, trimmed and ranged", async () => {
       const store = create();
       expect(await store.listPush("log", [{ n: 1 }])).toBe(1);

@@ -298,19 +298,15 @@ export class Telemetry {
 
   private async eraseVisitor(date: string, ip: string): Promise<void> {
     const { store, layout } = this;
-    const { ttlSeconds, maxErrorsPerDay } = this.options;
+    const { ttlSeconds } = this.options;
     const counter = layout.visitor(date, ip);
     const existed = await store.has(counter);
     await Promise.all([store.delete(counter), store.delete(layout.visits(date, ip))]);
     if (existed) await store.increment(layout.visitorSlots(date), -1, ttlSeconds);
     const log = layout.errorLog(date);
-    const errors = await store.listRange<ErrorEntry>(log);
-    if (!errors.some((entry) => entry.ip === ip)) return;
-    // A list cannot drop items in place: it is rewritten without them (oldest first, so the
-    // newest ends up first again). An error recorded during these two calls may be lost.
-    const kept = errors.filter((entry) => entry.ip !== ip).reverse();
-    await store.delete(log);
-    if (kept.length > 0) await store.listPush(log, kept, { maxLength: maxErrorsPerDay, ttlSeconds });
+    const mine = (await store.listRange<ErrorEntry>(log)).filter((entry) => entry.ip === ip);
+    // Removed in place, item by item: errors other visitors record meanwhile are kept.
+    if (mine.length > 0) await store.listRemove(log, mine);
   }
 
   /**

@@ -270,6 +270,38 @@ export class MemoryStore implements AtomicStore {
     return to < from ? [] : list.slice(from, to + 1).map((item) => deserialize<T>(item));
   }
 
+  async hashDelete(key: string, fields: string[]): Promise<number> {
+    const entry = this.typed(key, "hash");
+    if (entry === undefined) return 0;
+    const hash = entry.value as Map<string, number>;
+    let removed = 0;
+    for (const field of fields) if (hash.delete(field)) removed++;
+    if (hash.size === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async setRemove(key: string, members: string[]): Promise<number> {
+    const entry = this.typed(key, "set");
+    if (entry === undefined) return 0;
+    const set = entry.value as Set<string>;
+    let removed = 0;
+    for (const member of members) if (set.delete(member)) removed++;
+    if (set.size === 0) this.entries.delete(key);
+    return removed;
+  }
+
+  async listRemove(key: string, values: unknown[]): Promise<number> {
+    const entry = this.typed(key, "list");
+    if (entry === undefined) return 0;
+    const doomed = new Set(values.map((value) => encodeStoreValue(key, value)));
+    const list = entry.value as string[];
+    const kept = list.filter((item) => !doomed.has(item));
+    const removed = list.length - kept.length;
+    if (kept.length === 0) this.entries.delete(key);
+    else entry.value = kept;
+    return removed;
+  }
+
   /** Live keys starting with `prefix`. */
   async keys(prefix: string): Promise<string[]> {
     const now = Date.now();

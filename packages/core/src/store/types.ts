@@ -52,6 +52,8 @@ export interface AtomicStore extends Store {
   hashIncrement(key: string, field: string, by?: number, ttlSeconds?: number): Promise<number>;
   /** Every field of a hash of counters (empty when absent). */
   hashGetAll(key: string): Promise<Record<string, number>>;
+  /** Removes fields of a hash (`HDEL`); returns how many existed. */
+  hashDelete(key: string, fields: string[]): Promise<number>;
   /** Adds members to a set; returns how many were new. */
   setAdd(key: string, members: string[], ttlSeconds?: number): Promise<number>;
   /** Members of a set (empty when absent). */
@@ -60,10 +62,18 @@ export interface AtomicStore extends Store {
   setSize(key: string): Promise<number>;
   /** Whether a set holds `member`. */
   setHas(key: string, member: string): Promise<boolean>;
+  /** Removes members of a set (`SREM`); returns how many were there. */
+  setRemove(key: string, members: string[]): Promise<number>;
   /** Prepends values to a list (newest first), optionally trimmed; returns the new length. */
   listPush(key: string, values: unknown[], options?: ListPushOptions): Promise<number>;
   /** Items `start..stop` of a list, inclusive (`-1` is the last), newest first. */
   listRange<T = any>(key: string, start?: number, stop?: number): Promise<T[]>;
+  /**
+   * Removes every item equal to one of `values` (compared as stored JSON, so pass items as
+   * `listRange` returned them); returns how many were removed. Items pushed meanwhile are
+   * kept: it removes in place (`LREM`), never by rewriting the list.
+   */
+  listRemove(key: string, values: unknown[]): Promise<number>;
   /** Keys starting with `prefix`. */
   keys(prefix: string): Promise<string[]>;
 }
