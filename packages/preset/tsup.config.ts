@@ -1,12 +1,3 @@
-import { defineConfig } from "tsup";
+import { harpiaTsup } from "../../tsup.base";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  target: "esnext",
-  platform: "node",
-  external: ["bun", /^@harpia\//],
-  sourcemap: true,
-});
+export default harpiaTsup();

@@ -69,6 +69,7 @@ export { Upload } from "./upload/upload";
 export { preferredFormat } from "./utils/accepts";
 export { escapeHtml } from "./utils/html";
 export type { TrustProxy } from "./utils/internal/ip";
+export { requestProtocol } from "./utils/protocol";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,

@@ -5,6 +5,7 @@ import { type CookieSigner, RequestCookies } from "./cookies";
 import type { SavedFile } from "./upload/types";
 import { clientAddress, type TrustProxy } from "./utils/internal/ip";
 import { trimTrailingSlash } from "./utils/internal/path";
+import { requestProtocol } from "./utils/protocol";
 
 /** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
 export interface AddressSource {
@@ -122,6 +123,19 @@ export class HarpiaRequest<P = Record<string, string>> {
   get ip(): string | undefined {
     if (this._ip === null) this._ip = clientAddress(this.raw, this.server, this.context.trustProxy);
     return this._ip;
+  }
+
+  /**
+   * `"https"` or `"http"`: the request URL's protocol, or with the app's `trustProxy` the
+   * `X-Forwarded-Proto` a proxy added.
+   */
+  get protocol(): "http" | "https" {
+    return requestProtocol(this, this.context.trustProxy);
+  }
+
+  /** True when the client reached the app over HTTPS (see {@link protocol}). */
+  get secure(): boolean {
+    return this.protocol === "https";
   }
 
   /** Files of a multipart body (empty otherwise). */

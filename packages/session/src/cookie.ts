@@ -1,5 +1,5 @@
 import type { CookiesOptions, HarpiaRequest, TrustProxy } from "@harpia/core";
-import { isSecureRequest } from "./protocol";
+import { requestProtocol } from "@harpia/core";
 import type { SessionCookieOptions } from "./types";
 
 /** The session cookie's defaults: hidden from scripts, not sent on cross-site subrequests. */
@@ -24,7 +24,7 @@ export function resolveCookieOptions(
   const { secure, ...rest } = options;
   let resolved: boolean;
   if (secure === "auto" || secure === undefined) {
-    resolved = req ? isSecureRequest(req, trustProxy) : withoutRequest;
+    resolved = req ? requestProtocol(req, trustProxy) === "https" : withoutRequest;
   } else {
     resolved = secure;
   }

@@ -5,11 +5,11 @@ import {
   type HarpiaResponse,
   type Middleware,
   type Plugin,
+  requestProtocol,
   type TrustProxy,
 } from "@harpia/core";
 import { type CompiledHeaders, compileHeaders } from "./headers";
 import { getNonce, nonceFor } from "./nonce";
-import { isSecureRequest } from "./protocol";
 import type { SecurityHeaders } from "./types";
 
 /**
@@ -60,7 +60,7 @@ export class Shield {
     if (
       hsts !== undefined &&
       !headers.has("strict-transport-security") &&
-      isSecureRequest(req, this.trustProxy)
+      requestProtocol(req, this.trustProxy) === "https"
     )
       headers.set("strict-transport-security", hsts);
     if (this.compiled.removePoweredBy) headers.delete("x-powered-by");

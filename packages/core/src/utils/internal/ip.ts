@@ -1,12 +1,23 @@
 import type { AddressSource } from "../../request";
 
 /**
- * Which proxies to believe about the client address:
- * - `false` (default): the socket address only;
- * - `true`: every proxy, so the left-most `X-Forwarded-For` entry is the client;
+ * Which proxies to believe about the client (address, protocol):
+ * - `false` (default): the socket and the request URL only;
+ * - `true`: every proxy, so the left-most `X-Forwarded-*` entry is the client's;
  * - a number `n`: the last `n` hops are trusted proxies (the entry `n` from the right).
  */
 export type TrustProxy = boolean | number;
+
+/** The entry of a comma-separated `X-Forwarded-*` header that `trust` designates, if any. */
+export function forwardedEntry(header: string | null, trust: TrustProxy): string | undefined {
+  if (!header || trust === false || trust === 0) return undefined;
+  const hops = header
+    .split(",")
+    .map((h) => h.trim())
+    .filter((h) => h !== "");
+  if (hops.length === 0) return undefined;
+  return trust === true ? hops[0] : hops[Math.max(0, hops.length - trust)];
+}
 
 function socketAddress(request: Request, server: AddressSource | undefined): string | undefined {
   try {
@@ -22,15 +33,5 @@ export function clientAddress(
   server: AddressSource | undefined,
   trust: TrustProxy,
 ): string | undefined {
-  const socket = socketAddress(request, server);
-  if (trust === false || trust === 0) return socket;
-  const header = request.headers.get("x-forwarded-for");
-  if (!header) return socket;
-  const hops = header
-    .split(",")
-    .map((h) => h.trim())
-    .filter((h) => h !== "");
-  if (hops.length === 0) return socket;
-  if (trust === true) return hops[0];
-  return hops[Math.max(0, hops.length - trust)];
+  return forwardedEntry(request.headers.get("x-forwarded-for"), trust) ?? socketAddress(request, server);
 }

@@ -1,0 +1,18 @@
+import { defineConfig, type Options } from "tsup";
+
+/**
+ * The build every package shares: ESM + `.d.ts`, Bun and sibling `@harpia/*` packages kept
+ * external (siblings are peer dependencies). Pass extra entry points when a package has any.
+ */
+export function harpiaTsup(entry: string[] = ["src/index.ts"]): Options | Options[] {
+  return defineConfig({
+    entry,
+    format: ["esm"],
+    dts: true,
+    clean: true,
+    target: "esnext",
+    platform: "node",
+    external: ["bun", /^@harpia\//],
+    sourcemap: true,
+  }) as Options | Options[];
+}
