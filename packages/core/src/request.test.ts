@@ -154,11 +154,21 @@ describe("protocol", () => {
     direct.get("/", (req) => ({ protocol: req.protocol, secure: req.secure }));
     const proxied = harpia({ trustProxy: 1 });
     proxied.get("/", (req) => ({ protocol: req.protocol, secure: req.secure }));
-    const forwarded = (client: TestClient, value: string) => client.get("/").set("x-forwarded-proto", value).execute();
-    expect(await (await forwarded(new TestClient(direct), "https")).json()).toEqual({ protocol: "http", secure: false });
-    expect(await (await forwarded(new TestClient(proxied), "http, HTTPS")).json()).toEqual({ protocol: "https", secure: true });
+    const forwarded = (client: TestClient, value: string) =>
+      client.get("/").set("x-forwarded-proto", value).execute();
+    expect(await (await forwarded(new TestClient(direct), "https")).json()).toEqual({
+      protocol: "http",
+      secure: false,
+    });
+    expect(await (await forwarded(new TestClient(proxied), "http, HTTPS")).json()).toEqual({
+      protocol: "https",
+      secure: true,
+    });
     // A client cannot claim HTTPS past the one trusted hop.
-    expect(await (await forwarded(new TestClient(proxied), "https, http")).json()).toEqual({ protocol: "http", secure: false });
+    expect(await (await forwarded(new TestClient(proxied), "https, http")).json()).toEqual({
+      protocol: "http",
+      secure: false,
+    });
     const tls = new TestClient(direct, { baseUrl: "https://example.com" });
     expect(await (await tls.get("/").execute()).json()).toEqual({ protocol: "https", secure: true });
   });
