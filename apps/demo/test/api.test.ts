@@ -1,9 +1,17 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
-import { app } from "../src/app";
+import { startDemo } from "./support/demo";
+
+type StartedDemo = Awaited<ReturnType<typeof startDemo>>;
 
 describe("demo API", () => {
-  const client = new TestClient(app);
+  let demo: StartedDemo;
+  let client: TestClient;
+  beforeAll(async () => {
+    demo = await startDemo();
+    client = new TestClient(demo.app);
+  });
+  afterAll(() => demo.cleanup());
 
   test("GET / says hello", async () => {
     const res = await client.get("/").execute();
@@ -15,7 +23,7 @@ describe("demo API", () => {
     expect(await (await client.get("/hello/Ada").execute()).json()).toEqual({ message: "Hello, Ada!" });
   });
 
-  test("the prefixed books router: create, read, update, delete", async () => {
+  test("the books route class: create, read, update, delete", async () => {
     const created = await client
       .post("/api/books")
       .json({ title: "Dune", author: "Frank Herbert" })
@@ -29,9 +37,19 @@ describe("demo API", () => {
       .json({ title: "Dune Messiah", author: "Frank Herbert" })
       .execute();
     expect((await updated.json()).title).toBe("Dune Messiah");
-    expect((await client.get("/api/books").query("q", "messiah").execute()).status).toBe(200);
+    const found = await client.get("/api/books").query("q", "messiah").execute();
+    expect(found.status).toBe(200);
+    expect((await found.json()).books).toEqual([{ ...book, title: "Dune Messiah" }]);
     expect((await client.delete(`/api/books/${book.id}`).execute()).status).toBe(204);
     expect((await client.get(`/api/books/${book.id}`).execute()).status).toBe(404);
+  });
+
+  test("ids keep growing after a delete (never reused)", async () => {
+    const first = await (await client.post("/api/books").json({ title: "A", author: "B" }).execute()).json();
+    await client.delete(`/api/books/${first.id}`).execute();
+    const second = await (await client.post("/api/books").json({ title: "C", author: "D" }).execute()).json();
+    expect(second.id).toBeGreaterThan(first.id);
+    await client.delete(`/api/books/${second.id}`).execute();
   });
 
   test("bad input gets 422 with the problems listed, wrong types 415", async () => {
@@ -39,33 +57,59 @@ describe("demo API", () => {
     expect(res.status).toBe(422);
     expect((await res.json()).details.problems).toEqual(["title is required", "author is required"]);
     expect((await client.put("/api/books/1").send("title=x").execute()).status).toBe(415);
+    // The preset refuses urlencoded bodies outside the HTML forms' paths (a CSRF precaution).
+    const form = await client
+      .post("/api/books")
+      .send(new URLSearchParams({ title: "x", author: "y" }))
+      .execute();
+    expect(form.status).toBe(415);
   });
 
-  test("a non-numeric id does not match the route", async () => {
-    expect((await client.get("/api/books/abc").execute()).status).toBe(404);
+  test("a non-numeric id does not match the route; unknown paths are JSON 404s for API clients", async () => {
+    const res = await client.get("/api/books/abc").execute();
+    expect(res.status).toBe(404);
+    expect((await res.json()).code).toBe("NOT_FOUND");
+  });
+
+  test("/api/me is null without a session and sets no cookie; /api/health answers", async () => {
+    const me = await client.get("/api/me").execute();
+    expect(await me.json()).toEqual({ user: null, worker: null });
+    expect(me.headers.get("set-cookie")).toBeNull();
+    const health = await client.get("/api/health").execute();
+    expect(await health.json()).toMatchObject({ status: "ok", store: "memory" });
+  });
+
+  test("API responses are never cached and carry the security headers", async () => {
+    const res = await client.get("/api/books").execute();
+    expect(res.headers.get("cache-control")).toBe("no-cache, no-store, must-revalidate");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-powered-by")).toBeNull();
   });
 });
 
 describe("bun run demo", () => {
   const proc = Bun.spawn(["bun", "run", "start"], {
     cwd: `${import.meta.dir}/..`,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ACCESS_LOG: "off" },
     stdout: "pipe",
     stderr: "inherit",
   });
   afterAll(() => proc.kill());
 
-  test("starts and answers on the announced port", async () => {
+  test("starts with one line and answers on the announced port", async () => {
     const reader = proc.stdout.getReader();
     let output = "";
-    while (!output.includes("listening on")) {
+    while (!output.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) break;
       output += new TextDecoder().decode(value);
     }
     reader.releaseLock();
+    expect(output).toMatch(/^Harpia demo listening on http:\/\/127\.0\.0\.1:\d+\/\n$/);
     const url = output.match(/listening on (\S+)/)?.[1];
-    expect(url).toBeDefined();
-    expect((await fetch(url!)).status).toBe(200);
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Hello from Harpia");
   });
 });

@@ -1,0 +1,88 @@
+import type { HarpiaResponse } from "@harpia/core";
+import type { FileRequest } from "@harpia/file-router";
+import { services } from "../../context";
+import { pageMiddleware, safeNext } from "../../middleware/pages";
+import { validateCredentials } from "../../services/users";
+
+function clientKey(req: FileRequest): string {
+  return req.ip ?? "unknown";
+}
+
+/** Sign up, log in and log out, with CSRF-protected forms and a new session id on login. */
+export default class AuthPages {
+  routes = {
+    "get /signup": "signupForm",
+    "post /signup": "signup",
+    "get /login": "loginForm",
+    "post /login": "login",
+    "post /logout": "logout",
+  };
+
+  middleware = { "*": pageMiddleware };
+
+  async signupForm(_req: FileRequest, res: HarpiaResponse) {
+    await res.render("signup", { values: {}, errors: {} });
+  }
+
+  async signup(req: FileRequest, res: HarpiaResponse) {
+    const { users, signupLimiter, cache } = services(req);
+    await signupLimiter.check(clientKey(req));
+    const { username, password, errors } = validateCredentials(req.body);
+    if (errors.username || errors.password) {
+      return res.status(422).render("signup", { values: { username }, errors });
+    }
+    await signupLimiter.record(clientKey(req));
+    const created = await users.create(username, password);
+    if (created === "taken") {
+      return res.status(409).render("signup", {
+        values: { username },
+        errors: { username: "This name is taken; pick another" },
+      });
+    }
+    if (created === "full") {
+      return res.status(503).render("signup", {
+        values: { username },
+        errors: {},
+        formError: "The demo has all the members it can keep; try again later",
+      });
+    }
+    await cache.delete("home");
+    await this.signIn(req, created.id, created.username);
+    res.redirect("/account", 303);
+  }
+
+  async loginForm(req: FileRequest, res: HarpiaResponse) {
+    await res.render("login", { values: {}, next: safeNext(req.query.next) });
+  }
+
+  async login(req: FileRequest, res: HarpiaResponse) {
+    const { users, loginLimiter } = services(req);
+    await loginLimiter.check(clientKey(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const username = typeof body.username === "string" ? body.username.trim().toLowerCase() : "";
+    const password = typeof body.password === "string" ? body.password : "";
+    const user = username && password ? await users.verify(username, password) : undefined;
+    if (user === undefined) {
+      await loginLimiter.record(clientKey(req));
+      return res.status(401).render("login", {
+        values: { username },
+        next: safeNext(body.next),
+        formError: "Wrong username or password",
+      });
+    }
+    await this.signIn(req, user.id, user.username);
+    res.redirect(safeNext(body.next), 303);
+  }
+
+  async logout(req: FileRequest, res: HarpiaResponse) {
+    await req.session.destroy();
+    res.redirect("/", 303);
+  }
+
+  /** A new session id at login (defeats session fixation), then the account in it. */
+  private async signIn(req: FileRequest, userId: string, username: string) {
+    await req.session.regenerate();
+    req.session.userId = userId;
+    req.session.username = username;
+  }
+}

@@ -1,0 +1,75 @@
+import { type HarpiaRequest, HttpError, type Middleware, withRouteOptions } from "@harpia/core";
+import { services } from "../context";
+import { AVATAR_MAX_BYTES } from "../services";
+import { publicUser, type User } from "../services/users";
+
+declare module "@harpia/session" {
+  interface SessionFields {
+    /** Set on login: the account's id and name (the name is the store key). */
+    userId?: string;
+    username?: string;
+  }
+}
+
+const signedIn = new WeakMap<HarpiaRequest<any>, User>();
+
+/** The signed-in account of this request (after {@link loadUser}). */
+export function currentUser(req: HarpiaRequest<any>): User | undefined {
+  return signedIn.get(req);
+}
+
+/**
+ * Checks the CSRF token of unsafe requests (403 without a valid one) and gives forms
+ * `res.locals.csrfToken`: the `csrf.middleware()` of `@harpia/session`, on page routes only,
+ * so the JSON API and static files never create sessions.
+ */
+export const csrfProtection: Middleware = (req, res, next) => services(req).csrfCheck(req, res, next);
+
+/**
+ * Loads the signed-in account named by the session into `res.locals.user` for templates. A
+ * session whose account was deleted meanwhile (on another device) is signed out.
+ */
+export const loadUser: Middleware = async (req, res, next) => {
+  const { users, settings } = services(req);
+  res.locals.worker = settings.workerId;
+  const { userId, username } = req.session;
+  if (username !== undefined) {
+    const user = await users.find(username);
+    if (user !== undefined && user.id === userId) {
+      signedIn.set(req, user);
+      res.locals.user = publicUser(user);
+    } else {
+      delete req.session.userId;
+      delete req.session.username;
+    }
+  }
+  return next();
+};
+
+/** The middleware of every HTML page: CSRF, then the signed-in user. */
+export const pageMiddleware: Middleware[] = [csrfProtection, loadUser];
+
+/** Sends visitors to the login page (GET) or answers 401 (forms) when nobody is signed in. */
+export const requireUser: Middleware = (req, res, next) => {
+  if (currentUser(req) !== undefined) return next();
+  if (req.method === "GET" || req.method === "HEAD") {
+    const { pathname, search } = new URL(req.raw.url);
+    return res.redirect(`/login?next=${encodeURIComponent(pathname + search)}`, 303);
+  }
+  throw new HttpError(401, "Log in first", { code: "LOGIN_REQUIRED" });
+};
+
+/**
+ * Saves the uploaded profile picture (`upload.single` of the app's `Upload`). The route
+ * options are declared here, where the file router reads them at registration: multipart
+ * only, and a body limit sized for one picture, refused from `Content-Length` before reading.
+ */
+export const avatarUpload = withRouteOptions(
+  (req, res, next) => services(req).upload.single(req, res, next),
+  { bodyLimit: AVATAR_MAX_BYTES + 64 * 1024, accepts: "multipart" },
+);
+
+/** A local path to return to after login; anything else (`//evil.example`, `https:`) becomes `/`. */
+export function safeNext(value: unknown): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/account";
+}

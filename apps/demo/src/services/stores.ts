@@ -1,0 +1,71 @@
+import { type AtomicStore, MemoryStore } from "@harpia/core";
+import { RedisStore } from "@harpia/store-redis";
+import type { DemoSettings } from "../settings";
+
+/** Where each kind of data lives. With Redis they are one store; in memory, one store each. */
+export interface DemoStores {
+  /** Users, notes, books, chat history, rate-limit counters. */
+  readonly data: AtomicStore;
+  /** Sessions and CSRF tokens (anonymous visitors fill it: kept apart from users in memory). */
+  readonly sessions: AtomicStore;
+  /** The page cache. */
+  readonly cache: AtomicStore;
+  /** Telemetry counters. */
+  readonly telemetry: AtomicStore;
+  /** The Redis store when `REDIS_URL` is set (for the chat's fan-out). */
+  readonly redis: RedisStore | undefined;
+  /** `"redis"` or `"memory"`, shown by `/api/health`. */
+  readonly kind: "redis" | "memory";
+  /** Closes connections and timers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Memory stores by default: each kind gets its own, so a flood of anonymous sessions can only
+ * evict other sessions (LRU), never user accounts. With `redisUrl`, everything goes to one
+ * Redis under `redisPrefix` (Redis does not evict by default), shared by every process.
+ */
+export async function createStores(settings: DemoSettings): Promise<DemoStores> {
+  if (settings.redisUrl !== undefined) {
+    const redis = new RedisStore({ url: settings.redisUrl }, { prefix: settings.redisPrefix });
+    if (!(await redis.ping())) {
+      await redis.close();
+      throw new Error(`Redis at ${redactUrl(settings.redisUrl)} is not answering (REDIS_URL)`);
+    }
+    return {
+      data: redis,
+      sessions: redis,
+      cache: redis,
+      telemetry: redis,
+      redis,
+      kind: "redis",
+      close: () => redis.close(),
+    };
+  }
+  const memory = {
+    // Sized for the demo's own caps: users (MAX_USERS), a notes list each, books, chat rooms.
+    data: new MemoryStore({ maxEntries: 50_000 }),
+    sessions: new MemoryStore({ maxEntries: 20_000 }),
+    cache: new MemoryStore({ maxEntries: 1_000 }),
+    telemetry: new MemoryStore({ maxEntries: 50_000 }),
+  };
+  return {
+    ...memory,
+    redis: undefined,
+    kind: "memory",
+    close: async () => {
+      for (const store of Object.values(memory)) store.close();
+    },
+  };
+}
+
+/** A Redis URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(malformed URL)";
+  }
+}

@@ -1,0 +1,98 @@
+import path from "node:path";
+
+/** The demo's folder (`apps/demo`), so paths never depend on the working directory. */
+export const DEMO_ROOT = path.resolve(import.meta.dir, "..");
+
+/**
+ * The development token of the telemetry dashboard (`/admin/telemetry?token=...`). Used only
+ * when `TELEMETRY_TOKEN` is unset outside production; a production start without a token fails.
+ */
+export const DEVELOPMENT_TELEMETRY_TOKEN = "harpia-demo-telemetry";
+
+/** How the demo is built and served. Every field is optional; {@link resolveSettings} fills in the rest. */
+export interface DemoOptions {
+  /** Detailed error pages, templates re-read on change. Default: `NODE_ENV !== "production"`. */
+  development?: boolean;
+  /** Start a server (default `true`); `false` builds the app for `app.fetch` and the test client only. */
+  listen?: boolean;
+  /** Port (default 3000; `0` picks a free one). */
+  port?: number;
+  /** Interface to bind (default `0.0.0.0`). */
+  hostname?: string;
+  /** Let several processes share the port (the cluster's workers). */
+  reusePort?: boolean;
+  /** A Redis URL: every store (sessions, CSRF, cache, telemetry, users) moves to Redis, and chat fans out. */
+  redisUrl?: string;
+  /** Key prefix in Redis (default `harpia-demo:`), and the chat's pub/sub channel. */
+  redisPrefix?: string;
+  /** Where profile pictures are saved (default `apps/demo/uploads`). */
+  uploadDir?: string;
+  /** Token of the telemetry dashboard (default: {@link DEVELOPMENT_TELEMETRY_TOKEN} in development). */
+  telemetryToken?: string;
+  /** The worker's id in a cluster: sent as `x-worker` on every response and in the chat's welcome. */
+  workerId?: string;
+  /** The Apache `combined` access log on stdout (default `true`). */
+  accessLog?: boolean;
+  /** Failed logins (and sign-ups) allowed per client IP and window (default 20 per 15 minutes). */
+  loginLimit?: { max: number; windowSeconds: number };
+}
+
+/** {@link DemoOptions} with every default applied. */
+export interface DemoSettings {
+  development: boolean;
+  listen: boolean;
+  port: number;
+  hostname: string;
+  reusePort: boolean;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  uploadDir: string;
+  telemetryToken: string;
+  workerId: string | undefined;
+  accessLog: boolean;
+  loginLimit: { max: number; windowSeconds: number };
+}
+
+/** Fills in defaults and refuses settings that would make an unsafe or broken app. */
+export function resolveSettings(options: DemoOptions = {}): DemoSettings {
+  const development = options.development ?? process.env.NODE_ENV !== "production";
+  const telemetryToken = options.telemetryToken ?? (development ? DEVELOPMENT_TELEMETRY_TOKEN : undefined);
+  if (telemetryToken === undefined || telemetryToken.length < 16) {
+    throw new Error(
+      "TELEMETRY_TOKEN must be set (16 characters or more) outside development: it guards /admin/telemetry",
+    );
+  }
+  const port = options.port ?? 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Invalid port: ${port}`);
+  return {
+    development,
+    listen: options.listen ?? true,
+    port,
+    hostname: options.hostname ?? "0.0.0.0",
+    reusePort: options.reusePort ?? false,
+    redisUrl: options.redisUrl || undefined,
+    redisPrefix: options.redisPrefix ?? "harpia-demo:",
+    uploadDir: path.resolve(options.uploadDir ?? path.join(DEMO_ROOT, "uploads")),
+    telemetryToken,
+    workerId: options.workerId,
+    accessLog: options.accessLog ?? true,
+    loginLimit: options.loginLimit ?? { max: 20, windowSeconds: 15 * 60 },
+  };
+}
+
+/** Reads {@link DemoOptions} from environment variables (see the demo's README). */
+export function optionsFromEnv(env: Record<string, string | undefined> = process.env): DemoOptions {
+  const flag = (value: string | undefined) =>
+    value === undefined ? undefined : !["0", "false", "off", "no", ""].includes(value.toLowerCase());
+  return {
+    port: env.PORT === undefined ? undefined : Number(env.PORT),
+    hostname: env.HOST,
+    reusePort: flag(env.REUSE_PORT),
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    uploadDir: env.UPLOAD_DIR,
+    telemetryToken: env.TELEMETRY_TOKEN,
+    workerId: env.WORKER_ID,
+    accessLog: flag(env.ACCESS_LOG),
+  };
+}
