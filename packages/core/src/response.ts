@@ -134,7 +134,8 @@ export class HarpiaResponse {
       this._headers.set(name, value);
       return this;
     }
-    const pending = (this._pending ??= []);
+    this._pending ??= [];
+    const pending = this._pending;
     const lower = name.toLowerCase();
     for (let i = 0; i < pending.length; i += 2) {
       if (pending[i] === lower) {
