@@ -5,6 +5,7 @@
  *   bun run --cwd bench src/overhead.ts
  */
 import harpia from "@harpia/core";
+import { TWELVE_HEADERS } from "./scenarios";
 
 const raw = (req: Request) => {
   const url = req.url;
@@ -61,4 +62,29 @@ for (let round = 0; round < 2; round++) {
   const rawS4 = await time("raw S4", async () => Response.json(await post().json()), 100_000);
   const hS4 = await time("harpia S4", () => s4.handle(post()), 100_000);
   console.log(`overhead S4 ${(hS4 - rawS4).toFixed(0)} ns\n`);
+}
+
+// S7: CORS, a cookie read and 12 response headers.
+
+const s7 = harpia();
+s7.cors({ origin: "*" });
+s7.get("/users/:id", (req, res) => {
+  for (const [name, value] of TWELVE_HEADERS) res.header(name, value);
+  res.header("x-session", req.cookies.get("session") ?? "none");
+  res.json({ id: req.params.id, name: "Ada Lovelace", active: true });
+});
+const s7Req = new Request("http://127.0.0.1:3000/users/42", {
+  headers: { origin: "https://app.example", cookie: "session=abc123; theme=dark" },
+});
+const rawS7 = (req: Request) => {
+  const headers = new Headers(TWELVE_HEADERS);
+  if (req.headers.get("origin")) headers.set("access-control-allow-origin", "*");
+  const cookie = req.headers.get("cookie") ?? "";
+  headers.set("x-session", /(?:^|; )session=([^;]*)/.exec(cookie)?.[1] ?? "none");
+  return Response.json({ id: "42", name: "Ada Lovelace", active: true }, { headers });
+};
+for (let round = 0; round < 2; round++) {
+  const raw7 = await time("raw S7", () => rawS7(s7Req), 100_000);
+  const h7 = await time("harpia S7", () => s7.handle(s7Req), 100_000);
+  console.log(`overhead S7 ${(h7 - raw7).toFixed(0)} ns (${(raw7 / h7).toFixed(2)}× of raw in process)\n`);
 }
