@@ -33,8 +33,16 @@ export interface DemoOptions {
   workerId?: string;
   /** The Apache `combined` access log on stdout (default `true`). */
   accessLog?: boolean;
-  /** Failed logins (and sign-ups) allowed per client IP and window (default 20 per 15 minutes). */
-  loginLimit?: { max: number; windowSeconds: number };
+  /** Failed logins allowed per client IP and window (default 20 per 15 minutes). */
+  loginLimit?: AttemptLimit;
+  /** Sign-ups allowed per client IP and window (default 10 per hour). */
+  signupLimit?: AttemptLimit;
+}
+
+/** At most `max` attempts per client IP in a fixed window of `windowSeconds`. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
 }
 
 /** {@link DemoOptions} with every default applied. */
@@ -50,7 +58,8 @@ export interface DemoSettings {
   telemetryToken: string;
   workerId: string | undefined;
   accessLog: boolean;
-  loginLimit: { max: number; windowSeconds: number };
+  loginLimit: AttemptLimit;
+  signupLimit: AttemptLimit;
 }
 
 /** Fills in defaults and refuses settings that would make an unsafe or broken app. */
@@ -77,6 +86,7 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
     workerId: options.workerId,
     accessLog: options.accessLog ?? true,
     loginLimit: options.loginLimit ?? { max: 20, windowSeconds: 15 * 60 },
+    signupLimit: options.signupLimit ?? { max: 10, windowSeconds: 60 * 60 },
   };
 }
 

@@ -90,7 +90,7 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
       },
     }),
     loginLimiter: new AttemptLimiter(stores.data, "login", settings.loginLimit),
-    signupLimiter: new AttemptLimiter(stores.data, "signup", settings.loginLimit),
+    signupLimiter: new AttemptLimiter(stores.data, "signup", settings.signupLimit),
     pubsub,
     async close() {
       await telemetry.settled();

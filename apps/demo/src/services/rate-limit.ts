@@ -1,4 +1,5 @@
 import { HttpError, type Store } from "@harpia/core";
+import type { AttemptLimit } from "../settings";
 
 /**
  * Counts attempts per key (a client IP) in a fixed window, in the shared store: with Redis,
@@ -8,7 +9,7 @@ export class AttemptLimiter {
   constructor(
     private readonly store: Store,
     private readonly name: string,
-    private readonly limit: { max: number; windowSeconds: number },
+    private readonly limit: AttemptLimit,
   ) {}
 
   private key(client: string): string {

@@ -17,7 +17,7 @@ export function makePng(
   size: number,
   from: [number, number, number],
   to: [number, number, number],
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const rows: Buffer[] = [];
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 3); // filter byte 0, then RGB triples
