@@ -43,6 +43,7 @@ export interface DemoServices {
 }
 
 const VIEWS = path.join(import.meta.dir, "..", "views");
+const PUBSUB_READY_WAIT_MS = 5_000;
 
 /** Builds the stores and everything on top of them. */
 export async function createServices(settings: DemoSettings): Promise<DemoServices> {
@@ -59,6 +60,9 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
   const pubsub = stores.redis
     ? redisPubSub({ store: stores.redis, channel: `${settings.redisPrefix}chat` })
     : undefined;
+  // Serve once other workers' chat messages can arrive (if Redis drops meanwhile, the fan-out
+  // subscribes when it is back: do not wait for that).
+  if (pubsub) await Promise.race([pubsub.ready, Bun.sleep(PUBSUB_READY_WAIT_MS)]);
   // One hour: a form left open over lunch still posts.
   const csrf = new CSRF({ store: stores.sessions, ttl: 60 * 60 * 1000 });
   return {
