@@ -93,8 +93,10 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
         components: path.join(VIEWS, "components"),
       },
     }),
-    loginLimiter: new AttemptLimiter(stores.data, "login", settings.loginLimit),
-    signupLimiter: new AttemptLimiter(stores.data, "signup", settings.signupLimit),
+    // With the sessions, not the accounts: every client address makes a counter, and in memory
+    // a flood of addresses must only ever evict other short-lived entries.
+    loginLimiter: new AttemptLimiter(stores.sessions, "login", settings.loginLimit),
+    signupLimiter: new AttemptLimiter(stores.sessions, "signup", settings.signupLimit),
     pubsub,
     async close() {
       await telemetry.settled();

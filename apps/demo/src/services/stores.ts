@@ -4,9 +4,9 @@ import type { DemoSettings } from "../settings";
 
 /** Where each kind of data lives. With Redis they are one store; in memory, one store each. */
 export interface DemoStores {
-  /** Users, notes, books, chat history, rate-limit counters. */
+  /** Users, notes, books, chat history: nothing a visitor can multiply without an account. */
   readonly data: AtomicStore;
-  /** Sessions and CSRF tokens (anonymous visitors fill it: kept apart from users in memory). */
+  /** Sessions, CSRF tokens, rate-limit counters (anonymous visitors fill it: apart from users in memory). */
   readonly sessions: AtomicStore;
   /** The page cache. */
   readonly cache: AtomicStore;

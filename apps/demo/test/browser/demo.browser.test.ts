@@ -115,10 +115,12 @@ describe("the demo in Chromium", () => {
         script.textContent = "window.injected = true";
         document.body.append(script);
       });
-      await until(() => problems.some((p) => p.kind === "csp"));
+      // Both reports arrive: the page's securitypolicyviolation event and Chromium's console error.
+      await until(() => problems.some((p) => p.kind === "csp") && problems.some((p) => p.kind === "console"));
       expect(await page.evaluate(() => (window as { injected?: boolean }).injected)).toBeUndefined();
       const seen = problems.splice(0);
       expect(seen.some((p) => p.kind === "csp" && p.text.startsWith("script-src"))).toBe(true);
+      expect(seen.some((p) => p.kind === "console" && p.text.includes("Content Security Policy"))).toBe(true);
     },
     TIMEOUT,
   );
