@@ -5,6 +5,7 @@ import type { AtomicStore } from "@harpia/core";
  * would be a history key a client could create without limit.
  */
 export const ROOMS = ["lobby", "bun", "random"] as const;
+/** One of {@link ROOMS}. */
 export type Room = (typeof ROOMS)[number];
 
 /** Longest chat message, in characters. */

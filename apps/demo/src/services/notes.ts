@@ -8,8 +8,9 @@ export interface Note {
   createdAt: string;
 }
 
-/** Most notes per user, and longest note. */
+/** Most notes per user. */
 export const MAX_NOTES = 50;
+/** Longest note, in characters. */
 export const MAX_NOTE_LENGTH = 500;
 
 /** Checks a note's text: the trimmed text, or an error message. */

@@ -1,7 +1,7 @@
 import type { Store } from "@harpia/core";
 import { withLock } from "./lock";
 
-/** A stored account. `passwordHash` never leaves this module's callers' server side. */
+/** A stored account. It stays on the server: pages and the API get a {@link PublicUser}. */
 export interface User {
   id: string;
   username: string;
@@ -22,8 +22,11 @@ export interface PublicUser {
 
 /** Most accounts the demo keeps (each may hold a picture and notes): sign-ups beyond get a 503. */
 export const MAX_USERS = 5_000;
+/** User names: lower-case letters, digits, `-` and `_` (also what makes them safe store keys). */
 export const USERNAME_PATTERN = /^[a-z0-9_-]{3,32}$/;
+/** Shortest password accepted. */
 export const PASSWORD_MIN = 8;
+/** Longest password accepted (hashing cost must not be chosen by the client). */
 export const PASSWORD_MAX = 200;
 
 /**
