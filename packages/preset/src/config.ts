@@ -5,6 +5,7 @@ import type {
   Plugin,
   StaticOptions,
   TrustProxy,
+  WebSocketOptions,
 } from "@harpia/core";
 import type { TLSOptions } from "bun";
 
@@ -57,6 +58,8 @@ export interface PresetServerConfig {
   idleTimeout?: number;
   /** Largest request body Bun accepts at all, in bytes. */
   maxRequestBodySize?: number;
+  /** WebSocket settings for `app.ws` routes (`maxPayloadLength`, `idleTimeout`, ...), as core's `listen({ ws })`. */
+  ws?: WebSocketOptions;
 }
 
 /** `config.bodyParser`. */

@@ -20,6 +20,39 @@ function withRoutes(onReady?: (built: { url: URL; redirect?: number }) => Promis
   return preset;
 }
 
+describe("WebSocket settings", () => {
+  test("server.ws reaches Bun: a message over maxPayloadLength closes the socket (1009)", async () => {
+    const preset = new Preset().on("configure.routes", (app) => {
+      app.ws("/echo", { message: (ws, message) => ws.send(message) });
+    });
+    const built = await preset.createApp({
+      logger: false,
+      server: { ...LOCAL, ws: { maxPayloadLength: 64 } },
+    });
+    try {
+      const url = new URL("/echo", built.url!);
+      url.protocol = "ws:";
+      const socket = new WebSocket(url);
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve;
+        socket.onerror = reject;
+      });
+      const echoed = new Promise<string>((resolve) => {
+        socket.onmessage = (event) => resolve(String(event.data));
+      });
+      socket.send("small");
+      expect(await echoed).toBe("small");
+      const closed = new Promise<number>((resolve) => {
+        socket.onclose = (event) => resolve(event.code);
+      });
+      socket.send("x".repeat(1000));
+      expect(await closed).toBe(1009);
+    } finally {
+      await built.stop(true);
+    }
+  });
+});
+
 describe("plain HTTP", () => {
   let built: PresetApp | undefined;
   const beforeReady: { status: number; retryAfter: string | null; body: string }[] = [];

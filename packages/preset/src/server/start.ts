@@ -56,6 +56,7 @@ export function startServers(app: Harpia, config: PresetServerConfig): PresetSer
     reusePort: config.reusePort,
     idleTimeout: config.idleTimeout,
     maxRequestBodySize: config.maxRequestBodySize,
+    ws: config.ws,
   });
   main.server.reload({ fetch: unavailable(retryAfter) } as Parameters<Server<any>["reload"]>[0]);
 
