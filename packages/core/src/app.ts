@@ -10,6 +10,8 @@ import { RouteGroup } from "./group";
 import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
 import { type Compiled, RequestPipeline } from "./pipeline";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
+import { type NativeCandidate, nativeTable } from "./router/native";
+import { expandOptional, parsePattern } from "./router/pattern";
 import { TrieRouter } from "./router/trie-router";
 import type { RouterEngine } from "./router/types";
 import { type ServerHandle, type ServerOptions, startServer } from "./server";
@@ -70,7 +72,8 @@ export class Harpia extends RouteGroup<""> {
     onSend: [],
     onResponse: [],
   };
-  /** @internal */ readonly _servers = new Set<Server<any>>();
+  /** @internal Running servers, each with the function that re-applies the app's routes to it. */
+  readonly _servers = new Map<Server<any>, () => void>();
   /** @internal */ _errorHandler: ErrorHandler | undefined;
   /** @internal */ _notFound: NotFound | undefined;
   /** @internal */ readonly _context: RequestContext;
@@ -85,6 +88,7 @@ export class Harpia extends RouteGroup<""> {
   private compiled: Compiled | undefined;
   private corsRegistry: CorsRegistry | undefined;
   private listenBodyLimit: number | undefined;
+  private refreshQueued = false;
 
   constructor(private readonly settings: HarpiaOptions = {}) {
     super();
@@ -114,6 +118,14 @@ export class Harpia extends RouteGroup<""> {
   /** @internal */
   override _invalidate(): void {
     this.compiled = undefined;
+    if (this._servers.size === 0 || this.refreshQueued) return;
+    // Registrations after listen(): recompile once they are done (before the next request is
+    // read) and hand Bun's router the new table, so no request runs a stale chain.
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      for (const refresh of this._servers.values()) refresh();
+    });
   }
 
   /** @internal `app.use(plugin)`: the plugin installs itself (hooks, routes, middleware). */
@@ -223,13 +235,17 @@ export class Harpia extends RouteGroup<""> {
     const wsRoutes: FlatWsRoute[] = [];
     flatten(this, "", [], routes, wsRoutes);
     const router = this.settings.router?.() ?? new TrieRouter<CompiledRoute>();
-    compileRoutes(routes, router, this._respondError, bodyLimit);
+    const candidates: NativeCandidate<CompiledRoute>[] = [];
+    compileRoutes(routes, router, this._respondError, bodyLimit, (method, segments, value) =>
+      candidates.push({ method, segments, value }),
+    );
     const ws = compileWsRoutes(wsRoutes, this._sockets, this._respondError);
+    const wsPatterns = wsRoutes.flatMap((route) => expandOptional(parsePattern(route.pattern)));
     const middleware = fallbackMiddleware(this);
     const unmatched = (req: HarpiaRequest<any>, res: Parameters<typeof answerUnmatched>[4]) =>
       answerUnmatched(this, router, ws, req, res);
     const fallback = compose([...middleware, unmatched], this._respondError);
-    return { router, fallback, middleware, bodyLimit, ws };
+    return { router, fallback, middleware, bodyLimit, ws, native: nativeTable(candidates, wsPatterns) };
   }
 
   /**
@@ -317,7 +333,7 @@ export class Harpia extends RouteGroup<""> {
 
   /** Stops every server started by `listen`; in-flight requests finish unless `force`. */
   async stop(force = false): Promise<void> {
-    const running = [...this._servers];
+    const running = [...this._servers.keys()];
     this._servers.clear();
     for (const server of running) this._sockets.forget(server);
     await Promise.all(running.map((server) => server.stop(force)));

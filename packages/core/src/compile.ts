@@ -18,6 +18,8 @@ export interface CompiledRoute {
   method: string;
   pattern: string;
   chain: Chain;
+  /** Whether the pattern has parameters (Bun's `request.params` is read only then). */
+  hasParams: boolean;
   /** Whether the body is parsed before the chain (false: `parseBody: false`). */
   parseBody: boolean;
   bodyLimit: number | undefined;
@@ -105,7 +107,7 @@ function routeOptions(
   flat: FlatRoute,
   chain: Handler<any>[],
   defaultLimit: number | undefined,
-): Omit<CompiledRoute, "chain" | "method" | "pattern"> {
+): Omit<CompiledRoute, "chain" | "method" | "pattern" | "hasParams"> {
   let fromMiddleware: RouteOptions = {};
   for (const fn of chain) {
     const carried = (fn as MiddlewareWithOptions)[ROUTE_OPTIONS];
@@ -127,12 +129,16 @@ function routeOptions(
   };
 }
 
+/** Every compiled variant, for callers that build another table from them (Bun's native routes). */
+export type VariantSink = (method: string, segments: Segment[], route: CompiledRoute) => void;
+
 /** Registers every flat route (each optional-param variant) with the router engine. */
 export function compileRoutes(
   routes: FlatRoute[],
   engine: RouterEngine<CompiledRoute>,
   onError: ErrorResponder,
   defaultLimit: number | undefined,
+  sink?: VariantSink,
 ): string[] {
   const patterns: string[] = [];
   for (const flat of routes) {
@@ -149,12 +155,15 @@ export function compileRoutes(
         else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
       }
       const handlers = [...middleware, ...flat.handlers];
-      engine.add(flat.method, variant, {
+      const route: CompiledRoute = {
         method: flat.method,
         pattern: flat.pattern,
+        hasParams: variant.some((segment) => segment.kind !== "static"),
         chain: compose(handlers, onError),
         ...routeOptions(flat, handlers, defaultLimit),
-      });
+      };
+      engine.add(flat.method, variant, route);
+      sink?.(flat.method, variant, route);
     }
     patterns.push(flat.pattern);
   }

@@ -8,6 +8,7 @@ import { HttpError } from "./errors";
 import type { HookName, Hooks } from "./hooks";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { HarpiaResponse } from "./response";
+import type { NativeTable } from "./router/native";
 import type { RouterEngine } from "./router/types";
 import type { Middleware } from "./types";
 import { upgradeSocket } from "./ws/handshake";
@@ -24,6 +25,8 @@ export interface Compiled {
   bodyLimit: number;
   /** WebSocket routes (GET upgrades only); undefined when the app has none. */
   ws: RouterEngine<CompiledRoute> | undefined;
+  /** Routes Bun's own router matches for `listen` (see `router/native.ts`). */
+  native: NativeTable<CompiledRoute>;
 }
 
 /** What the pipeline reads from the app (its `@internal` members). */
@@ -40,6 +43,15 @@ export interface PipelineHost {
 }
 
 const NO_BODY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Whether a POST might ask for another method (header, or a form body that may hold `_method`). */
+function mayOverride(request: Request): boolean {
+  const headers = request.headers;
+  return (
+    headers.has("x-http-method-override") ||
+    mediaType(headers.get("content-type")) === "application/x-www-form-urlencoded"
+  );
+}
 
 function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
   const params: Record<string, string> = {};
@@ -85,11 +97,42 @@ export class RequestPipeline {
     const start = url.indexOf("/", url.indexOf("//") + 2);
     const query = url.indexOf("?", start);
     const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
-    const req = new HarpiaRequest(request, path, query, server, host._context);
+    const req = new HarpiaRequest(request, server, host._context, path, query);
     const res = new HarpiaResponse(host._signer, host.engine, request);
     res._wire = wire;
     if (host._hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
     return this.route(compiled, req, res);
+  }
+
+  /**
+   * A request Bun's native router matched to `route` (from `listen`): no URL parsing and no JS
+   * matching. Whatever could make the JS pipeline decide differently (onRequest hooks, method
+   * override, a param Bun decoded leniently from a malformed escape) takes the full path.
+   */
+  handleNative(
+    request: Bun.BunRequest,
+    server: Server<any>,
+    route: CompiledRoute,
+  ): Response | Promise<Response> {
+    const host = this.host;
+    if (host._hooks.onRequest.length !== 0) return this.handle(request, server, true);
+    let params: Record<string, string> | undefined;
+    if (route.hasParams) {
+      params = request.params as Record<string, string>;
+      for (const name in params)
+        if (params[name]!.includes("\uFFFD")) return this.handle(request, server, true);
+    }
+    if (request.method === "POST" && host._overrideMethods !== undefined && mayOverride(request)) {
+      return this.handle(request, server, true);
+    }
+    const req = new HarpiaRequest(request, server, host._context);
+    if (params !== undefined) req.params = params;
+    const res = new HarpiaResponse(host._signer, host.engine, request);
+    res._wire = true;
+    if (route.parseBody && !NO_BODY_METHODS.has(request.method) && hasBody(request)) {
+      return this.withBody(host._compiled(), route, req, res);
+    }
+    return runChain(route.chain, req, res, this.finish);
   }
 
   private async afterOnRequest(

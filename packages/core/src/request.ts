@@ -38,23 +38,55 @@ export class HarpiaRequest<P = Record<string, string>> {
   private _searchParams: URLSearchParams | undefined = undefined;
   private _cookies: RequestCookies | undefined = undefined;
   private _ip: string | undefined | null = null;
-  /** @internal The path used for matching: `path` without a trailing slash. */
-  readonly _lookupPath: string;
+  /**
+   * Path and query position, split from `raw.url` on first use: a request matched by Bun's
+   * native router may never need them, and on a live server building the URL string costs.
+   */
+  private _path: string | undefined;
+  private _queryStart = -1;
+  private _lookup: string | undefined = undefined;
 
   constructor(
     /** The underlying Fetch API request. */
     readonly raw: Request,
-    /** The URL path, without the query string and still percent-encoded (`/books/a%20b`). */
-    readonly path: string,
-    /** @internal Index of `?` in `raw.url`, or -1. */
-    private readonly queryStart: number,
     /** The Bun server (or address source) the request came through; absent under `app.fetch` alone. */
     readonly server: AddressSource | Server<any> | undefined,
     private readonly context: RequestContext,
+    /** @internal The path, when the caller already split it from the URL. */
+    path?: string,
+    /** @internal Index of `?` in `raw.url` (-1: none), with `path`. */
+    queryStart = -1,
   ) {
     this.method = raw.method;
     this.params = EMPTY as P;
-    this._lookupPath = trimTrailingSlash(path);
+    this._path = path;
+    this._queryStart = queryStart;
+  }
+
+  private splitUrl(): string {
+    const url = this.raw.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const query = url.indexOf("?", start);
+    this._queryStart = query;
+    this._path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+    return this._path;
+  }
+
+  /** The URL path, without the query string and still percent-encoded (`/books/a%20b`). */
+  get path(): string {
+    return this._path ?? this.splitUrl();
+  }
+
+  /** @internal Index of `?` in `raw.url`, or -1. */
+  private get queryStart(): number {
+    if (this._path === undefined) this.splitUrl();
+    return this._queryStart;
+  }
+
+  /** @internal The path used for matching: `path` without a trailing slash. */
+  get _lookupPath(): string {
+    this._lookup ??= trimTrailingSlash(this.path);
+    return this._lookup;
   }
 
   /** The method the client sent, before any method override. */

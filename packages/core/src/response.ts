@@ -147,6 +147,16 @@ export class HarpiaResponse {
     return this;
   }
 
+  /** Whether a header is set (without creating `res.headers`). */
+  hasHeader(name: string): boolean {
+    if (this._headers !== undefined) return this._headers.has(name);
+    const pending = this._pending;
+    if (pending === undefined) return false;
+    const lower = name.toLowerCase();
+    for (let i = 0; i < pending.length; i += 2) if (pending[i] === lower) return true;
+    return false;
+  }
+
   /** Sets `Content-Type`. */
   type(contentType: string): this {
     this._type = contentType;

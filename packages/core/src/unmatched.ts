@@ -52,17 +52,23 @@ export function answerUnmatched(
       headers: { allow },
     });
   }
-  if (app._fallbacks.length === 0) return answerNotFound(app, req, res);
-  return tryFallbacks(app, req, res);
+  return tryFallbacks(app, 0, req, res);
 }
 
-async function tryFallbacks(
+/** Tries fallbacks from `index` on; stays synchronous until one of them has to wait (a stat). */
+function tryFallbacks(
   app: UnmatchedSettings,
+  index: number,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
-): Promise<unknown> {
-  for (const fallback of app._fallbacks) {
-    if (await fallback(req, res)) return;
+): unknown {
+  const fallbacks = app._fallbacks;
+  for (let i = index; i < fallbacks.length; i++) {
+    const handled = fallbacks[i]!(req, res);
+    if (handled instanceof Promise) {
+      return handled.then((done) => (done ? undefined : tryFallbacks(app, i + 1, req, res)));
+    }
+    if (handled) return;
   }
   return answerNotFound(app, req, res);
 }

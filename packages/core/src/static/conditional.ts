@@ -16,6 +16,18 @@ export function weakEtag(file: FileValidators): string {
   return `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
 }
 
+/**
+ * The ETag and Last-Modified strings of a file, computed once per stat: the stat cache hands
+ * out the same object until it refreshes, so a busy file does not format dates per request.
+ */
+export function validatorStrings(file: FileValidators): { etag: string; lastModified: string } {
+  const memo = file as FileValidators & { _validators?: { etag: string; lastModified: string } };
+  if (memo._validators === undefined) {
+    memo._validators = { etag: weakEtag(file), lastModified: httpDate(file.mtimeMs) };
+  }
+  return memo._validators;
+}
+
 /** The `Last-Modified` value (HTTP dates have whole seconds). */
 export function httpDate(mtimeMs: number): string {
   return new Date(mtimeMs).toUTCString();

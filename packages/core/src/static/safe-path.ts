@@ -63,7 +63,11 @@ export function isInside(root: string, target: string): boolean {
 
 /** Joins decoded segments onto an absolute root; `undefined` if the result escapes it. */
 export function joinInside(root: string, segments: readonly string[]): string | undefined {
-  const target = segments.length === 0 ? root : join(root, ...segments);
+  // Safe segments (no separators, `.`, `..`, NUL) joined by the separator cannot climb out: no
+  // path normalisation needed. The containment check stays as a second guard.
+  if (!segments.every(isSafeSegment)) return undefined;
+  const target =
+    segments.length === 0 ? root : `${root.endsWith(sep) ? root : root + sep}${segments.join(sep)}`;
   return isInside(root, target) ? target : undefined;
 }
 

@@ -9,12 +9,11 @@ import type { HarpiaResponse } from "../response";
 import { type CacheControlOptions, cacheControlValue } from "./cache-control";
 import {
   type FileValidators,
-  httpDate,
   ifRangeAllows,
   isNotModified,
   parseRange,
   preconditionFails,
-  weakEtag,
+  validatorStrings,
 } from "./conditional";
 import { contentTypeFor, withCharset } from "./mime";
 import { resolveInside } from "./safe-path";
@@ -88,15 +87,15 @@ export function writeFileResponse(
   contentType: string,
   options: PreparedFileOptions,
 ): void {
-  const etag = options.etag ? weakEtag(info) : undefined;
+  const strings = validatorStrings(info);
+  const etag = options.etag ? strings.etag : undefined;
   const modified = options.lastModified ? info.mtimeMs : undefined;
   const setValidators = () => {
-    const headers = res.headers;
-    if (options.acceptRanges) headers.set("accept-ranges", "bytes");
-    if (options.cacheControl !== undefined && !headers.has("cache-control"))
-      headers.set("cache-control", options.cacheControl);
-    if (etag !== undefined) headers.set("etag", etag);
-    if (modified !== undefined) headers.set("last-modified", httpDate(modified));
+    if (options.acceptRanges) res.header("accept-ranges", "bytes");
+    if (options.cacheControl !== undefined && !res.hasHeader("cache-control"))
+      res.header("cache-control", options.cacheControl);
+    if (etag !== undefined) res.header("etag", etag);
+    if (modified !== undefined) res.header("last-modified", strings.lastModified);
   };
   const method = request?.method;
   const conditions = request?.headers;

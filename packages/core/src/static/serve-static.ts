@@ -58,7 +58,7 @@ export interface StaticOptions extends FileResponseOptions {
 }
 
 /** Tries to answer a request from a static mount; `true` when it did. */
-export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => Promise<boolean>;
+export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
 
 const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
 
@@ -130,28 +130,76 @@ export function createStaticHandler(
     if (!(encoding in SUFFIX)) throw new TypeError(`static precompressed: unknown coding "${encoding}"`);
   }
 
-  const serve = async (req: HarpiaRequest<any>, res: HarpiaResponse, filePath: string, info: FileInfo) => {
+  const serve = (
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    filePath: string,
+    info: FileInfo,
+  ): true | Promise<true> => {
+    if (precompressed.length > 0) return servePrecompressed(req, res, filePath, info);
+    setHeaders?.(res, filePath, info);
+    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared);
+    return true;
+  };
+
+  const servePrecompressed = async (
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    filePath: string,
+    info: FileInfo,
+  ) => {
     let sentPath = filePath;
     let sentInfo = info;
     let encoding: Encoding | undefined;
-    if (precompressed.length > 0) {
-      vary(res, "Accept-Encoding");
-      for (const candidate of acceptableEncodings(req.headers.get("accept-encoding"), precompressed)) {
-        const found = await stats.get(filePath + SUFFIX[candidate]);
-        if (found?.kind === "file") {
-          [sentPath, sentInfo, encoding] = [filePath + SUFFIX[candidate], found, candidate];
-          break;
-        }
+    vary(res, "Accept-Encoding");
+    for (const candidate of acceptableEncodings(req.headers.get("accept-encoding"), precompressed)) {
+      const found = await stats.get(filePath + SUFFIX[candidate]);
+      if (found?.kind === "file") {
+        [sentPath, sentInfo, encoding] = [filePath + SUFFIX[candidate], found, candidate];
+        break;
       }
     }
     setHeaders?.(res, filePath, info);
     writeFileResponse(req, res, Bun.file(sentPath), sentInfo, contentTypeFor(filePath), prepared);
     // Set only once the file is being sent: a 412/416 error body is not encoded.
     if (encoding !== undefined) res.headers.set("content-encoding", encoding);
-    return true;
+    return true as const;
   };
 
-  return async (req, res) => {
+  /** Directories (index files, the slash redirect) and extension guesses: the rarer, async cases. */
+  const resolveOther = async (
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    rest: string,
+    trailingSlash: boolean,
+    segmentCount: number,
+    target: string,
+    info: FileInfo | null,
+  ): Promise<boolean> => {
+    if (info?.kind === "directory") {
+      if (indexes.length === 0) return miss();
+      if (redirect && !rest.endsWith("/")) {
+        res.redirect(directoryUrl(req), 301);
+        return true;
+      }
+      for (const name of indexes) {
+        const candidate = join(target, name);
+        const found = await stats.get(candidate);
+        if (found?.kind === "file") return serve(req, res, candidate, found);
+      }
+      return miss();
+    }
+    if (info === null && !trailingSlash && segmentCount > 0) {
+      for (const extension of extensions) {
+        const candidate = target + extension;
+        const found = await stats.get(candidate);
+        if (found?.kind === "file") return serve(req, res, candidate, found);
+      }
+    }
+    return miss();
+  };
+
+  return (req, res) => {
     const rest = below(req.path, prefix);
     if (rest === undefined) return false;
     const method = req.method;
@@ -175,29 +223,13 @@ export function createStaticHandler(
     }
     const target = joinInside(root, segments);
     if (target === undefined) return miss();
-    const info = await stats.get(target);
-    if (info?.kind === "file") return decoded.trailingSlash ? miss() : serve(req, res, target, info);
-    if (info?.kind === "directory") {
-      if (indexes.length === 0) return miss();
-      if (redirect && !rest.endsWith("/")) {
-        res.redirect(directoryUrl(req), 301);
-        return true;
-      }
-      for (const name of indexes) {
-        const candidate = join(target, name);
-        const found = await stats.get(candidate);
-        if (found?.kind === "file") return serve(req, res, candidate, found);
-      }
-      return miss();
-    }
-    if (info === null && !decoded.trailingSlash && segments.length > 0) {
-      for (const extension of extensions) {
-        const candidate = target + extension;
-        const found = await stats.get(candidate);
-        if (found?.kind === "file") return serve(req, res, candidate, found);
-      }
-    }
-    return miss();
+    const afterStat = (info: FileInfo | null): boolean | Promise<boolean> => {
+      if (info?.kind === "file") return decoded.trailingSlash ? miss() : serve(req, res, target, info);
+      return resolveOther(req, res, rest, decoded.trailingSlash, segments.length, target, info);
+    };
+    // A file whose stat is cached is served without waiting on anything.
+    const found = stats.get(target);
+    return found instanceof Promise ? found.then(afterStat) : afterStat(found);
   };
 }
 

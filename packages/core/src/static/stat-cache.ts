@@ -65,7 +65,8 @@ export class StatCache {
   }
 
   /** The metadata of `path`, from the cache while fresh. */
-  async get(path: string): Promise<FileInfo | null> {
+  /** A fresh cached answer synchronously (no microtask per request), else a stat. */
+  get(path: string): FileInfo | null | Promise<FileInfo | null> {
     const now = Date.now();
     const cached = this.entries.get(path);
     if (cached !== undefined) {
@@ -75,6 +76,10 @@ export class StatCache {
         return cached.info;
       }
     }
+    return this.refresh(path, now);
+  }
+
+  private async refresh(path: string, now: number): Promise<FileInfo | null> {
     const info = await statPath(path);
     if (this.ttlMs > 0) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);

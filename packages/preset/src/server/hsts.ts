@@ -14,15 +14,3 @@ export function hstsValue(options: HstsOptions | false | undefined): string | un
   if (options?.preload) value += "; preload";
   return value;
 }
-
-/** Adds a header to a response, copying it when its headers are immutable (e.g. from `fetch`). */
-export function withHeader(response: Response, name: string, value: string): Response {
-  try {
-    response.headers.set(name, value);
-    return response;
-  } catch {
-    const copy = new Response(response.body, response);
-    copy.headers.set(name, value);
-    return copy;
-  }
-}

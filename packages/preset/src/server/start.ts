@@ -1,7 +1,7 @@
 import type { Harpia, ServerHandle } from "@harpia/core";
 import type { Server } from "bun";
 import type { PresetServerConfig } from "../config";
-import { hstsValue, withHeader } from "./hsts";
+import { hstsValue } from "./hsts";
 import { redirectToHttps } from "./redirect";
 
 /** The servers of a preset app. */
@@ -16,12 +16,7 @@ export interface PresetServers {
   stop(force?: boolean): Promise<void>;
 }
 
-type FetchHandler = (
-  request: Request,
-  server: Server<any>,
-) => Response | Promise<Response | undefined> | undefined;
-
-function unavailable(retryAfter: number): FetchHandler {
+function unavailable(retryAfter: number): (request: Request) => Response {
   const seconds = String(retryAfter);
   return () =>
     new Response("Service Unavailable: the server is starting", {
@@ -36,8 +31,8 @@ function unavailable(retryAfter: number): FetchHandler {
 
 /**
  * Listens with the app (core's `listen`, so WebSocket routes and server options apply) but
- * answers 503 until {@link PresetServers.open}: the handler is swapped with Bun's
- * `server.reload`, so once open a request costs nothing extra (no readiness check per request).
+ * answers 503 until {@link PresetServers.open}: the server is paused (Bun's handlers swapped,
+ * native routes included), so once open a request costs nothing extra (no readiness check).
  * With TLS, a second, plain-HTTP server redirects GET/HEAD to HTTPS and answers 404 otherwise,
  * and HTTPS responses carry HSTS.
  */
@@ -58,7 +53,7 @@ export function startServers(app: Harpia, config: PresetServerConfig): PresetSer
     maxRequestBodySize: config.maxRequestBodySize,
     ws: config.ws,
   });
-  main.server.reload({ fetch: unavailable(retryAfter) } as Parameters<Server<any>["reload"]>[0]);
+  main.pause(unavailable(retryAfter));
 
   let redirect: Server<undefined> | undefined;
   if (tls && config.httpPort !== false) {
@@ -76,20 +71,18 @@ export function startServers(app: Harpia, config: PresetServerConfig): PresetSer
     }
   }
 
-  const serve: FetchHandler =
-    hsts === undefined
-      ? (request, server) => app.fetch(request, server)
-      : (request, server) =>
-          app.fetch(request, server).then((response) =>
-            // A WebSocket upgrade resolves to no response: nothing to add a header to.
-            response === undefined ? response : withHeader(response, "strict-transport-security", hsts),
-          );
+  if (hsts !== undefined) {
+    // Every response of the HTTPS server, including the ones Bun's native router dispatches.
+    app.addHook("onSend", (_req, res) => {
+      if (!res.headers.has("strict-transport-security")) res.headers.set("strict-transport-security", hsts);
+    });
+  }
 
   return {
     main,
     redirect,
     open() {
-      main.server.reload({ fetch: serve } as Parameters<Server<any>["reload"]>[0]);
+      main.resume();
     },
     async stop(force = false) {
       await Promise.all([main.stop(force), redirect?.stop(force)]);
