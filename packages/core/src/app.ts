@@ -45,6 +45,14 @@ export interface HarpiaOptions {
   /** Route matcher to use (default: the trie router). */
   router?: () => RouterEngine<CompiledRoute>;
   /**
+   * Let `listen()` hand plain routes to Bun's native router (faster: no URL parsing or JS
+   * matching per request). Bun's table slows down as it grows (measured: within 3% up to 100
+   * routes, a third slower for the last of 1,000), while the JS trie stays flat, so by default
+   * apps with more than 100 such routes use the JS router only. `false` turns it off; a number
+   * sets the limit. Answers are the same either way.
+   */
+  nativeRoutes?: boolean | number;
+  /**
    * Where unexpected (5xx) errors are reported: `console.error` by default, a function of
    * yours, or `false` for silence.
    */
@@ -245,7 +253,15 @@ export class Harpia extends RouteGroup<""> {
     const unmatched = (req: HarpiaRequest<any>, res: Parameters<typeof answerUnmatched>[4]) =>
       answerUnmatched(this, router, ws, req, res);
     const fallback = compose([...middleware, unmatched], this._respondError);
-    return { router, fallback, middleware, bodyLimit, ws, native: nativeTable(candidates, wsPatterns) };
+    const nativeLimit =
+      this.settings.nativeRoutes === false
+        ? 0
+        : this.settings.nativeRoutes === true
+          ? Infinity
+          : (this.settings.nativeRoutes ?? 100);
+    let native = nativeLimit > 0 ? nativeTable(candidates, wsPatterns) : new Map();
+    if (native.size > nativeLimit) native = new Map();
+    return { router, fallback, middleware, bodyLimit, ws, native };
   }
 
   /**

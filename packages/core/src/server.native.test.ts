@@ -128,3 +128,30 @@ describe("pause() and resume()", () => {
     }
   });
 });
+
+describe("the size limit of the native table", () => {
+  const build = (nativeRoutes?: boolean | number) => {
+    const app = harpia({ nativeRoutes });
+    for (let i = 0; i < 5; i++) app.get(`/r${i}/:id`, (req) => ({ route: i, id: req.params.id }));
+    return app;
+  };
+
+  test("by default small apps use it; past the limit, or when off, only the JS router", () => {
+    expect(build()._compiled().native.size).toBe(5);
+    expect(build(4)._compiled().native.size).toBe(0);
+    expect(build(false)._compiled().native.size).toBe(0);
+    expect(build(true)._compiled().native.size).toBe(5);
+  });
+
+  test("the answers are the same either way", async () => {
+    for (const setting of [undefined, false, 4]) {
+      const handle = build(setting).listen({ port: 0, hostname: "127.0.0.1" });
+      try {
+        expect(await (await fetch(new URL("/r4/x", handle.url))).json()).toEqual({ route: 4, id: "x" });
+        expect((await fetch(new URL("/r4/%E0%A4%A", handle.url))).status).toBe(400);
+      } finally {
+        await handle.stop(true);
+      }
+    }
+  });
+});
