@@ -284,8 +284,7 @@ if (!args["no-write"]) {
     "Throughput relative to raw Bun.serve (higher is better)",
   );
   await Bun.write(path.join(out, "latest.svg"), svg);
-  if (Bun.which("convert"))
-    Bun.spawnSync(["convert", "-density", "144", path.join(out, "latest.svg"), path.join(out, "latest.png")]);
+  renderPng(path.join(out, "latest.svg"), path.join(out, "latest.png"));
   const readme = path.join(root, "README.md");
   const text = await Bun.file(readme).text();
   const updated = text.replace(
@@ -294,4 +293,31 @@ if (!args["no-write"]) {
   );
   await Bun.write(readme, updated);
   console.log(`\nWrote ${path.relative(process.cwd(), out)}/latest.{md,json,svg,png} and the README table.`);
+}
+
+/** Rasterises the chart with headless Chromium when it is installed (the README shows the PNG). */
+function renderPng(svg: string, png: string): void {
+  const chromium = Bun.which("chromium") ?? Bun.which("chromium-browser");
+  if (!chromium) {
+    console.warn("Chromium not found: results/latest.png was not updated (the SVG was).");
+    return;
+  }
+  Bun.spawnSync(
+    [
+      chromium,
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--hide-scrollbars",
+      `--user-data-dir=${path.join(tmpdir(), "harpia-bench-chromium")}`,
+      `--screenshot=${png}`,
+      "--window-size=900,420",
+      `file://${svg}`,
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
 }
