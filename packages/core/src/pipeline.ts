@@ -44,13 +44,21 @@ export interface PipelineHost {
 
 const NO_BODY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Whether a POST might ask for another method (header, or a form body that may hold `_method`). */
-function mayOverride(request: Request): boolean {
+const FORM = "application/x-www-form-urlencoded";
+
+/** The body's media type and declared length, read once per request. */
+interface BodyHeaders {
+  type: string;
+  length: string | null;
+}
+
+/** The body headers, or `undefined` when the request carries no body (the stream is not touched). */
+function bodyHeaders(request: Request): BodyHeaders | undefined {
   const headers = request.headers;
-  return (
-    headers.has("x-http-method-override") ||
-    mediaType(headers.get("content-type")) === "application/x-www-form-urlencoded"
-  );
+  const length = headers.get("content-length");
+  if (length === "0") return undefined;
+  if (length === null && !headers.has("transfer-encoding") && request.body === null) return undefined;
+  return { type: mediaType(headers.get("content-type")), length };
 }
 
 function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
@@ -122,16 +130,21 @@ export class RequestPipeline {
       for (const name in params)
         if (params[name]!.includes("\uFFFD")) return this.handle(request, server, true);
     }
-    if (request.method === "POST" && host._overrideMethods !== undefined && mayOverride(request)) {
-      return this.handle(request, server, true);
+    const method = request.method;
+    let body: BodyHeaders | undefined;
+    if (!NO_BODY_METHODS.has(method)) {
+      // A POST may ask for another method (header, or `_method` in a form): the JS pipeline decides.
+      const override = method === "POST" && host._overrideMethods !== undefined;
+      if (override && request.headers.has("x-http-method-override"))
+        return this.handle(request, server, true);
+      body = bodyHeaders(request);
+      if (override && body?.type === FORM) return this.handle(request, server, true);
     }
     const req = new HarpiaRequest(request, server, host._context);
     if (params !== undefined) req.params = params;
     const res = new HarpiaResponse(host._signer, host.engine, request);
     res._wire = true;
-    if (route.parseBody && !NO_BODY_METHODS.has(request.method) && hasBody(request)) {
-      return this.withBody(host._compiled(), route, req, res);
-    }
+    if (body !== undefined && route.parseBody) return this.withBody(host._compiled(), route, req, res, body);
     return runChain(route.chain, req, res, this.finish);
   }
 
@@ -182,7 +195,7 @@ export class RequestPipeline {
       return undefined;
     }
     const type = mediaType(req.headers.get("content-type"));
-    if (type !== "application/x-www-form-urlencoded" || !hasBody(req.raw)) return undefined;
+    if (type !== FORM || !hasBody(req.raw)) return undefined;
     return (async () => {
       try {
         req._parsed = await parseBody(req.raw, "form", compiled.bodyLimit);
@@ -205,8 +218,9 @@ export class RequestPipeline {
     if (match === null) return runChain(compiled.fallback, req, res, this.finish);
     if (!applyParams(req, match.names, match.values)) return this.fail(compiled, req, res, malformedPath());
     const route = match.value;
-    if (route.parseBody && !NO_BODY_METHODS.has(req.method) && hasBody(req.raw)) {
-      return this.withBody(compiled, route, req, res);
+    if (route.parseBody && !NO_BODY_METHODS.has(req.method)) {
+      const body = bodyHeaders(req.raw);
+      if (body !== undefined) return this.withBody(compiled, route, req, res, body);
     }
     return runChain(route.chain, req, res, this.finish);
   }
@@ -216,10 +230,11 @@ export class RequestPipeline {
     route: CompiledRoute,
     req: HarpiaRequest<any>,
     res: HarpiaResponse,
+    body: BodyHeaders,
   ): Promise<Response> {
     const limit = route.bodyLimit ?? compiled.bodyLimit;
     try {
-      const type = mediaType(req.headers.get("content-type"));
+      const type = body.type;
       const kind = bodyKind(type);
       if (route.accepts !== undefined && (kind === undefined || !route.accepts.has(kind))) {
         const expected = [...route.accepts].join(" or ");
@@ -234,7 +249,7 @@ export class RequestPipeline {
       if (req._parsed !== undefined) {
         if (req._parsed.size > limit) throw tooLarge(limit);
       } else if (kind !== undefined) {
-        const declared = req.raw.headers.get("content-length");
+        const declared = body.length;
         if (kind !== "multipart" && declared !== null) {
           // The common case in one await: the length is known, Bun reads exactly that much.
           if (Number(declared) > limit) throw tooLarge(limit);
