@@ -86,6 +86,8 @@ export function writeFileResponse(
   info: FileValidators,
   contentType: string,
   options: PreparedFileOptions,
+  /** `info` is a stat-cache entry reused across requests: a prepared response can be kept on it. */
+  reusable = false,
 ): void {
   const strings = validatorStrings(info);
   const etag = options.etag ? strings.etag : undefined;
@@ -131,8 +133,58 @@ export function writeFileResponse(
       .send(file.slice(range.start, range.end + 1));
     return;
   }
+  if (
+    reusable &&
+    method === "GET" &&
+    res.statusCode === 200 &&
+    !res._hasHeaders &&
+    typeof file.name === "string"
+  ) {
+    // The plain 200: clone a response prepared once per stat of this file (headers included),
+    // instead of building five headers per request. Middleware headers still merge into it.
+    res.send(fileTemplate(info, file, contentType, options, strings).clone());
+    return;
+  }
   setValidators();
   res.type(contentType).send(file);
+}
+
+interface Template {
+  response: Response;
+  path: string;
+  contentType: string;
+  options: PreparedFileOptions;
+}
+
+/**
+ * A ready `200` response for a file, kept on its stat entry: the stat cache hands out a new
+ * entry when the file changes (or after its short lifetime), which drops the template too.
+ */
+function fileTemplate(
+  info: FileValidators,
+  file: BunFile,
+  contentType: string,
+  options: PreparedFileOptions,
+  strings: { etag: string; lastModified: string },
+): Response {
+  const memo = info as FileValidators & { _template?: Template };
+  const cached = memo._template;
+  if (
+    cached !== undefined &&
+    cached.path === file.name &&
+    cached.contentType === contentType &&
+    cached.options === options
+  ) {
+    return cached.response;
+  }
+  const headers: Record<string, string> = { "content-type": contentType };
+  if (options.acceptRanges) headers["accept-ranges"] = "bytes";
+  if (options.cacheControl !== undefined) headers["cache-control"] = options.cacheControl;
+  if (options.etag) headers.etag = strings.etag;
+  if (options.lastModified) headers["last-modified"] = strings.lastModified;
+  const response = new Response(file, { headers });
+  memo._template = { response, path: file.name!, contentType, options };
+  return response;
 }
 
 const NOT_FOUND = () => new HttpError(404, "File not found", { code: "NOT_FOUND" });

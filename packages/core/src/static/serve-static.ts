@@ -115,6 +115,7 @@ export function createStaticHandler(
   const prepared = prepareFileOptions(options, true);
   const setHeaders = options.setHeaders;
   const cache = options.statCache === false ? undefined : new StatCache(options.statCache);
+  const cacheInUse = () => cache !== undefined && !inDevelopment();
   const stats = {
     get: (path: string) => (cache === undefined || inDevelopment() ? statPath(path) : cache.get(path)),
   };
@@ -138,7 +139,7 @@ export function createStaticHandler(
   ): true | Promise<true> => {
     if (precompressed.length > 0) return servePrecompressed(req, res, filePath, info);
     setHeaders?.(res, filePath, info);
-    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared);
+    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared, cacheInUse());
     return true;
   };
 
