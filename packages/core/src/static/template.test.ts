@@ -27,7 +27,9 @@ describe("prepared responses for static files", () => {
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(bodies).toEqual(["first version", "first version", "first version"]);
     expect(new Set(answers.map((r) => r.headers.get("etag"))).size).toBe(1);
-    expect(answers.every((r) => r.headers.get("last-modified") && r.headers.get("accept-ranges") === "bytes")).toBe(true);
+    expect(
+      answers.every((r) => r.headers.get("last-modified") && r.headers.get("accept-ranges") === "bytes"),
+    ).toBe(true);
     expect(answers[0]!.headers.get("content-type")).toBe("text/plain;charset=utf-8");
     expect(new Set(answers.map((r) => r.headers.get("x-stamp"))).size).toBe(3);
   });
