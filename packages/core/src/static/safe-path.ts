@@ -4,7 +4,7 @@
  * once and checked on its own (no `.`/`..`, no slash or backslash, no NUL, no drive letter),
  * and the joined result must still lie inside the root.
  */
-import { isAbsolute, join, resolve, sep } from "node:path";
+import { isAbsolute, resolve, sep } from "node:path";
 
 const WINDOWS = process.platform === "win32";
 
