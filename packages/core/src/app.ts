@@ -59,9 +59,6 @@ export interface HarpiaOptions {
   logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
 }
 
-/** Re-exported for compatibility: see `unmatched.ts`. */
-export type { Fallback } from "./unmatched";
-
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**

@@ -139,8 +139,7 @@ export function compileRoutes(
   onError: ErrorResponder,
   defaultLimit: number | undefined,
   sink?: VariantSink,
-): string[] {
-  const patterns: string[] = [];
+): void {
   for (const flat of routes) {
     const segments = parsePattern(flat.pattern);
     for (const variant of expandOptional(segments)) {
@@ -165,9 +164,7 @@ export function compileRoutes(
       engine.add(flat.method, variant, route);
       sink?.(flat.method, variant, route);
     }
-    patterns.push(flat.pattern);
   }
-  return patterns;
 }
 
 /** The app-level middleware for requests no route matched, path scopes checked per request. */

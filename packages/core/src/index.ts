@@ -5,7 +5,7 @@
  */
 import { harpia } from "./app";
 
-export { type Fallback, Harpia, type HarpiaOptions, harpia } from "./app";
+export { Harpia, type HarpiaOptions, harpia } from "./app";
 export { bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
 export type { BodyKind, UploadedFile } from "./body/types";
 export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
@@ -63,6 +63,7 @@ export {
   type RouteOptions,
   withRouteOptions,
 } from "./types";
+export type { Fallback } from "./unmatched";
 export { sanitizeFileName } from "./upload/sanitize";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";
 export { Upload } from "./upload/upload";

@@ -5,6 +5,7 @@ import harpia, { type Harpia, HttpError, Router } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
 import { CSRF, Session } from "./index";
+import { seedSessionApp } from "./seed-example";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const stores: RedisStore[] = [];
@@ -34,42 +35,7 @@ function balanced(apps: Harpia[]): { fetch: Harpia["fetch"] } {
 
 describe("seed: Redis sessions", () => {
   // The seed's example, with its hand-written RedisStore replaced by @harpia/store-redis.
-  function seedApp(redisStore: RedisStore): Harpia {
-    const useSession = new Session({ store: redisStore, cookieName: "my_session_id" });
-    const session = Router();
-    session.post("/login", async (req, res) => {
-      const sessionExists = await useSession.fromRequest(req);
-      if (sessionExists) {
-        res.json({ message: "Session does not exists." });
-      } else {
-        const sessionData = { userId: "12345", username: "pyro" };
-        const sessionId = await useSession.create(sessionData);
-        useSession.setCookie(res, sessionId, { maxAge: 3600, httpOnly: true, secure: true });
-        res.cookies.set("theme", "dark");
-        res.json({ message: "Successful login!" });
-      }
-    });
-    session.get("/profile", async (req, res) => {
-      const sessionData = await useSession.fromRequest(req);
-      if (sessionData) {
-        res.json({ profile: sessionData });
-      } else {
-        res.status(401).json({ message: "Session expired or not found!" });
-      }
-    });
-    session.post("/logout", async (req, res) => {
-      const sessionId = req.cookies.get("my_session_id");
-      if (sessionId) {
-        await useSession.delete(sessionId, res);
-        res.json({ message: "Successful logout!" });
-      } else {
-        res.status(400).json({ message: "Session not found!" });
-      }
-    });
-    const app = harpia();
-    app.routes(session);
-    return app;
-  }
+  const seedApp = (redisStore: RedisStore) => seedSessionApp(redisStore);
 
   test("login, profile and logout work across two instances sharing one Redis", async () => {
     const prefix = uniquePrefix("seed");

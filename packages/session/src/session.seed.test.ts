@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import harpia, { MemoryStore, RequestCookies, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { Session, SessionManager } from "./index";
+import { seedSessionApp } from "./seed-example";
 
 function setCookies(response: Response): string[] {
   return response.headers.getSetCookie();
@@ -145,43 +146,7 @@ describe("seed: Memory Storage with SessionManager", () => {
 
 describe("seed: sessions in a Router with a custom cookie name (the Redis example)", () => {
   const store = new MemoryStore();
-  const useSession = new Session({ store, cookieName: "my_session_id" });
-  const session = Router();
-
-  session.post("/login", async (req, res) => {
-    const sessionExists = await useSession.fromRequest(req);
-    if (sessionExists) {
-      res.json({ message: "Session does not exists." });
-    } else {
-      const sessionData = { userId: "12345", username: "pyro" };
-      const sessionId = await useSession.create(sessionData);
-      useSession.setCookie(res, sessionId, { maxAge: 3600, httpOnly: true, secure: true });
-      res.cookies.set("theme", "dark");
-      res.json({ message: "Successful login!" });
-    }
-  });
-
-  session.get("/profile", async (req, res) => {
-    const sessionData = await useSession.fromRequest(req);
-    if (sessionData) {
-      res.json({ profile: sessionData });
-    } else {
-      res.status(401).json({ message: "Session expired or not found!" });
-    }
-  });
-
-  session.post("/logout", async (req, res) => {
-    const sessionId = req.cookies.get("my_session_id");
-    if (sessionId) {
-      await useSession.delete(sessionId, res);
-      res.json({ message: "Successful logout!" });
-    } else {
-      res.status(400).json({ message: "Session not found!" });
-    }
-  });
-
-  const app = harpia();
-  app.routes(session);
+  const app = seedSessionApp(store);
 
   test("login, profile, logout", async () => {
     const client = new TestClient(app, { cookies: true });
