@@ -1,7 +1,7 @@
 // Session and CSRF on @harpia/store-redis's RedisStore, against a real Redis (REDIS_URL,
 // default redis://127.0.0.1:6379), each run under a key prefix of its own that is removed.
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { type Harpia, HttpError, Router } from "@harpia/core";
+import harpia, { type Harpia, HttpError } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
 import { CSRF, Session } from "./index";

@@ -1,6 +1,6 @@
 // The seed's Session, SessionManager and Redis-session examples, run through a real app.
 import { describe, expect, test } from "bun:test";
-import harpia, { MemoryStore, RequestCookies, Router } from "@harpia/core";
+import harpia, { MemoryStore, RequestCookies } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { Session, SessionManager } from "./index";
 import { seedSessionApp } from "./seed-example";
