@@ -1,15 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import {
+  encodedEtag,
   etagListMatches,
+  fileEtag,
   ifRangeAllows,
   isNotModified,
   parseRange,
   preconditionFails,
-  weakEtag,
 } from "./conditional";
 
 const FILE = { size: 26, mtimeMs: Date.parse("2025-03-01T12:00:00.250Z") };
-const ETAG = weakEtag(FILE);
+const ETAG = fileEtag(FILE);
 const headers = (init: Record<string, string>) => new Headers(init);
 
 describe("parseRange", () => {
@@ -44,15 +45,23 @@ describe("parseRange", () => {
 });
 
 describe("validators", () => {
-  test("weak ETags change with size and time", () => {
-    expect(ETAG).toMatch(/^W\/"1a-[0-9a-f]+"$/);
-    expect(weakEtag({ ...FILE, size: 27 })).not.toBe(ETAG);
-    expect(weakEtag({ ...FILE, mtimeMs: FILE.mtimeMs + 1 })).not.toBe(ETAG);
+  test("ETags are strong, change with size and time (to the microsecond), and with the coding", () => {
+    expect(ETAG).toMatch(/^"1a-[0-9a-f]+"$/);
+    expect(fileEtag({ ...FILE, size: 27 })).not.toBe(ETAG);
+    expect(fileEtag({ ...FILE, mtimeMs: FILE.mtimeMs + 0.001 })).not.toBe(ETAG);
+    expect(encodedEtag(ETAG, "br")).toMatch(/^"1a-[0-9a-f]+-br"$/);
+  });
+
+  test("a file modified less than a second ago (or in the future) gets a weak ETag", () => {
+    expect(fileEtag(FILE, FILE.mtimeMs + 999)).toStartWith('W/"1a-');
+    expect(fileEtag(FILE, FILE.mtimeMs - 5000)).toStartWith('W/"1a-');
+    expect(fileEtag(FILE, FILE.mtimeMs + 1000)).toBe(ETAG);
   });
 
   test("If-None-Match compares weakly, handles lists and *", () => {
     expect(etagListMatches(ETAG, ETAG)).toBe(true);
-    expect(etagListMatches(ETAG.slice(2), ETAG)).toBe(true);
+    expect(etagListMatches(`W/${ETAG}`, ETAG)).toBe(true);
+    expect(etagListMatches(ETAG, `W/${ETAG}`)).toBe(true);
     expect(etagListMatches(`"a", ${ETAG}`, ETAG)).toBe(true);
     expect(etagListMatches("*", ETAG)).toBe(true);
     expect(etagListMatches('"other"', ETAG)).toBe(false);
@@ -75,7 +84,12 @@ describe("validators", () => {
   });
 
   test("If-Match needs a strong match (never a weak ETag); If-Unmodified-Since compares dates", () => {
-    expect(preconditionFails(headers({ "if-match": ETAG }), ETAG, FILE.mtimeMs)).toBe(true);
+    const weak = `W/${ETAG}`;
+    expect(preconditionFails(headers({ "if-match": ETAG }), ETAG, FILE.mtimeMs)).toBe(false);
+    expect(preconditionFails(headers({ "if-match": `"a", ${ETAG}` }), ETAG, FILE.mtimeMs)).toBe(false);
+    expect(preconditionFails(headers({ "if-match": weak }), ETAG, FILE.mtimeMs)).toBe(true);
+    expect(preconditionFails(headers({ "if-match": weak }), weak, FILE.mtimeMs)).toBe(true);
+    expect(preconditionFails(headers({ "if-match": '"other"' }), ETAG, FILE.mtimeMs)).toBe(true);
     expect(preconditionFails(headers({ "if-match": "*" }), ETAG, FILE.mtimeMs)).toBe(false);
     const after = new Date(FILE.mtimeMs + 5000).toUTCString();
     const before = new Date(FILE.mtimeMs - 5000).toUTCString();
@@ -84,11 +98,15 @@ describe("validators", () => {
     expect(preconditionFails(headers({}), ETAG, FILE.mtimeMs)).toBe(false);
   });
 
-  test("If-Range allows the range only for the exact Last-Modified date", () => {
+  test("If-Range: the strong ETag or the exact Last-Modified date", () => {
     const lastModified = new Date(FILE.mtimeMs).toUTCString();
     expect(ifRangeAllows(headers({}), ETAG, FILE.mtimeMs)).toBe(true);
+    expect(ifRangeAllows(headers({ "if-range": ETAG }), ETAG, FILE.mtimeMs)).toBe(true);
+    expect(ifRangeAllows(headers({ "if-range": `W/${ETAG}` }), ETAG, FILE.mtimeMs)).toBe(false);
+    expect(ifRangeAllows(headers({ "if-range": `W/${ETAG}` }), `W/${ETAG}`, FILE.mtimeMs)).toBe(false);
+    expect(ifRangeAllows(headers({ "if-range": '"other"' }), ETAG, FILE.mtimeMs)).toBe(false);
     expect(ifRangeAllows(headers({ "if-range": lastModified }), ETAG, FILE.mtimeMs)).toBe(true);
     expect(ifRangeAllows(headers({ "if-range": new Date(0).toUTCString() }), ETAG, FILE.mtimeMs)).toBe(false);
-    expect(ifRangeAllows(headers({ "if-range": ETAG }), ETAG, FILE.mtimeMs)).toBe(false);
+    expect(ifRangeAllows(headers({ "if-range": "garbage" }), ETAG, FILE.mtimeMs)).toBe(false);
   });
 });

@@ -7,25 +7,59 @@
 /** What is known about a file to answer conditional requests. */
 export interface FileValidators {
   size: number;
-  /** Modification time in epoch milliseconds. */
+  /** Modification time in epoch milliseconds (with the file system's sub-millisecond part). */
   mtimeMs: number;
 }
 
-/** A weak ETag from size and modification time: cheap (no hashing) and changes with the file. */
-export function weakEtag(file: FileValidators): string {
-  return `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+/**
+ * A file modified less than this long ago gets a weak ETag: it may still be being written, or
+ * be written again with the same size within the file system's timestamp granularity, and a
+ * strong validator must change whenever the bytes do (RFC 9110 §8.8.1, as Apache does).
+ */
+export const RECENT_MS = 1000;
+
+/**
+ * The ETag of a file: size and modification time to the microsecond, so it changes with the
+ * file without hashing it. Strong (it can resume a download through `If-Range`, satisfy
+ * `If-Match`), except for a file modified within the last second (see {@link RECENT_MS}).
+ */
+export function fileEtag(file: FileValidators, now: number = Date.now()): string {
+  const tag = `"${file.size.toString(16)}-${Math.round(file.mtimeMs * 1000).toString(16)}"`;
+  return now - file.mtimeMs < RECENT_MS ? `W/${tag}` : tag;
+}
+
+/**
+ * The ETag of a content-coded copy of a file (a precompressed `.br`/`.gz` sibling): its own
+ * bytes, so a tag that cannot equal the original's even when size and time happen to match.
+ */
+export function encodedEtag(etag: string, encoding: string): string {
+  return `${etag.slice(0, -1)}-${encoding}"`;
+}
+
+/** Validator strings of one stat result; `weakUntil` is when a weak ETag may turn strong (0 when strong). */
+export interface ValidatorStrings {
+  etag: string;
+  lastModified: string;
+  weakUntil: number;
 }
 
 /**
  * The ETag and Last-Modified strings of a file, computed once per stat: the stat cache hands
  * out the same object until it refreshes, so a busy file does not format dates per request.
+ * A weak ETag of a recently modified file is recomputed once it is old enough to be strong.
  */
-export function validatorStrings(file: FileValidators): { etag: string; lastModified: string } {
-  const memo = file as FileValidators & { _validators?: { etag: string; lastModified: string } };
-  if (memo._validators === undefined) {
-    memo._validators = { etag: weakEtag(file), lastModified: httpDate(file.mtimeMs) };
-  }
-  return memo._validators;
+export function validatorStrings(file: FileValidators): ValidatorStrings {
+  const memo = file as FileValidators & { _validators?: ValidatorStrings };
+  const known = memo._validators;
+  if (known !== undefined && (known.weakUntil === 0 || Date.now() < known.weakUntil)) return known;
+  const etag = fileEtag(file);
+  const strings = {
+    etag,
+    lastModified: known?.lastModified ?? httpDate(file.mtimeMs),
+    weakUntil: etag.startsWith("W/") ? file.mtimeMs + RECENT_MS : 0,
+  };
+  memo._validators = strings;
+  return strings;
 }
 
 /** The `Last-Modified` value (HTTP dates have whole seconds). */
@@ -48,7 +82,7 @@ export function etagListMatches(header: string, etag: string | undefined): boole
 }
 
 /** Parses an HTTP date header; `undefined` when absent or invalid (which means "ignore it"). */
-function parseDate(header: string | null): number | undefined {
+export function parseDate(header: string | null): number | undefined {
   if (header === null) return undefined;
   const time = Date.parse(header);
   return Number.isNaN(time) ? undefined : time;
@@ -76,8 +110,8 @@ export function isNotModified(
 }
 
 /**
- * Whether `If-Match` / `If-Unmodified-Since` fail (→ 412). Our ETags are weak, and `If-Match`
- * needs a strong comparison, so only `*` can satisfy it.
+ * Whether `If-Match` / `If-Unmodified-Since` fail (→ 412). `If-Match` compares strongly
+ * (RFC 9110 §13.1.1): a weak ETag, on either side, never matches; `*` matches any file.
  */
 export function preconditionFails(
   headers: Headers,
@@ -96,9 +130,9 @@ export function preconditionFails(
 }
 
 /**
- * Whether a `Range` may be honoured under `If-Range`: absent, or an exact `Last-Modified`
- * date. An ETag in `If-Range` needs a strong match, which our weak ETags never give, so the
- * whole file is sent (the safe answer when the file may have changed).
+ * Whether a `Range` may be honoured under `If-Range` (RFC 9110 §13.1.5): absent, the current
+ * strong ETag (strong comparison: a weak one never matches), or exactly the `Last-Modified`
+ * date. Otherwise the whole file is sent: the safe answer when the file may have changed.
  */
 export function ifRangeAllows(
   headers: Headers,

@@ -24,7 +24,8 @@ describe("res.file()", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("abcdefghijklmnopqrstuvwxyz");
     expect(res.headers.get("content-type")).toBe("text/plain;charset=utf-8");
-    expect(res.headers.get("etag")).toMatch(/^W\/"1a-/);
+    // Strong, unless the fixture was checked out less than a second ago (see resume.test.ts).
+    expect(res.headers.get("etag")).toMatch(/^(W\/)?"1a-[0-9a-f]+"$/);
     expect(res.headers.get("last-modified")).not.toBeNull();
     expect(res.headers.get("accept-ranges")).toBe("bytes");
     expect(res.headers.get("cache-control")).toBeNull();

@@ -89,7 +89,7 @@ describe("static files over a real socket", () => {
     expect(await res.text()).toBe("Hello, static world!\n");
     expect(res.headers.get("content-type")).toBe("text/plain;charset=utf-8");
     expect(res.headers.get("content-length")).toBe("21");
-    expect(res.headers.get("etag")).toMatch(/^W\/"15-[0-9a-f]+"$/);
+    expect(res.headers.get("etag")).toMatch(/^(W\/)?"15-[0-9a-f]+"$/);
     expect(Date.parse(res.headers.get("last-modified")!)).not.toBeNaN();
     expect(res.headers.get("accept-ranges")).toBe("bytes");
     expect(res.headers.get("cache-control")).toBe("public, max-age=0");
@@ -335,7 +335,9 @@ describe("static files over a real socket", () => {
       const stale = await range("bytes=0-1", { "if-range": "Mon, 01 Jan 2001 00:00:00 GMT" });
       expect(stale.status).toBe(200);
       await stale.arrayBuffer();
-      const weak = await range("bytes=0-1", { "if-range": first.headers.get("etag")! });
+      const weak = await range("bytes=0-1", {
+        "if-range": `W/${first.headers.get("etag")!.replace(/^W\//, "")}`,
+      });
       expect(weak.status).toBe(200);
       await weak.arrayBuffer();
       const current = await range("bytes=0-1", { "if-range": first.headers.get("last-modified")! });

@@ -1,76 +1,35 @@
 /**
  * Static file mounts: `app.static("public", options)` or the `serveStatic()` middleware.
  * A mount maps URL paths under its prefix to files under its root, refuses anything that
- * could leave the root, and answers with validators, 304s and ranges (see `send-file.ts`).
+ * could leave the root, and answers with validators, 304s and ranges (see `file-response.ts`).
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { acceptableEncodings, type Encoding } from "../compress/negotiate";
 import { vary } from "../cors/vary";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
-import { normalizePattern } from "../router/pattern";
 import type { Middleware } from "../types";
+import { type FileSendDetails, writeFileResponse } from "./file-response";
 import { contentTypeFor } from "./mime";
 import { decodeUrlPath, joinInside } from "./safe-path";
-import { type Dotfiles, type FileResponseOptions, prepareFileOptions, writeFileResponse } from "./send-file";
-import { type FileInfo, StatCache, type StatCacheOptions, statPath } from "./stat-cache";
+import { type FileInfo, StatCache, statPath } from "./stat-cache";
+import { resolveStaticOptions, type StaticOptions } from "./static-options";
 
-/** Options of `app.static(dir, options)` and {@link serveStatic}. */
-export interface StaticOptions extends FileResponseOptions {
-  /** URL path the folder is served under (default `/`): `{ prefix: "/assets" }` serves `/assets/app.css`. */
-  prefix?: string;
-  /** File(s) served for a directory, tried in order (default `"index.html"`); `false` for none. */
-  index?: string | string[] | false;
-  /**
-   * A directory asked for without a trailing slash (`/docs`) is redirected (301) to `/docs/`,
-   * so relative links in its `index.html` resolve inside it. Default `true`; `false` serves
-   * the index directly.
-   */
-  redirect?: boolean;
-  /**
-   * Files and folders whose name starts with a dot: `"ignore"` (default) as if absent,
-   * `"deny"` with 403, `"allow"` served like any other.
-   */
-  dotfiles?: Dotfiles;
-  /** Extensions tried when a path has no file (`["html"]`: `/about` serves `about.html`). */
-  extensions?: string[];
-  /**
-   * `true` (default): a miss goes on to the next mount, then to the 404 handler.
-   * `false`: a miss under this prefix is answered 404 here (and other methods than GET/HEAD 405).
-   */
-  fallthrough?: boolean;
-  /**
-   * Serve precompressed siblings (`app.js.br`, `app.js.zst`, `app.js.gz`) when the client
-   * accepts them: `true` tries Brotli, Zstandard, then gzip; a list sets which and in what
-   * order. The response keeps the original file's type and says `Content-Encoding`. Default `false`.
-   */
-  precompressed?: boolean | readonly Encoding[];
-  /** Called before a file is sent, to add headers (`res.header(...)`). */
-  setHeaders?: (res: HarpiaResponse, filePath: string, info: FileInfo) => void;
-  /**
-   * The cache of file metadata (see {@link StatCacheOptions}); `false` asks the disk every
-   * time. Not used while the app is in development mode, so an edited file is never answered
-   * with its old `ETag`.
-   */
-  statCache?: StatCacheOptions | false;
-}
+export type { StaticOptions } from "./static-options";
 
 /** Tries to answer a request from a static mount; `true` when it did. */
 export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
 
 const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
 
+/** How a plain file is sent, with and without a stat cache (shared: no allocation per request). */
+const REUSABLE: FileSendDetails = { reusable: true };
+const SINGLE_USE: FileSendDetails = { reusable: false };
+
 /** File name suffixes of precompressed siblings. */
 const SUFFIX: Record<Encoding, string> = { br: ".br", zstd: ".zst", gzip: ".gz" };
-
-function checkName(name: string, option: string): string {
-  if (typeof name !== "string" || name === "" || /[/\\\0]/.test(name) || name === "." || name === "..") {
-    throw new TypeError(`static ${option}: "${name}" must be a plain file name`);
-  }
-  return name;
-}
 
 /** The part of `path` below `prefix`, by whole segments; `undefined` when outside it. */
 function below(path: string, prefix: string): string | undefined {
@@ -99,37 +58,32 @@ export function createStaticHandler(
   inDevelopment: () => boolean = () => false,
 ): StaticHandler {
   if (typeof dir !== "string" || dir === "") throw new TypeError("static(dir): dir must be a folder path");
+  const {
+    prefix,
+    indexes,
+    extensions,
+    dotfiles,
+    redirect,
+    fallthrough,
+    precompressed,
+    setHeaders,
+    statCache,
+    file: prepared,
+    maxAgeWarning,
+  } = resolveStaticOptions(options);
   const root = resolve(dir);
   if (!existsSync(root)) console.warn(`[harpia] static: the folder "${root}" does not exist (yet)`);
-  const prefix = normalizePattern(options.prefix ?? "/");
-  const indexes =
-    options.index === false ? [] : [options.index ?? "index.html"].flat().map((n) => checkName(n, "index"));
-  const extensions = (options.extensions ?? []).map(
-    (e) => `.${checkName(e.replace(/^\./, ""), "extensions")}`,
-  );
-  const dotfiles: Dotfiles = options.dotfiles ?? "ignore";
-  if (!["ignore", "deny", "allow"].includes(dotfiles))
-    throw new TypeError(`static dotfiles: expected "ignore", "deny" or "allow", got "${dotfiles}"`);
-  const redirect = options.redirect ?? true;
-  const fallthrough = options.fallthrough ?? true;
-  const prepared = prepareFileOptions(options, true);
-  const setHeaders = options.setHeaders;
-  const cache = options.statCache === false ? undefined : new StatCache(options.statCache);
+  const cache = statCache === false ? undefined : new StatCache(statCache);
   const cacheInUse = () => cache !== undefined && !inDevelopment();
   const stats = {
     get: (path: string) => (cache === undefined || inDevelopment() ? statPath(path) : cache.get(path)),
   };
+  let pendingWarning = maxAgeWarning;
 
   const miss = (): false => {
     if (fallthrough) return false;
     throw new HttpError(404, "File not found", { code: "NOT_FOUND" });
   };
-
-  const precompressed: readonly Encoding[] =
-    options.precompressed === true ? ["br", "zstd", "gzip"] : options.precompressed || [];
-  for (const encoding of precompressed) {
-    if (!(encoding in SUFFIX)) throw new TypeError(`static precompressed: unknown coding "${encoding}"`);
-  }
 
   const serve = (
     req: HarpiaRequest<any>,
@@ -138,8 +92,13 @@ export function createStaticHandler(
     info: FileInfo,
   ): true | Promise<true> => {
     if (precompressed.length > 0) return servePrecompressed(req, res, filePath, info);
-    setHeaders?.(res, filePath, info);
-    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared, cacheInUse());
+    const details =
+      setHeaders === undefined
+        ? cacheInUse()
+          ? REUSABLE
+          : SINGLE_USE
+        : { setHeaders: (r: HarpiaResponse) => setHeaders(r, filePath, info) };
+    writeFileResponse(req, res, Bun.file(filePath), info, contentTypeFor(filePath), prepared, details);
     return true;
   };
 
@@ -160,10 +119,11 @@ export function createStaticHandler(
         break;
       }
     }
-    setHeaders?.(res, filePath, info);
-    writeFileResponse(req, res, Bun.file(sentPath), sentInfo, contentTypeFor(filePath), prepared);
-    // Set only once the file is being sent: a 412/416 error body is not encoded.
-    if (encoding !== undefined) res.headers.set("content-encoding", encoding);
+    // The sibling's own bytes, size and time: its ETag is its own, marked with the coding.
+    writeFileResponse(req, res, Bun.file(sentPath), sentInfo, contentTypeFor(filePath), prepared, {
+      encoding,
+      setHeaders: setHeaders && ((r) => setHeaders(r, filePath, info)),
+    });
     return true as const;
   };
 
@@ -190,7 +150,8 @@ export function createStaticHandler(
       }
       return miss();
     }
-    if (info === null && !trailingSlash && segmentCount > 0) {
+    // As serve-static: only a name without an extension is extended (`/about`, not `/about.html`).
+    if (info === null && !trailingSlash && segmentCount > 0 && extname(target) === "") {
       for (const extension of extensions) {
         const candidate = target + extension;
         const found = await stats.get(candidate);
@@ -203,6 +164,10 @@ export function createStaticHandler(
   return (req, res) => {
     const rest = below(req.path, prefix);
     if (rest === undefined) return false;
+    if (pendingWarning !== undefined && inDevelopment()) {
+      console.warn(pendingWarning);
+      pendingWarning = undefined;
+    }
     const method = req.method;
     if (method !== "GET" && method !== "HEAD") {
       if (fallthrough) return false;

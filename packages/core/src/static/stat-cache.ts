@@ -51,12 +51,13 @@ export class StatCache {
   private readonly ttlMs: number;
 
   constructor(options: StatCacheOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 1000;
-    this.ttlMs = (options.ttlSeconds ?? 1) * 1000;
-    if (!(this.maxEntries > 0) || !Number.isInteger(this.maxEntries))
-      throw new RangeError(`statCache.maxEntries must be a positive integer, got ${options.maxEntries}`);
-    if (!(this.ttlMs >= 0))
-      throw new RangeError(`statCache.ttlSeconds must be >= 0, got ${options.ttlSeconds}`);
+    const { maxEntries = 1000, ttlSeconds = 1 } = options;
+    if (typeof maxEntries !== "number" || !Number.isInteger(maxEntries) || maxEntries <= 0)
+      throw new TypeError(`statCache.maxEntries must be a positive integer, got ${String(maxEntries)}`);
+    if (typeof ttlSeconds !== "number" || !Number.isFinite(ttlSeconds) || ttlSeconds < 0)
+      throw new TypeError(`statCache.ttlSeconds must be a number of seconds >= 0, got ${String(ttlSeconds)}`);
+    this.maxEntries = maxEntries;
+    this.ttlMs = ttlSeconds * 1000;
   }
 
   /** Number of remembered paths. */
@@ -64,8 +65,7 @@ export class StatCache {
     return this.entries.size;
   }
 
-  /** The metadata of `path`, from the cache while fresh. */
-  /** A fresh cached answer synchronously (no microtask per request), else a stat. */
+  /** The metadata of `path`: a fresh cached answer synchronously (no microtask per request), else a stat. */
   get(path: string): FileInfo | null | Promise<FileInfo | null> {
     const now = Date.now();
     const cached = this.entries.get(path);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
@@ -46,6 +46,29 @@ describe("static options", () => {
     const res = await app.request("/about");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("<title>About</title>");
+  });
+
+  test("extensions are tried only for a path without one, as serve-static does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "harpia-static-ext-"));
+    try {
+      writeFileSync(join(dir, "thing.html.html"), "doubled");
+      writeFileSync(join(dir, "archive.tar.gz"), "gzipped");
+      writeFileSync(join(dir, "v1.2.html"), "version page");
+      writeFileSync(join(dir, "page.html"), "page");
+      const app = harpia();
+      app.static(dir, { extensions: ["html", "gz"] });
+      expect((await app.request("/thing.html")).status).toBe(404);
+      expect((await app.request("/archive.tar")).status).toBe(404);
+      expect(await (await app.request("/page")).text()).toBe("page");
+      // Only the last segment counts: a dot in a folder name does not stop the guess.
+      mkdirSync(join(dir, "v1.0"));
+      writeFileSync(join(dir, "v1.0", "notes.html"), "notes");
+      expect(await (await app.request("/v1.0/notes")).text()).toBe("notes");
+      // A name with an extension is served as it is.
+      expect(await (await app.request("/v1.2.html")).text()).toBe("version page");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("dotfiles: deny answers 403, allow serves", async () => {
