@@ -101,6 +101,7 @@ describe("trustProxy is checked when the app is created", () => {
   test("a clear TypeError for each mistake", () => {
     expect(() => harpia({ trustProxy: ["10.0.0.0/33"] })).toThrow(/10\.0\.0\.0\/33.*not an IP address/);
     expect(() => harpia({ trustProxy: "everyone" })).toThrow(/"everyone"/);
+    expect(() => harpia({ trustProxy: "constructor" })).toThrow(/"constructor"/);
     expect(() => harpia({ trustProxy: [] })).toThrow(/empty/);
     expect(() => harpia({ trustProxy: -1 })).toThrow(/whole number/);
     expect(() => harpia({ trustProxy: { hops: 1, header: "x-real-ip" } })).toThrow(/hops/);

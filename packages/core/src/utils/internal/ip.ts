@@ -45,22 +45,31 @@ export interface ProxyTrust {
   resolve(headers: Headers, socket: () => string | undefined): ForwardedChain;
 }
 
-const NAMED_RANGES: Record<string, readonly [string, number, "ipv4" | "ipv6"][]> = {
-  loopback: [
-    ["127.0.0.0", 8, "ipv4"],
-    ["::1", 128, "ipv6"],
+const NAMED_RANGES = new Map<string, readonly [string, number, "ipv4" | "ipv6"][]>([
+  [
+    "loopback",
+    [
+      ["127.0.0.0", 8, "ipv4"],
+      ["::1", 128, "ipv6"],
+    ],
   ],
-  linklocal: [
-    ["169.254.0.0", 16, "ipv4"],
-    ["fe80::", 10, "ipv6"],
+  [
+    "linklocal",
+    [
+      ["169.254.0.0", 16, "ipv4"],
+      ["fe80::", 10, "ipv6"],
+    ],
   ],
-  uniquelocal: [
-    ["10.0.0.0", 8, "ipv4"],
-    ["172.16.0.0", 12, "ipv4"],
-    ["192.168.0.0", 16, "ipv4"],
-    ["fc00::", 7, "ipv6"],
+  [
+    "uniquelocal",
+    [
+      ["10.0.0.0", 8, "ipv4"],
+      ["172.16.0.0", 12, "ipv4"],
+      ["192.168.0.0", 16, "ipv4"],
+      ["fc00::", 7, "ipv6"],
+    ],
   ],
-};
+]);
 
 /**
  * One address as a proxy wrote it, without brackets or a port (`[::1]:80`, `1.2.3.4:80`), or
@@ -82,6 +91,16 @@ function familyOf(address: string): "ipv4" | "ipv6" {
   return isIP(address) === 6 ? "ipv6" : "ipv4";
 }
 
+/** Whether an address is one of the trusted proxies (an address `BlockList` cannot read is not). */
+function listed(proxies: BlockList, address: string | undefined): boolean {
+  if (address === undefined) return false;
+  try {
+    return proxies.check(address, familyOf(address));
+  } catch {
+    return false;
+  }
+}
+
 /** The trusted proxies as a `BlockList` (Bun's native address matcher), checked at creation. */
 function compileProxies(value: string | readonly string[]): BlockList {
   const entries = typeof value === "string" ? value.split(",") : value;
@@ -94,7 +113,7 @@ function compileProxies(value: string | readonly string[]): BlockList {
     const entry = raw.trim();
     if (entry === "") continue;
     count++;
-    const named = NAMED_RANGES[entry.toLowerCase()];
+    const named = NAMED_RANGES.get(entry.toLowerCase());
     if (named !== undefined) {
       for (const [network, prefix, family] of named) list.addSubnet(network, prefix, family);
       continue;
@@ -174,8 +193,7 @@ function headerTrust(name: unknown, proxies: BlockList | undefined): ProxyTrust 
     enabled: true,
     resolve(headers, socket) {
       const address = socket();
-      if (proxies !== undefined && (address === undefined || !proxies.check(address, familyOf(address))))
-        return { client: address, trusted: 0 };
+      if (proxies !== undefined && !listed(proxies, address)) return { client: address, trusted: 0 };
       return { client: parseAddress(headers.get(header)) ?? address, trusted: 1 };
     },
   };
@@ -191,7 +209,7 @@ export function compileTrustProxy(trust: TrustProxy | undefined): ProxyTrust {
   }
   if (typeof trust === "string" || Array.isArray(trust)) {
     const proxies = compileProxies(trust as string | readonly string[]);
-    return chainTrust((address) => address !== undefined && proxies.check(address, familyOf(address)));
+    return chainTrust((address) => listed(proxies, address));
   }
   if (typeof trust !== "object" || trust === null)
     throw new TypeError(
