@@ -182,20 +182,33 @@ describe("sign up, log in, log out", () => {
 
   test("the login redirect never leaves the site", async () => {
     await signUp("redirects");
-    const client = browser();
-    const token = csrfTokenOf(await client.page("/login"));
-    const res = await client
-      .post("/login")
-      .send(
-        form({
-          _csrf: token,
-          username: "redirects",
-          password: "correct horse battery",
-          next: "//evil.example",
-        }),
-      )
-      .execute();
-    expect(res.headers.get("location")).toBe("/account");
+    const loginWith = async (next: string) => {
+      const client = browser();
+      const token = csrfTokenOf(await client.page("/login"));
+      const res = await client
+        .post("/login")
+        .send(form({ _csrf: token, username: "redirects", password: "correct horse battery", next }))
+        .execute();
+      expect(res.status).toBe(303);
+      return res.headers.get("location");
+    };
+    // Each of these would take a browser to another site (browsers drop the tab and newline, and
+    // read a backslash as a slash).
+    for (const next of [
+      "//evil.example",
+      "/\t/evil.example/",
+      "/\n/evil.example",
+      "/\\evil.example",
+      "\\\\evil.example",
+      "/.//evil.example",
+      "https://evil.example",
+      "javascript:alert(document.cookie)",
+    ]) {
+      expect({ next, location: await loginWith(next) }).toEqual({ next, location: "/account" });
+    }
+    // Escaped forms stay escaped, so they stay on the site.
+    expect(await loginWith("/%09/evil.example")).toBe("/%09/evil.example");
+    expect(await loginWith("/account?tab=notes#top")).toBe("/account?tab=notes#top");
   });
 
   test("repeated failed logins from one address get 429", async () => {

@@ -8,6 +8,7 @@ import { EngineSlot } from "./engine";
 import { createErrorResponder } from "./error-responder";
 import { RouteGroup } from "./group";
 import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
+import { compileMethodOverride, type MethodOverride, type MethodOverrideOptions } from "./method-override";
 import { type Compiled, RequestPipeline } from "./pipeline";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { type NativeCandidate, nativeTable } from "./router/native";
@@ -18,7 +19,7 @@ import { type ServerHandle, type ServerOptions, startServer } from "./server";
 import { createStaticHandler, type StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler } from "./types";
 import { answerUnmatched, type Fallback, type NotFound } from "./unmatched";
-import type { TrustProxy } from "./utils/internal/ip";
+import { compileTrustProxy, type TrustProxy } from "./utils/internal/ip";
 import { WebSocketHub } from "./ws/hub";
 import type { PubSubAdapter } from "./ws/types";
 import { compileWsRoutes } from "./ws/upgrade";
@@ -27,7 +28,11 @@ import { compileWsRoutes } from "./ws/upgrade";
 export interface HarpiaOptions {
   /** Development mode: error responses show messages and stack traces. `listen({ development })` sets it too. */
   development?: boolean;
-  /** Believe `X-Forwarded-For` for `req.ip` (see {@link TrustProxy}). Default `false`. */
+  /**
+   * Which proxies to believe for `req.ip`, `req.protocol` and the app's own origin: a number of
+   * hops, `true`, trusted proxy addresses/CIDRs, or `{ header: "cf-connecting-ip" }` (see
+   * {@link TrustProxy}). Default `false`: the socket and the URL only. Checked at creation.
+   */
   trustProxy?: TrustProxy;
   /** Secret(s) for signed cookies; the first signs, all verify (for rotation). */
   cookieSecret?: string | string[];
@@ -39,9 +44,11 @@ export interface HarpiaOptions {
   /**
    * Method override for HTML forms: a POST with `_method` in its urlencoded body, or an
    * `X-HTTP-Method-Override` header, is routed as that method. On by default for PUT, PATCH
-   * and DELETE; `false` turns it off.
+   * and DELETE, for requests that are not cross-site (a cross-site one stays a POST; see
+   * {@link MethodOverride}); `false` turns it off; `{ methods, allowOrigins }` changes the
+   * methods and lists other origins whose forms may override.
    */
-  methodOverride?: boolean | { methods: string[] };
+  methodOverride?: boolean | MethodOverrideOptions;
   /** Route matcher to use (default: the trie router). */
   router?: () => RouterEngine<CompiledRoute>;
   /**
@@ -83,7 +90,7 @@ export class Harpia extends RouteGroup<""> {
   /** @internal */ _notFound: NotFound | undefined;
   /** @internal */ readonly _context: RequestContext;
   /** @internal */ readonly _signer: CookieSigner | undefined;
-  /** @internal */ readonly _overrideMethods: Set<string> | undefined;
+  /** @internal */ readonly _override: MethodOverride | undefined;
   /** @internal */ readonly _logError:
     | ((error: unknown, req: HarpiaRequest<any> | undefined) => void)
     | undefined;
@@ -99,14 +106,8 @@ export class Harpia extends RouteGroup<""> {
     super();
     this.development = settings.development ?? false;
     this._signer = settings.cookieSecret === undefined ? undefined : new CookieSigner(settings.cookieSecret);
-    this._context = { trustProxy: settings.trustProxy ?? false, signer: this._signer };
-    const override = settings.methodOverride ?? true;
-    this._overrideMethods =
-      override === false
-        ? undefined
-        : new Set(
-            (override === true ? ["PUT", "PATCH", "DELETE"] : override.methods).map((m) => m.toUpperCase()),
-          );
+    this._context = { trust: compileTrustProxy(settings.trustProxy), signer: this._signer };
+    this._override = compileMethodOverride(settings.methodOverride);
     const log = settings.logErrors ?? true;
     this._logError =
       log === false

@@ -38,6 +38,7 @@ export {
 export { METHODS, type Method, type RouteGroup, type RouteMethod, Router, type WsMethod } from "./group";
 export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
+export type { MethodOverrideOptions } from "./method-override";
 export { type AddressSource, HarpiaRequest } from "./request";
 export { HarpiaResponse, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
@@ -69,8 +70,9 @@ export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/
 export { Upload } from "./upload/upload";
 export { preferredFormat } from "./utils/accepts";
 export { escapeHtml } from "./utils/html";
-export type { TrustProxy } from "./utils/internal/ip";
+export type { TrustProxy, TrustProxyOptions } from "./utils/internal/ip";
 export { requestProtocol } from "./utils/protocol";
+export { type SafeRedirectOptions, safeRedirectTarget } from "./utils/redirect";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,

@@ -74,3 +74,148 @@ describe("an HTML form end to end over a real socket", () => {
     expect((await res.json()).via).toBe("DELETE");
   });
 });
+
+/**
+ * What a browser sends with a form POST: `Origin` and `Sec-Fetch-Site` (which pages cannot set).
+ * A cross-site form is a "simple" request, sent with the visitor's cookies and no preflight, so
+ * it must never reach a DELETE handler.
+ */
+describe("method override is never applied to a cross-site request", () => {
+  const app = makeApp();
+  const post = (headers: Record<string, string>, body = "_method=DELETE", path = "/account") =>
+    app
+      .fetch(
+        new Request(`http://app.example${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+          body,
+        }),
+      )
+      .then(async (res) => ({ status: res.status, body: await res.json() }));
+
+  test("a cross-site form with _method=DELETE stays a POST", async () => {
+    const res = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect(res.body).toEqual({ via: "POST", body: { _method: "DELETE" } });
+  });
+
+  test("the X-HTTP-Method-Override header is refused cross-site too", async () => {
+    const res = await post(
+      { origin: "https://evil.example", "sec-fetch-site": "cross-site", "x-http-method-override": "DELETE" },
+      "a=1",
+    );
+    expect(res.body.via).toBe("POST");
+  });
+
+  test("a same-origin form (Sec-Fetch-Site: same-origin) still overrides", async () => {
+    const res = await post({ origin: "http://app.example", "sec-fetch-site": "same-origin" });
+    expect(res.body).toMatchObject({ via: "DELETE", original: "POST" });
+  });
+
+  test("a sibling subdomain (same-site) is refused unless listed", async () => {
+    const sibling = { origin: "https://admin.app.example", "sec-fetch-site": "same-site" };
+    expect((await post(sibling)).body.via).toBe("POST");
+    const listing = makeApp({ methodOverride: { allowOrigins: ["https://admin.app.example"] } });
+    const res = await listing.fetch(
+      new Request("http://app.example/account", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...sibling },
+        body: "_method=DELETE",
+      }),
+    );
+    expect((await res.json()).via).toBe("DELETE");
+  });
+
+  test("a listed origin may override even cross-site; others may not", async () => {
+    const listing = new TestClient(
+      makeApp({ methodOverride: { methods: ["delete"], allowOrigins: ["https://forms.example/"] } }),
+    );
+    const from = (origin: string) =>
+      listing
+        .post("/account")
+        .set("origin", origin)
+        .set("sec-fetch-site", "cross-site")
+        .set("content-type", "application/x-www-form-urlencoded")
+        .send("_method=DELETE")
+        .execute()
+        .then((res) => res.json());
+    expect((await from("https://forms.example")).via).toBe("DELETE");
+    expect((await from("https://evil.example")).via).toBe("POST");
+  });
+
+  test("without Sec-Fetch-Site (older browsers) the Origin must be the app's own", async () => {
+    expect((await post({ origin: "https://evil.example" })).body.via).toBe("POST");
+    expect((await post({ origin: "null" })).body.via).toBe("POST");
+    expect((await post({ origin: "http://app.example" })).body.via).toBe("DELETE");
+    // Another scheme or port is another origin.
+    expect((await post({ origin: "https://app.example" })).body.via).toBe("POST");
+  });
+
+  test("behind a TLS proxy the app's origin follows trustProxy (X-Forwarded-Proto, X-Forwarded-Host)", async () => {
+    const headers = {
+      origin: "https://shop.example",
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "shop.example",
+      "content-type": "application/x-www-form-urlencoded",
+    };
+    const ask = (app: ReturnType<typeof makeApp>) =>
+      app
+        .fetch(
+          new Request("http://10.0.0.7:3000/account", { method: "POST", headers, body: "_method=DELETE" }),
+        )
+        .then((res) => res.json());
+    expect((await ask(makeApp({ trustProxy: 1 }))).via).toBe("DELETE");
+    // Not trusted: the forwarded headers are anyone's word, so the origin does not match.
+    expect((await ask(makeApp())).via).toBe("POST");
+  });
+
+  test("no Origin and no Sec-Fetch-Site (curl, server to server) still overrides", async () => {
+    expect((await post({})).body.via).toBe("DELETE");
+  });
+
+  test("a refused override without a POST route is a 405, not a 500", async () => {
+    const app = harpia();
+    app.delete("/items/:id", () => "gone");
+    const res = await app.fetch(
+      new Request("http://app.example/items/1", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: "https://evil.example",
+          "sec-fetch-site": "cross-site",
+        },
+        body: "_method=DELETE",
+      }),
+    );
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toContain("DELETE");
+  });
+
+  test("options are checked at creation", () => {
+    expect(() => harpia({ methodOverride: { allowOrigins: ["https://a.example/path"] } })).toThrow(
+      /allowOrigins/,
+    );
+    expect(() => harpia({ methodOverride: { allowOrigins: ["*"] } })).toThrow(/allowOrigins/);
+    expect(() => harpia({ methodOverride: { methods: [] } })).toThrow(/methodOverride.methods/);
+    expect(() => harpia({ methodOverride: "yes" as never })).toThrow(/methodOverride/);
+  });
+});
+
+describe("cross-site override over a real socket (Bun's native routes)", () => {
+  const app = makeApp();
+  const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+  afterAll(() => server.stop(true));
+  const submit = (headers: Record<string, string>) =>
+    fetch(new URL("/account", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: "_method=DELETE",
+    }).then((res) => res.json());
+
+  test("the POST route answers a cross-site form; a same-origin one reaches DELETE", async () => {
+    expect((await submit({ origin: "https://evil.example", "sec-fetch-site": "cross-site" })).via).toBe(
+      "POST",
+    );
+    expect((await submit({ origin: server.url.origin, "sec-fetch-site": "same-origin" })).via).toBe("DELETE");
+    expect((await submit({ origin: server.url.origin })).via).toBe("DELETE");
+  });
+});

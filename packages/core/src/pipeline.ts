@@ -6,6 +6,7 @@ import type { CookieSigner } from "./cookies";
 import type { EngineSlot } from "./engine";
 import { HttpError } from "./errors";
 import type { HookName, Hooks } from "./hooks";
+import type { MethodOverride } from "./method-override";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { HarpiaResponse } from "./response";
 import type { NativeTable } from "./router/native";
@@ -33,7 +34,7 @@ export interface Compiled {
 export interface PipelineHost {
   _compiled(): Compiled;
   readonly _hooks: { readonly [K in HookName]: readonly Hooks[K][] };
-  readonly _overrideMethods: ReadonlySet<string> | undefined;
+  readonly _override: MethodOverride | undefined;
   readonly _signer: CookieSigner | undefined;
   readonly engine: EngineSlot;
   readonly _context: RequestContext;
@@ -133,8 +134,9 @@ export class RequestPipeline {
     const method = request.method;
     let body: BodyHeaders | undefined;
     if (!NO_BODY_METHODS.has(method)) {
-      // A POST may ask for another method (header, or `_method` in a form): the JS pipeline decides.
-      const override = method === "POST" && host._overrideMethods !== undefined;
+      // A POST may ask for another method (header, or `_method` in a form): the JS pipeline
+      // decides, including whether the request is allowed to (never a cross-site one).
+      const override = method === "POST" && host._override !== undefined;
       if (override && request.headers.has("x-http-method-override"))
         return this.handle(request, server, true);
       body = bodyHeaders(request);
@@ -174,28 +176,33 @@ export class RequestPipeline {
       const match = compiled.ws.match("GET", req._lookupPath);
       if (match !== null) return upgradeSocket(this, compiled, match, req, res);
     }
-    if (this.host._overrideMethods !== undefined && request.method === "POST") {
+    if (this.host._override !== undefined && request.method === "POST") {
       const overridden = this.override(compiled, req, res);
       if (overridden !== undefined) return overridden;
     }
     return this.dispatch(compiled, req, res);
   }
 
-  /** Applies method override; returns a pending response when the body had to be read first. */
+  /**
+   * Applies method override; returns a pending response when the body had to be read first.
+   * A request the policy refuses (a cross-site one) stays a POST, its body untouched.
+   */
   private override(
     compiled: Compiled,
     req: HarpiaRequest<any>,
     res: HarpiaResponse,
   ): Promise<Response> | undefined {
-    const allowed = this.host._overrideMethods!;
+    const policy = this.host._override!;
     const header = req.headers.get("x-http-method-override");
+    const type = header === null ? mediaType(req.headers.get("content-type")) : undefined;
+    if (header === null && (type !== FORM || !hasBody(req.raw))) return undefined;
+    if (!policy.permits(req)) return undefined;
+    const allowed = policy.methods;
     if (header !== null) {
       const method = header.trim().toUpperCase();
       if (allowed.has(method)) req.method = method;
       return undefined;
     }
-    const type = mediaType(req.headers.get("content-type"));
-    if (type !== FORM || !hasBody(req.raw)) return undefined;
     return (async () => {
       try {
         req._parsed = await parseBody(req.raw, "form", compiled.bodyLimit);

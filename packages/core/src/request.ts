@@ -3,9 +3,8 @@ import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
 import type { SavedFile } from "./upload/types";
-import { clientAddress, type TrustProxy } from "./utils/internal/ip";
+import { type ForwardedChain, forwardedEntry, type ProxyTrust, socketAddress } from "./utils/internal/ip";
 import { trimTrailingSlash } from "./utils/internal/path";
-import { requestProtocol } from "./utils/protocol";
 
 /** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
 export interface AddressSource {
@@ -14,7 +13,8 @@ export interface AddressSource {
 
 /** What the app hands a request at creation; shared, read-only configuration. */
 export interface RequestContext {
-  trustProxy: TrustProxy;
+  /** The app's `trustProxy`, compiled. */
+  trust: ProxyTrust;
   signer?: CookieSigner;
 }
 
@@ -37,7 +37,7 @@ export class HarpiaRequest<P = Record<string, string>> {
   private _query: Record<string, string> | undefined = undefined;
   private _searchParams: URLSearchParams | undefined = undefined;
   private _cookies: RequestCookies | undefined = undefined;
-  private _ip: string | undefined | null = null;
+  private _chain: ForwardedChain | undefined = undefined;
   /**
    * Path and query position, split from `raw.url` on first use: a request matched by Bun's
    * native router may never need them, and on a live server building the URL string costs.
@@ -148,21 +148,37 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this._cookies;
   }
 
+  /** @internal What the trusted proxies say about the client (walked once, on first use). */
+  private get chain(): ForwardedChain {
+    this._chain ??= this.context.trust.resolve(this.raw.headers, () => socketAddress(this.raw, this.server));
+    return this._chain;
+  }
+
   /**
-   * The client's IP address: the socket's, or with `trustProxy` the one named by
-   * `X-Forwarded-For`. `undefined` when neither is known (e.g. `app.fetch` without a server).
+   * The client's IP address, THE one every package uses: the socket's, or what the proxies the
+   * app's `trustProxy` trusts say (`X-Forwarded-For` walked from the right, or the header named
+   * by `trustProxy: { header }`). `undefined` when unknown (e.g. `app.fetch` without a server).
    */
   get ip(): string | undefined {
-    if (this._ip === null) this._ip = clientAddress(this.raw, this.server, this.context.trustProxy);
-    return this._ip;
+    return this.chain.client;
+  }
+
+  /**
+   * @internal The value of an `X-Forwarded-*` header (`x-forwarded-proto`, `x-forwarded-host`)
+   * that the app's trusted proxies vouch for, if any.
+   */
+  _forwarded(name: string): string | undefined {
+    if (!this.context.trust.enabled) return undefined;
+    return forwardedEntry(this.raw.headers.get(name), this.chain.trusted);
   }
 
   /**
    * `"https"` or `"http"`: the request URL's protocol, or with the app's `trustProxy` the
-   * `X-Forwarded-Proto` a proxy added.
+   * `X-Forwarded-Proto` a trusted proxy added.
    */
   get protocol(): "http" | "https" {
-    return requestProtocol(this, this.context.trustProxy);
+    if (this.raw.url.startsWith("https:")) return "https";
+    return this._forwarded("x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
   }
 
   /** True when the client reached the app over HTTPS (see {@link protocol}). */

@@ -277,9 +277,32 @@ describe("cookie security", () => {
     const spoofed = await http.get("/count").set("x-forwarded-proto", "https");
     expect(cookiesNamed(spoofed, "session_id")[0]).not.toContain("Secure");
 
+    // The deprecated Session({ trustProxy }) is still honoured.
     const proxied = new TestClient(counterApp({ trustProxy: true }).app);
     const res = await proxied.get("/count").set("x-forwarded-proto", "https");
     expect(cookiesNamed(res, "session_id")[0]).toContain("Secure");
+  });
+
+  test('secure: "auto" follows the app\'s trustProxy (req.secure): one setting for the whole app', async () => {
+    const behindProxy = (trustProxy: Parameters<typeof harpia>[0]) => {
+      const session = new Session({ store: new MemoryStore() });
+      const app = harpia(trustProxy);
+      app.use(session.middleware());
+      app.get("/count", (req) => {
+        req.session.views = 1;
+        return "ok";
+      });
+      return new TestClient(app);
+    };
+    const viaProxy = (client: TestClient, socket: string) =>
+      client.get("/count").ip(socket).set("x-forwarded-proto", "https").execute();
+    const trusting = behindProxy({ trustProxy: ["10.0.0.0/8"] });
+    expect(cookiesNamed(await viaProxy(trusting, "10.0.0.7"), "session_id")[0]).toContain("Secure");
+    // The same header from an address that is not the proxy is the client's word only.
+    expect(cookiesNamed(await viaProxy(trusting, "203.0.113.9"), "session_id")[0]).not.toContain("Secure");
+    expect(cookiesNamed(await viaProxy(behindProxy({}), "10.0.0.7"), "session_id")[0]).not.toContain(
+      "Secure",
+    );
   });
 
   test("secure: true or false is used as given; SameSite=None always gets Secure", async () => {

@@ -7,7 +7,7 @@ import {
   type Store,
   type TrustProxy,
 } from "@harpia/core";
-import { DEFAULT_COOKIE, resolveCookieOptions } from "./cookie";
+import { DEFAULT_COOKIE, resolveCookieOptions, warnSessionTrustProxy } from "./cookie";
 import { generateSessionId, isSessionId } from "./id";
 import {
   type Changes,
@@ -67,7 +67,8 @@ export class Session<Data extends object = SessionData> {
   /** Whether activity slides the expiry. */
   readonly rolling: boolean;
   private readonly cookie: SessionCookieOptions;
-  private readonly trustProxy: TrustProxy;
+  /** The deprecated `trustProxy` option (an extra source of "https" while set). */
+  private readonly trustProxy: TrustProxy | undefined;
   private readonly prefix: string;
   private readonly makeId: () => string;
   /** Whether the cookie outlives the browser session, and so must be re-sent to slide. */
@@ -86,7 +87,8 @@ export class Session<Data extends object = SessionData> {
     // Stores such as Redis take whole seconds.
     this.ttl = Math.ceil(ttl);
     this.rolling = options.rolling ?? true;
-    this.trustProxy = options.trustProxy ?? false;
+    this.trustProxy = options.trustProxy;
+    if (this.trustProxy !== undefined) warnSessionTrustProxy();
     this.prefix = options.prefix ?? "sess:";
     this.makeId = options.generateId ?? generateSessionId;
     this.persistentCookie = this.cookie.maxAge !== undefined || this.cookie.expires !== undefined;

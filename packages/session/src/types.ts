@@ -22,7 +22,8 @@ export type SessionData = keyof SessionFields extends never ? Record<string, any
 export interface SessionCookieOptions extends Omit<CookiesOptions, "secure"> {
   /**
    * `true`/`false`, or `"auto"` (default): `Secure` when the request came over HTTPS (directly,
-   * or per a trusted proxy's `X-Forwarded-Proto`). When no request is at hand (the seed's
+   * or per a trusted proxy's `X-Forwarded-Proto`: `req.secure`, which follows the app's
+   * `trustProxy`). When no request is at hand (the seed's
    * `setCookie(res, id)`), `"auto"` means `Secure` unless `NODE_ENV` is `development`.
    */
   secure?: boolean | "auto";
@@ -46,7 +47,11 @@ export interface SessionOptions {
    * is reset, and a cookie with `maxAge` is sent again. `false` gives a fixed lifetime.
    */
   rolling?: boolean;
-  /** Believe `X-Forwarded-Proto` for `secure: "auto"` (same meaning as core's `trustProxy`). */
+  /**
+   * @deprecated `secure: "auto"` follows `req.secure`, which uses the app's
+   * `harpia({ trustProxy })`: set it there. Still honoured while set (its proxy's
+   * `X-Forwarded-Proto: https` also makes the cookie `Secure`), with a one-time warning.
+   */
   trustProxy?: TrustProxy;
   /** Prefix of store keys (default `sess:`), so sessions can share a store with a cache or CSRF. */
   prefix?: string;

@@ -191,10 +191,22 @@ describe("HSTS only on HTTPS", () => {
     const spoofed = await http.get("/").set("x-forwarded-proto", "https");
     expect(spoofed.headers.has("strict-transport-security")).toBe(false);
 
-    const proxied = harpia({ trustProxy: true });
-    proxied.use(shield({ trustProxy: true }));
+    // The app's trustProxy decides (req.secure); shield needs no setting of its own.
+    const proxied = harpia({ trustProxy: ["10.0.0.0/8"] });
+    proxied.use(shield());
     proxied.get("/", () => "ok");
-    const res = await new TestClient(proxied).get("/").set("x-forwarded-proto", "https");
+    const viaProxy = (socket: string) =>
+      new TestClient(proxied).get("/").ip(socket).set("x-forwarded-proto", "https").execute();
+    const res = await viaProxy("10.0.0.7");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
+    expect((await viaProxy("203.0.113.9")).headers.has("strict-transport-security")).toBe(false);
+  });
+
+  test("the deprecated shield({ trustProxy }) is still honoured", async () => {
+    const app = harpia();
+    app.use(shield({ trustProxy: true }));
+    app.get("/", () => "ok");
+    const res = await new TestClient(app).get("/").set("x-forwarded-proto", "https");
     expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
   });
 });

@@ -20,12 +20,14 @@ export class Shield {
   /** Whether responses get a nonce. */
   readonly useNonce: boolean;
   private readonly compiled: CompiledHeaders;
-  private readonly trustProxy: TrustProxy;
+  /** The deprecated `trustProxy` option (an extra source of "https" while set). */
+  private readonly trustProxy: TrustProxy | undefined;
 
   constructor(options: SecurityHeaders = {}) {
     this.compiled = compileHeaders(options);
     this.useNonce = options.useNonce === true;
-    this.trustProxy = options.trustProxy ?? false;
+    this.trustProxy = options.trustProxy;
+    if (this.trustProxy !== undefined) warnTrustProxyOnce();
   }
 
   /** Gives the response its nonce (`res.locals.nonce`) when `useNonce` is on. */
@@ -60,11 +62,23 @@ export class Shield {
     if (
       hsts !== undefined &&
       !headers.has("strict-transport-security") &&
-      requestProtocol(req, this.trustProxy) === "https"
+      (req.secure || (this.trustProxy !== undefined && requestProtocol(req, this.trustProxy) === "https"))
     )
       headers.set("strict-transport-security", hsts);
     if (this.compiled.removePoweredBy) headers.delete("x-powered-by");
   }
+}
+
+let warnedTrustProxy = false;
+
+/** `shield({ trustProxy })` is deprecated; say so once per process. */
+function warnTrustProxyOnce(): void {
+  if (warnedTrustProxy) return;
+  warnedTrustProxy = true;
+  console.warn(
+    "[harpia/shield] the `trustProxy` option is deprecated: HSTS follows req.secure, which uses the app's " +
+      "setting. Set harpia({ trustProxy }) instead and drop it here.",
+  );
 }
 
 /** What {@link shield} returns: a plugin for `app.use`, and a middleware for one route or router. */

@@ -85,6 +85,10 @@ export interface SecurityHeaders {
    * `script-src` and `style-src` (default `false`).
    */
   useNonce?: boolean;
-  /** Believe `X-Forwarded-Proto` to decide whether the request was HTTPS (for HSTS). */
+  /**
+   * @deprecated HSTS is sent when `req.secure`, which follows the app's
+   * `harpia({ trustProxy })`: set it there. Still honoured while set (its proxy's
+   * `X-Forwarded-Proto: https` also counts), with a one-time warning.
+   */
   trustProxy?: TrustProxy;
 }

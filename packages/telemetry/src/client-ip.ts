@@ -1,12 +1,8 @@
 import type { HarpiaRequest } from "@harpia/core";
 
 /**
- * Which proxy headers to believe for the visitor's IP:
- * - `undefined` (default): `req.ip`, which follows the app's own `trustProxy`;
- * - `true`: `CF-Connecting-IP`, then `X-Real-IP`, then the left-most `X-Forwarded-For` entry
- *   (the seed's behaviour; only safe when every request passes through your proxy);
- * - a number `n`: the `X-Forwarded-For` entry `n` hops from the right (`n` trusted proxies);
- * - `false`: the socket address only.
+ * @deprecated The old `Telemetry({ trustProxy })` option, now ignored: the visitor's IP is
+ * `req.ip`, which follows the app's `harpia({ trustProxy })`.
  */
 export type TelemetryTrustProxy = boolean | number | undefined;
 
@@ -21,27 +17,12 @@ export function normalizeIp(value: string | null | undefined): string | undefine
   return IP_TEXT.test(ip) ? ip.toLowerCase() : undefined;
 }
 
-function forwardedHops(req: HarpiaRequest<any>): string[] {
-  const header = req.headers.get("x-forwarded-for");
-  if (!header) return [];
-  return header
-    .split(",")
-    .map((hop) => hop.trim())
-    .filter((hop) => hop !== "");
-}
-
-/** The visitor's IP under a trust policy; `"unknown"` when there is none. */
-export function visitorIp(req: HarpiaRequest<any>, trust: TelemetryTrustProxy): string {
-  let candidate: string | null | undefined;
-  if (trust === true) {
-    candidate = req.headers.get("cf-connecting-ip") ?? req.headers.get("x-real-ip") ?? forwardedHops(req)[0];
-  } else if (typeof trust === "number" && trust > 0) {
-    const hops = forwardedHops(req);
-    candidate = hops.length === 0 ? undefined : hops[Math.max(0, hops.length - trust)];
-  } else if (trust === false) {
-    candidate = req.server?.requestIP(req.raw)?.address;
-  }
-  return normalizeIp(candidate) ?? normalizeIp(trust === false ? undefined : req.ip) ?? "unknown";
+/**
+ * The visitor's IP: `req.ip`, the app's one client address (it follows `harpia({ trustProxy })`),
+ * in canonical form; `"unknown"` when there is none. Telemetry reads no forwarding header itself.
+ */
+export function visitorIp(req: HarpiaRequest<any>): string {
+  return normalizeIp(req.ip) ?? "unknown";
 }
 
 function ipv4ToNumber(ip: string): number | undefined {

@@ -74,5 +74,5 @@ export function observe(
     error: errorOf(res, options.errorStatus),
     ...(trafficSource === undefined ? {} : { trafficSource }),
   };
-  return { ip: visitorIp(req, options.trustProxy), visit, source: sourceKey(trafficSource), at };
+  return { ip: visitorIp(req), visit, source: sourceKey(trafficSource), at };
 }

@@ -15,7 +15,12 @@ export interface TelemetryOptions {
    * `/assets` and everything under it) or regular expressions.
    */
   ignore?: (string | RegExp)[];
-  /** Which proxy headers to believe for the visitor's IP (see {@link TelemetryTrustProxy}). */
+  /**
+   * @deprecated Ignored (with a one-time warning): the visitor's IP is `req.ip`, so set
+   * `harpia({ trustProxy })` on the app instead, e.g. `{ header: "cf-connecting-ip" }` behind
+   * Cloudflare or `1` behind one nginx. Reading forwarding headers here let any client choose
+   * its IP and pass `allowedIps`.
+   */
   trustProxy?: TelemetryTrustProxy;
   /** Most visitors (IPs) kept per day, with their visits (default 5,000). More are counted only. */
   maxVisitorsKeys?: number;
@@ -55,7 +60,6 @@ export interface ResolvedOptions {
   store: AtomicStore;
   prefix: string;
   ignore: (path: string) => boolean;
-  trustProxy: TelemetryTrustProxy;
   maxVisitorsKeys: number;
   maxVisitsPerIp: number;
   maxPaths: number;
@@ -128,6 +132,19 @@ function throttledWarning(): (error: unknown) => void {
   };
 }
 
+let warnedTrustProxy = false;
+
+/** The deprecated `trustProxy` option is accepted and ignored; say so once per process. */
+function warnTrustProxyOnce(): void {
+  if (warnedTrustProxy) return;
+  warnedTrustProxy = true;
+  console.warn(
+    "[harpia/telemetry] the Telemetry `trustProxy` option is deprecated and ignored: the visitor's IP is " +
+      "req.ip, which follows the app's setting. Set harpia({ trustProxy }) instead " +
+      '(e.g. 1 behind one proxy, or { header: "cf-connecting-ip" } behind Cloudflare).',
+  );
+}
+
 /** Applies defaults and checks every option, with clear errors. */
 export function resolveOptions(options: TelemetryOptions = {}): ResolvedOptions {
   const maxVisitorsKeys = integer("maxVisitorsKeys", options.maxVisitorsKeys, 5_000, 1, 1_000_000);
@@ -138,9 +155,7 @@ export function resolveOptions(options: TelemetryOptions = {}): ResolvedOptions 
   const retentionDays = integer("retentionDays", options.retentionDays, 30, 1, 400);
   const prefix = options.prefix ?? "telemetry:";
   if (typeof prefix !== "string") throw new TypeError("Telemetry: `prefix` must be a string");
-  const trust = options.trustProxy;
-  if (trust !== undefined && typeof trust !== "boolean" && !(Number.isInteger(trust) && trust >= 0))
-    throw new TypeError("Telemetry: `trustProxy` is a boolean or a number of trusted proxies");
+  if (options.trustProxy !== undefined) warnTrustProxyOnce();
   const store =
     options.store ??
     new MemoryStore({
@@ -157,7 +172,6 @@ export function resolveOptions(options: TelemetryOptions = {}): ResolvedOptions 
     store,
     prefix,
     ignore: compileIgnore(options.ignore),
-    trustProxy: trust,
     maxVisitorsKeys,
     maxVisitsPerIp,
     maxPaths,

@@ -63,20 +63,20 @@ describe("recording", () => {
     expect((await telemetry.getErrors())[0]!.error.code).toBe(500);
   });
 
-  test("visitor IPs: proxy headers only when trusted", async () => {
+  test("visitor IPs are req.ip: what the app's trustProxy believes", async () => {
     const store = memory();
-    const trusting = siteWithTelemetry(store, { prefix: "a:" });
-    await visit(trusting.app, "/", "203.0.113.1", { "cf-connecting-ip": "198.51.100.7" });
-    await trusting.telemetry.settled();
-    expect(Object.keys(await trusting.telemetry.getVisitors())).toEqual(["198.51.100.7"]);
+    const cdn = siteWithTelemetry(store, { prefix: "a:" }, { trustProxy: { header: "cf-connecting-ip" } });
+    await visit(cdn.app, "/", "203.0.113.1", { "cf-connecting-ip": "198.51.100.7" });
+    await cdn.telemetry.settled();
+    expect(Object.keys(await cdn.telemetry.getVisitors())).toEqual(["198.51.100.7"]);
 
-    const hops = siteWithTelemetry(store, { prefix: "b:", trustProxy: 1 });
+    const hops = siteWithTelemetry(store, { prefix: "b:" }, { trustProxy: 1 });
     await visit(hops.app, "/", "198.51.100.1, 203.0.113.9");
     await hops.telemetry.settled();
     expect(Object.keys(await hops.telemetry.getVisitors())).toEqual(["203.0.113.9"]);
 
-    const plain = siteWithTelemetry(store, { prefix: "c:", trustProxy: undefined });
-    await visit(plain.app, "/", "198.51.100.1");
+    const plain = siteWithTelemetry(store, { prefix: "c:" }, {});
+    await visit(plain.app, "/", "198.51.100.1", { "cf-connecting-ip": "198.51.100.7" });
     await plain.telemetry.settled();
     // app.request has no socket and the app does not trust proxies: the IP is unknown.
     expect(Object.keys(await plain.telemetry.getVisitors())).toEqual(["unknown"]);

@@ -35,7 +35,8 @@ const SEED_FORM_REPLACED =
  * instances), every dimension a client can grow is capped, and old days expire.
  *
  * @example
- * const telemetry = new Telemetry({ ignore: ["/favicon.ico", "/healthcheck"], trustProxy: true });
+ * const app = harpia({ trustProxy: 1 }); // visitor IPs are req.ip: the app decides whom to trust
+ * const telemetry = new Telemetry({ ignore: ["/favicon.ico", "/healthcheck"] });
  * app.use(telemetry.middleware());
  * app.get("/admin/telemetry", telemetry.dashboard());
  * const stats = await telemetry.summary({ limit: 5, token, callerIp });
@@ -329,7 +330,7 @@ export class Telemetry {
       {
         guard: this.guard,
         skip: (req) => this.skip(req),
-        callerIp: (req) => visitorIp(req, this.options.trustProxy),
+        callerIp: visitorIp,
         collect: (slowThreshold) => this.collect(slowThreshold),
       },
       options,

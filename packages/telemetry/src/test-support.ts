@@ -1,5 +1,5 @@
 // Helpers for this package's tests (not exported).
-import { type AtomicStore, type Harpia, harpia } from "@harpia/core";
+import { type AtomicStore, type Harpia, type HarpiaOptions, harpia } from "@harpia/core";
 import type { TelemetryOptions } from "./options";
 import { Telemetry } from "./telemetry";
 
@@ -20,13 +20,17 @@ export class ManualClock {
   }
 }
 
-/** An app with the telemetry middleware first and a few routes of every kind. */
+/**
+ * An app with the telemetry middleware first and a few routes of every kind. The app trusts
+ * `X-Forwarded-For` by default (as behind a proxy), so {@link visit} can pick the client's IP.
+ */
 export function siteWithTelemetry(
   store: AtomicStore,
   options: TelemetryOptions = {},
+  appOptions: HarpiaOptions = { trustProxy: true },
 ): { app: Harpia; telemetry: Telemetry } {
-  const telemetry = new Telemetry({ store, trustProxy: true, ...options });
-  const app = harpia({ logErrors: false });
+  const telemetry = new Telemetry({ store, ...options });
+  const app = harpia({ logErrors: false, ...appOptions });
   app.use(telemetry.middleware());
   for (const path of [
     "/",

@@ -1,4 +1,10 @@
-import { type HarpiaRequest, HttpError, type Middleware, withRouteOptions } from "@harpia/core";
+import {
+  type HarpiaRequest,
+  HttpError,
+  type Middleware,
+  safeRedirectTarget,
+  withRouteOptions,
+} from "@harpia/core";
 import { services } from "../context";
 import { AVATAR_MAX_BYTES } from "../services";
 import { publicUser, type User } from "../services/users";
@@ -69,7 +75,10 @@ export const avatarUpload = withRouteOptions(
   { bodyLimit: AVATAR_MAX_BYTES + 64 * 1024, accepts: "multipart" },
 );
 
-/** A local path to return to after login; anything else (`//evil.example`, `https:`) becomes `/`. */
-export function safeNext(value: unknown): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : "/account";
+/**
+ * A path on this site to return to after login (core's `safeRedirectTarget`, parsed as a browser
+ * would); anything leaving the site (`//evil.example`, `/\t/evil.example`, `https:`) is `/account`.
+ */
+export function safeNext(value: unknown, req: HarpiaRequest<any>): string {
+  return safeRedirectTarget(value, { base: req.url, fallback: "/account" });
 }

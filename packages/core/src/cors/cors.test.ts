@@ -99,8 +99,13 @@ describe("origin option", () => {
   }
 
   test('the opaque origin "null" is echoed only when listed explicitly', async () => {
-    for (const origin of [true, "*"] as const) {
-      const app = appWith({ origin, credentials: true });
+    const anyOrigin: CorsOptions[] = [
+      { origin: true },
+      { origin: () => true, credentials: true },
+      { origin: () => "*", credentials: true },
+    ];
+    for (const options of anyOrigin) {
+      const app = appWith(options);
       const res = await app.request("/books", { headers: { origin: "null" } });
       expect(res.headers.get("access-control-allow-origin")).toBeNull();
     }
@@ -160,8 +165,22 @@ describe("origin option", () => {
 });
 
 describe("credentials, headers, maxAge, status", () => {
-  test("credentials echo the origin, never *", async () => {
-    for (const origin of ["*", true] as const) {
+  test("credentials with any origin are refused at registration, with a clear error", () => {
+    for (const origin of [undefined, "*", true, ["https://a.example", "*"]] as const) {
+      const options: CorsOptions = { origin, credentials: true };
+      expect(() => harpia().cors(options)).toThrow(/credentials: true` needs the allowed origins listed/);
+      expect(() => harpia().cors(options, "/api")).toThrow(TypeError);
+      expect(() => cors(options)).toThrow(/every website could send requests with your users' cookies/);
+    }
+    // Listing origins, a pattern or a function is fine; so is any origin without credentials.
+    expect(() => harpia().cors({ origin: ORIGIN, credentials: true })).not.toThrow();
+    expect(() => harpia().cors({ origin: [ORIGIN, /\.example\.com$/], credentials: true })).not.toThrow();
+    expect(() => harpia().cors({ origin: (o) => o === ORIGIN, credentials: true })).not.toThrow();
+    expect(() => harpia().cors({ origin: "*" })).not.toThrow();
+  });
+
+  test("an origin function allowing any origin with credentials gets it echoed, never *", async () => {
+    for (const origin of [() => "*" as const, () => true]) {
       const app = appWith({ origin, credentials: true });
       const res = await app.request("/books", { headers: { origin: ORIGIN } });
       expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
@@ -194,7 +213,7 @@ describe("credentials, headers, maxAge, status", () => {
   });
 
   test('methods: "*" allows the requested method', async () => {
-    const app = appWith({ methods: "*", credentials: true });
+    const app = appWith({ origin: ORIGIN, methods: "*", credentials: true });
     const pre = await app.request("/books", preflight(ORIGIN, "PROPFIND"));
     expect(pre.headers.get("access-control-allow-methods")).toBe("PROPFIND");
     expect(pre.headers.get("vary")).toContain("Access-Control-Request-Method");

@@ -24,7 +24,11 @@ export interface CorsOptions {
   allowedHeaders?: string | readonly string[];
   /** Response headers scripts may read (`Access-Control-Expose-Headers`). */
   exposedHeaders?: string | readonly string[];
-  /** Allow cookies and HTTP auth; the origin is then echoed, never `*`. Default `false`. */
+  /**
+   * Allow cookies and HTTP auth; the origin is then echoed, never `*`. Default `false`. Needs
+   * the allowed origins listed (or a function deciding per request): with "any origin", every
+   * website could act as your signed-in users and read the answers, so that is refused.
+   */
   credentials?: boolean;
   /** Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`). */
   maxAge?: number;
@@ -44,6 +48,16 @@ function list(value: string | readonly string[] | undefined, option: string): st
   return value.join(",");
 }
 
+/** Whether a static `origin` lets every site in (`"*"`, `true`, or a list holding `"*"`). */
+function anyOrigin(origin: CorsOrigin | undefined): boolean {
+  return (
+    origin === undefined ||
+    origin === "*" ||
+    origin === true ||
+    (Array.isArray(origin) && origin.some((entry) => entry === "*"))
+  );
+}
+
 /** A CORS policy compiled at registration; `handle` is the per-request work. */
 export interface CorsPolicy {
   /** Applies CORS to one request: answers a preflight or adds headers and calls `next`. */
@@ -53,6 +67,13 @@ export interface CorsPolicy {
 /** Compiles {@link CorsOptions} once; throws a `TypeError` for an invalid option. */
 export function compileCors(options: CorsOptions = {}): CorsPolicy {
   const credentials = options.credentials === true;
+  if (credentials && anyOrigin(options.origin))
+    throw new TypeError(
+      'cors: `credentials: true` needs the allowed origins listed, e.g. origin: "https://app.example.com", ' +
+        "a list of origins and RegExps, or a function (origin, req) => boolean. With any origin " +
+        `(origin ${options.origin === undefined ? "unset, which means *" : JSON.stringify(options.origin)}), ` +
+        "every website could send requests with your users' cookies and read the answers.",
+    );
   const enabled = options.origin !== false;
   const matcher = compileOrigin(options.origin ?? "*", credentials);
   const methods = list(options.methods, "methods") ?? DEFAULT_METHODS;

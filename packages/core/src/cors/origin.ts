@@ -94,8 +94,9 @@ function decide(policy: StaticOrigin | undefined, origin: string, credentials: b
 }
 
 /**
- * Compiles the `origin` option once. With `credentials`, an "any origin" policy echoes the
- * request's origin instead of `*`, which browsers refuse for credentialed requests.
+ * Compiles the `origin` option once. With `credentials`, an "any origin" answer (only a
+ * function can give one: a static one is refused at registration) echoes the request's origin
+ * instead of `*`, which browsers refuse for credentialed requests.
  */
 export function compileOrigin(policy: CorsOrigin, credentials: boolean): OriginMatcher {
   if (typeof policy === "function") {

@@ -52,7 +52,7 @@ export default class AuthPages {
   }
 
   async loginForm(req: FileRequest, res: HarpiaResponse) {
-    await res.render("login", { values: {}, next: safeNext(req.query.next) });
+    await res.render("login", { values: {}, next: safeNext(req.query.next, req) });
   }
 
   async login(req: FileRequest, res: HarpiaResponse) {
@@ -66,12 +66,12 @@ export default class AuthPages {
       await loginLimiter.record(clientKey(req));
       return res.status(401).render("login", {
         values: { username },
-        next: safeNext(body.next),
+        next: safeNext(body.next, req),
         formError: "Wrong username or password",
       });
     }
     await this.signIn(req, user.id, user.username);
-    res.redirect(safeNext(body.next), 303);
+    res.redirect(safeNext(body.next, req), 303);
   }
 
   async logout(req: FileRequest, res: HarpiaResponse) {
