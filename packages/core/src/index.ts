@@ -35,7 +35,17 @@ export {
   statusText,
   toHttpError,
 } from "./errors";
-export { METHODS, type Method, type RouteGroup, type RouteMethod, Router, type WsMethod } from "./group";
+export {
+  METHODS,
+  type Method,
+  type RegisterInput,
+  type RouteGroup,
+  type RouteInfo,
+  type RouteMethod,
+  Router,
+  type WsMethod,
+  type WsRouteInfo,
+} from "./group";
 export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
 export { type AddressSource, HarpiaRequest } from "./request";
