@@ -15,6 +15,7 @@ export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
 export { type Encoding, negotiateEncoding } from "./compress/negotiate";
 export {
+  type CookieSignatureCompat,
   CookieSigner,
   type CookiesOptions,
   RequestCookies,
