@@ -78,10 +78,28 @@ export class TestRequest {
     return this;
   }
 
-  /** Sends `data` as JSON (`Content-Type: application/json`). */
+  /**
+   * Sends `data` as JSON (`Content-Type: application/json`). A string is taken as JSON text
+   * already (as in the seed: `.json('{"name":"John"}')`) and sent as is; a string that is not
+   * JSON is a `SyntaxError` here. To send a JSON string value, pass it encoded:
+   * `.json(JSON.stringify("text"))`.
+   */
   json(data: unknown): this {
     this.kind("json", "json");
-    this.rawBody = JSON.stringify(data);
+    if (typeof data === "string") {
+      try {
+        JSON.parse(data);
+      } catch (error) {
+        throw new SyntaxError(
+          `TestClient.json(): the string is not JSON (${(error as Error).message}); pass an object, or JSON.stringify() it`,
+        );
+      }
+      this.rawBody = data;
+    } else {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError(`TestClient.json(): ${typeof data} has no JSON form`);
+      this.rawBody = text;
+    }
     if (!this.headers.has("content-type")) this.headers.set("content-type", "application/json");
     return this;
   }
