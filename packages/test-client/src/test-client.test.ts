@@ -109,6 +109,22 @@ describe("TestClient", () => {
     ]);
   });
 
+  test("file() and files() also take Blobs and Files, as the original did", async () => {
+    const body = await (
+      await client
+        .post("/upload")
+        .file({ note: new File(["hello"], "note.txt", { type: "text/plain" }) })
+        .files({ parts: [new Blob(["a,b"], { type: "text/csv" }), fixture("image2.jpg")] })
+        .execute()
+    ).json();
+    expect(body.body).toEqual([
+      ["note", "note.txt", 5, "text/plain;charset=utf-8"],
+      ["parts", "blob", 3, expect.any(String)],
+      ["parts", "image2.jpg", 12, "image/jpeg"],
+    ]);
+    expect(() => client.post("/upload").file({ bad: 42 as never })).toThrow(/file path or a Blob/);
+  });
+
   test("mixing body kinds throws a clear error", () => {
     expect(() => client.post("/x").formData({ a: "1" }).json({})).toThrow(
       "cannot use .json() after a form body",

@@ -127,20 +127,23 @@ export class TestRequest {
     return this;
   }
 
-  /** Attaches one file per field from disk: `.file({ avatar: "./a.jpg" })`. */
-  file(files: Record<string, string>): this {
+  /**
+   * Attaches one file per field, from a path on disk or a `Blob`/`File`:
+   * `.file({ avatar: "./a.jpg" })`.
+   */
+  file(files: Record<string, string | Blob>): this {
     this.kind("form", "file");
-    for (const [field, filePath] of Object.entries(files)) this.fields.push([field, readFile(filePath)]);
+    for (const [field, source] of Object.entries(files)) this.fields.push([field, toFile(field, source)]);
     return this;
   }
 
   /** Attaches several files under each field: `.files({ photos: ["a.jpg", "b.jpg"] })`. */
-  files(files: Record<string, string[]>): this {
+  files(files: Record<string, (string | Blob)[]>): this {
     this.kind("form", "files");
-    for (const [field, paths] of Object.entries(files)) {
-      if (!Array.isArray(paths))
-        throw new TypeError(`TestClient.files(): "${field}" must be an array of paths`);
-      for (const filePath of paths) this.fields.push([field, readFile(filePath)]);
+    for (const [field, sources] of Object.entries(files)) {
+      if (!Array.isArray(sources))
+        throw new TypeError(`TestClient.files(): "${field}" must be an array of paths or Blobs`);
+      for (const source of sources) this.fields.push([field, toFile(field, source)]);
     }
     return this;
   }
@@ -188,6 +191,14 @@ export class TestRequest {
   ): Promise<T1 | T2> {
     return this.execute().then(onfulfilled, onrejected);
   }
+}
+
+/** A path is read from disk; a `File` is kept; another `Blob` becomes a `File` named "blob". */
+function toFile(field: string, source: string | Blob): File {
+  if (typeof source === "string") return readFile(source);
+  if (source instanceof File) return source;
+  if (source instanceof Blob) return new File([source], "blob", { type: source.type });
+  throw new TypeError(`TestClient: "${field}" must be a file path or a Blob`);
 }
 
 function readFile(filePath: string): File {
