@@ -2,9 +2,10 @@
 // wsList() and register(), which apps moved from the original call.
 import { describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
-import harpia, { type Middleware, Router } from "./index";
+import harpia, { type Middleware, type NextFunction, Router } from "./index";
 
-const auth: Middleware = (_req, _res, next) => next();
+// `NextFunction` is the original's name for the `next` type.
+const auth: Middleware = (_req, _res, next: NextFunction) => next();
 const show = (req: { params: Record<string, string> }) => ({ id: req.params.id });
 
 describe("Router: the original's getPrefix, list, wsList and register", () => {

@@ -70,6 +70,7 @@ export {
   type Middleware,
   type MiddlewareWithOptions,
   type Next,
+  type NextFunction,
   ROUTE_OPTIONS,
   type RouteOptions,
   withRouteOptions,
