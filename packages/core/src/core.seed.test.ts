@@ -1,6 +1,6 @@
 // The seed's core examples (the original @harpiats/core README), as written there with the
 // import renamed to @harpia/core. Examples already run elsewhere: setNotFound
-// (app.routing.test.ts), CORS (cors/cors.test.ts), Cache (store/cache.test.ts), MemoryStore
+// (app.routing.test.ts), CORS per path and with every option (cors/cors.test.ts), Cache (store/cache.test.ts), MemoryStore
 // (store/memory-store.test.ts), Upload (upload/upload.test.ts), method override
 // (method-override.test.ts), a Router's WebSocket route (ws/ws.test.ts).
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
@@ -195,6 +195,30 @@ describe("seed: static files", () => {
       process.chdir(cwd);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("seed: CORS basic setup", () => {
+  test('app.cors({ origin: "*", methods, allowedHeaders }) answers preflights and actual requests', async () => {
+    const app = harpia();
+    app.cors({
+      origin: "*", // Allow all origins
+      methods: ["GET", "POST", "PUT", "DELETE"], // Allow specific HTTP methods
+      allowedHeaders: ["Content-Type", "Authorization"], // Allow specific headers
+    });
+    app.get("/books", () => "books");
+    const origin = "https://client.example";
+    const preflight = await app.request("/books", {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "PUT" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET,POST,PUT,DELETE");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("Content-Type,Authorization");
+    const actual = await app.request("/books", { headers: { origin } });
+    expect(actual.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await actual.text()).toBe("books");
   });
 });
 
