@@ -1,7 +1,7 @@
 import type { Server, WebSocketHandler } from "bun";
 import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
 import { compose, type ErrorResponder } from "./compose";
-import { CookieSigner } from "./cookies";
+import { type CookieSignatureCompat, CookieSigner } from "./cookies";
 import type { CorsOptions } from "./cors/cors";
 import { CorsRegistry } from "./cors/registry";
 import { EngineSlot } from "./engine";
@@ -36,6 +36,12 @@ export interface HarpiaOptions {
   trustProxy?: TrustProxy;
   /** Secret(s) for signed cookies; the first signs, all verify (for rotation). */
   cookieSecret?: string | string[];
+  /**
+   * Also accept cookies signed by another framework with the same `cookieSecret` (read only:
+   * Harpia still signs in its own format). `"express"`: cookie-parser's `s:value.signature`.
+   * Opt-in because Express's signature does not bind the cookie's name.
+   */
+  cookieSignatureCompat?: CookieSignatureCompat;
   /**
    * Default largest body parsed, in bytes (default 1 MiB, or `listen({ maxRequestBodySize })`).
    * Routes raise or lower it with `{ bodyLimit }`.
@@ -105,7 +111,12 @@ export class Harpia extends RouteGroup<""> {
   constructor(private readonly settings: HarpiaOptions = {}) {
     super();
     this.development = settings.development ?? false;
-    this._signer = settings.cookieSecret === undefined ? undefined : new CookieSigner(settings.cookieSecret);
+    if (settings.cookieSignatureCompat !== undefined && settings.cookieSecret === undefined)
+      throw new TypeError("cookieSignatureCompat needs harpia({ cookieSecret })");
+    this._signer =
+      settings.cookieSecret === undefined
+        ? undefined
+        : new CookieSigner(settings.cookieSecret, settings.cookieSignatureCompat);
     this._context = { trust: compileTrustProxy(settings.trustProxy), signer: this._signer };
     this._override = compileMethodOverride(settings.methodOverride);
     const log = settings.logErrors ?? true;

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
+import { unsign as unsignExpress } from "cookie-signature";
 
 /** Options for a `Set-Cookie` header (names follow the seed's `CookiesOptions`). */
 export interface CookiesOptions {
@@ -27,13 +28,28 @@ export interface CookiesOptions {
 
 const SIGNED_PREFIX = "s:";
 
+/**
+ * Other frameworks' signed cookies that can be verified (read only): `"express"` is
+ * cookie-parser's `s:value.signature` (cookie-signature: HMAC-SHA256 of the value alone,
+ * base64 without padding).
+ */
+export type CookieSignatureCompat = "express";
+
 /** Holds the secrets used to sign cookies; the first one signs, all of them verify (rotation). */
 export class CookieSigner {
   private readonly keys: string[];
+  private readonly express: boolean;
 
-  constructor(secrets: string | string[]) {
-    this.keys = (Array.isArray(secrets) ? secrets : [secrets]).filter((s) => s.length > 0);
-    if (this.keys.length === 0) throw new Error("cookieSecret must be a non-empty string or list of strings");
+  constructor(secrets: string | string[], compat?: CookieSignatureCompat) {
+    const list = Array.isArray(secrets) ? secrets : [secrets];
+    if (list.some((s) => typeof s !== "string"))
+      throw new TypeError("cookieSecret must be a non-empty string or list of strings");
+    this.keys = list.filter((s) => s.length > 0);
+    if (this.keys.length === 0)
+      throw new TypeError("cookieSecret must be a non-empty string or list of strings");
+    if (compat !== undefined && compat !== "express")
+      throw new TypeError(`cookieSignatureCompat must be "express", got ${String(compat)}`);
+    this.express = compat === "express";
   }
 
   private mac(key: string, name: string, value: string): string {
@@ -45,46 +61,89 @@ export class CookieSigner {
     return `${SIGNED_PREFIX}${value}.${this.mac(this.keys[0]!, name, value)}`;
   }
 
-  /** The original value when the signature is valid for any key, else `undefined`. */
+  /**
+   * The original value when the signature is valid for any key (and, with the Express
+   * compatibility on, in either format), else `undefined`.
+   */
   unsign(name: string, signed: string): string | undefined {
     if (!signed.startsWith(SIGNED_PREFIX)) return undefined;
     const dot = signed.lastIndexOf(".");
     if (dot <= SIGNED_PREFIX.length - 1) return undefined;
     const value = signed.slice(SIGNED_PREFIX.length, dot);
     const given = Buffer.from(signed.slice(dot + 1));
+    const body = signed.slice(SIGNED_PREFIX.length);
     let valid = false;
     for (const key of this.keys) {
       const expected = Buffer.from(this.mac(key, name, value));
-      // Compare every key, in constant time, so timing says nothing about which one matched.
+      // Every key and format is checked, each in constant time, so timing tells nothing about
+      // which one matched.
       if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
+      if (this.express && unsignExpress(body, key) !== false) valid = true;
     }
     return valid ? value : undefined;
   }
 }
 
-/** Cookies sent by the client, parsed on first use. A malformed header never throws. */
+/** A record with no prototype: `"constructor"` or `"__proto__"` are ordinary (absent) names. */
+function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Parses a `Cookie` header into a prototype-free record. Names are percent-decoded like values
+ * (`key%20one=v` is `"key one"`); the first cookie of a name wins. Never throws.
+ */
+function parseCookieHeader(header: string | null): Record<string, string> {
+  if (!header) return emptyRecord();
+  let parsed: Record<string, string | undefined>;
+  try {
+    parsed = parseCookie(header);
+  } catch {
+    return emptyRecord();
+  }
+  const out = emptyRecord<string>();
+  for (const name of Object.keys(parsed)) {
+    const value = parsed[name];
+    if (value === undefined) continue;
+    const decoded = name.includes("%") ? decodeName(name) : name;
+    if (out[decoded] === undefined) out[decoded] = value;
+  }
+  return out;
+}
+
+/**
+ * Cookies sent by the client, parsed on first use. Any name is safe to ask for (names are
+ * looked up in a prototype-free record); a malformed header never throws.
+ */
 export class RequestCookies {
-  private parsed: Record<string, string | undefined> | undefined;
+  private parsed: Record<string, string> | undefined;
 
   constructor(
     private readonly header: string | null,
     private readonly signer?: CookieSigner,
   ) {}
 
-  private all(): Record<string, string | undefined> {
-    if (this.parsed === undefined) {
-      try {
-        this.parsed = this.header ? parseCookie(this.header) : {};
-      } catch {
-        this.parsed = {};
-      }
-    }
+  private all(): Record<string, string> {
+    if (this.parsed === undefined) this.parsed = parseCookieHeader(this.header);
     return this.parsed;
+  }
+
+  private value(name: string): string | undefined {
+    const value = this.all()[name];
+    return typeof value === "string" ? value : undefined;
   }
 
   /** The cookie's value, or `undefined` when absent. Signed cookies come back verified. */
   get(name: string): string | undefined {
-    const value = this.all()[name];
+    const value = this.value(name);
     if (value !== undefined && this.signer && value.startsWith(SIGNED_PREFIX)) {
       return this.signer.unsign(name, value);
     }
@@ -97,18 +156,21 @@ export class RequestCookies {
    */
   getSigned(name: string): string | undefined {
     if (!this.signer) throw new Error("req.cookies.getSigned() needs harpia({ cookieSecret })");
-    const value = this.all()[name];
+    const value = this.value(name);
     return value === undefined ? undefined : this.signer.unsign(name, value);
   }
 
   /** Whether the client sent a cookie with this name. */
   has(name: string): boolean {
-    return this.all()[name] !== undefined;
+    return this.value(name) !== undefined;
   }
 
-  /** Every cookie as a name → value record (signed ones verified, tampered ones left out). */
+  /**
+   * Every cookie as a name → value record with no prototype (signed ones verified, tampered
+   * ones left out).
+   */
   getAll(): Record<string, string> {
-    const out: Record<string, string> = {};
+    const out = emptyRecord<string>();
     for (const name of Object.keys(this.all())) {
       const value = this.get(name);
       if (value !== undefined) out[name] = value;
@@ -121,11 +183,17 @@ function lower<T extends string>(value: T | undefined): Lowercase<T> | undefined
   return value === undefined ? undefined : (value.toLowerCase() as Lowercase<T>);
 }
 
-/** Serialises one `Set-Cookie` header value. */
+/** RFC 6265 cookie-name characters (as the `cookie` package checks them). */
+const COOKIE_NAME = /^[\u0021-\u003A\u003C\u003E-\u007E]+$/;
+
+/**
+ * Serialises one `Set-Cookie` header value. A name with characters a cookie name cannot hold
+ * (spaces, `;`, `=`, non-ASCII) is percent-encoded, as the request side decodes it.
+ */
 export function serializeCookie(name: string, value: string, options: CookiesOptions = {}): string {
   const sameSite = options.sameSite;
   return stringifySetCookie({
-    name,
+    name: COOKIE_NAME.test(name) ? name : encodeURIComponent(name),
     value,
     path: options.path ?? "/",
     domain: options.domain,

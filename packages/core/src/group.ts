@@ -13,6 +13,40 @@ export interface RouteDefinition {
   options: RouteOptions;
 }
 
+/**
+ * A route as `router.list()` reports it, in the original Harpia's shape: the middleware in
+ * `handlers`, the final handler in `controller`. `register()` takes the same shape.
+ */
+export interface RouteInfo {
+  method: string;
+  /**
+   * Path relative to the listing router's own prefix (as the original reported it), with the
+   * prefixes of the routers mounted inside it: `Router("books").get("/:id")` lists `/:id`, and
+   * the app that mounted it lists `/books/:id`.
+   */
+  path: string;
+  /** The route's middleware, before the final handler. */
+  handlers: Handler<any>[];
+  /** The final handler. */
+  controller: Handler<any>;
+  /** The route's options (body limit, accepted bodies...), so `register(list())` keeps them. */
+  options?: RouteOptions;
+}
+
+/** A WebSocket route as `router.wsList()` reports it; the path follows {@link RouteInfo.path}. */
+export interface WsRouteInfo {
+  path: string;
+  handlers: WsHandlers<any, any>;
+}
+
+/** What `router.register()` takes: the original Harpia's `{ routes, wsRoutes, prefix }`. */
+export interface RegisterInput {
+  routes: RouteInfo[];
+  wsRoutes?: WsRouteInfo[];
+  /** Prepended to every path (`"/books"` or `"books"`). */
+  prefix?: string;
+}
+
 /** A middleware registration on a group; `path` limits it to a sub-path (whole segments). */
 export interface MiddlewareEntry {
   path: string | null;
@@ -182,10 +216,85 @@ export class RouteGroup<Prefix extends string = ""> {
     this._middleware.push({ path: null, fn: plugin as Middleware });
   }
 
+  /** The router's prefix (`"/books"`, or `""` for none), as the original Harpia's `getPrefix()`. */
+  getPrefix(): string {
+    return this.prefix;
+  }
+
+  /**
+   * Every route this router serves, mounted routers included, in registration order: a
+   * snapshot in the original Harpia's shape (`{ method, path, handlers, controller }`, paths
+   * relative to this router's own prefix). Changing it changes nothing; `router.use()`
+   * middleware is applied when the router is mounted and is not listed.
+   *
+   * @example
+   * for (const route of app.list()) console.log(route.method, route.path);
+   */
+  list(): RouteInfo[] {
+    const out: RouteInfo[] = [];
+    collect(this, "", out, undefined);
+    return out;
+  }
+
+  /** Every WebSocket route this router serves (mounted routers included), like {@link list}. */
+  wsList(): WsRouteInfo[] {
+    const out: WsRouteInfo[] = [];
+    collect(this, "", undefined, out);
+    return out;
+  }
+
+  /**
+   * Adds routes in the shape `list()` returns, under an optional prefix: the original Harpia's
+   * `register({ routes, wsRoutes, prefix })`. It copies the routes; `routes(router)` mounts a
+   * router instead (keeping its middleware and serving what it registers later).
+   *
+   * @example
+   * app.register({ routes: books.list(), wsRoutes: books.wsList(), prefix: books.getPrefix() });
+   */
+  register(input: RegisterInput): this {
+    if (input === null || typeof input !== "object" || !Array.isArray(input.routes))
+      throw new TypeError("register() takes { routes, wsRoutes?, prefix? } with routes as an array");
+    const prefix = input.prefix ?? "";
+    if (typeof prefix !== "string") throw new TypeError("register(): prefix must be a string");
+    if (input.wsRoutes !== undefined && !Array.isArray(input.wsRoutes))
+      throw new TypeError("register(): wsRoutes must be an array");
+    for (const route of input.routes) {
+      if (route === null || typeof route !== "object" || typeof route.method !== "string")
+        throw new TypeError("register(): every route needs a method, a path and handlers");
+      const handlers = [...(route.handlers ?? [])];
+      if (route.controller !== undefined) handlers.push(route.controller);
+      const args: unknown[] = route.options ? [route.options, ...handlers] : handlers;
+      this.add(route.method.toUpperCase(), joinPaths(prefix, route.path), args);
+    }
+    for (const route of input.wsRoutes ?? []) this.ws(joinPaths(prefix, route.path), route.handlers);
+    return this;
+  }
+
   /** @internal */
   _contains(other: RouteGroup<any>): boolean {
     return this._children.some((c) => c.group === other || c.group._contains(other));
   }
+}
+
+/** Appends a group's routes to `routes` and its WebSocket routes to `ws`, paths under `base`. */
+function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?: WsRouteInfo[]): void {
+  const at = (path: string) => (base === "" ? path : joinPaths(base, path));
+  if (routes) {
+    for (const route of group._routes) {
+      const handlers = route.handlers.slice(0, -1);
+      const controller = route.handlers[route.handlers.length - 1]!;
+      routes.push({
+        method: route.method,
+        path: at(route.path),
+        handlers,
+        controller,
+        options: route.options,
+      });
+    }
+  }
+  if (ws) for (const route of group._wsRoutes) ws.push({ path: at(route.path), handlers: route.handlers });
+  for (const child of group._children)
+    collect(child.group, joinPaths(base, child.prefix, child.group.prefix), routes, ws);
 }
 
 /**

@@ -15,6 +15,7 @@ export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
 export { type Encoding, negotiateEncoding } from "./compress/negotiate";
 export {
+  type CookieSignatureCompat,
   CookieSigner,
   type CookiesOptions,
   RequestCookies,
@@ -35,7 +36,17 @@ export {
   statusText,
   toHttpError,
 } from "./errors";
-export { METHODS, type Method, type RouteGroup, type RouteMethod, Router, type WsMethod } from "./group";
+export {
+  METHODS,
+  type Method,
+  type RegisterInput,
+  type RouteGroup,
+  type RouteInfo,
+  type RouteMethod,
+  Router,
+  type WsMethod,
+  type WsRouteInfo,
+} from "./group";
 export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
 export type { MethodOverrideOptions } from "./method-override";
@@ -60,6 +71,7 @@ export {
   type Middleware,
   type MiddlewareWithOptions,
   type Next,
+  type NextFunction,
   ROUTE_OPTIONS,
   type RouteOptions,
   withRouteOptions,

@@ -10,6 +10,9 @@ import type { HarpiaResponse } from "./response";
  */
 export type Next = (error?: unknown) => Promise<void>;
 
+/** The original Harpia's name for {@link Next}, kept for apps moving from `@harpiats/core`. */
+export type NextFunction = Next;
+
 /**
  * A route handler or middleware: `(req, res, next)`. It may be sync or async. It may return a
  * `Response`, a `Blob`/`Bun.file`, a string or a plain object instead of calling `res.send`.

@@ -30,8 +30,10 @@ describe("RedisStore values", () => {
     const store = redisStore();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const refused: unknown[] = [undefined, () => 1, { f: () => 1 }, 10n, { big: 1n }, cyclic, Symbol("s")];
+    const refused: unknown[] = [() => 1, { f: () => 1 }, 10n, { big: 1n }, cyclic, Symbol("s")];
     refused.push(new Map([["a", 1]]), { nested: new Set([1]) });
+    await expect(store.add("bad", undefined)).rejects.toBeInstanceOf(TypeError);
+    await expect(store.listPush("bad-list", [1, undefined])).rejects.toBeInstanceOf(TypeError);
     for (const value of refused) {
       await expect(store.set("bad", value)).rejects.toBeInstanceOf(TypeError);
       await expect(store.add("bad", value)).rejects.toBeInstanceOf(TypeError);

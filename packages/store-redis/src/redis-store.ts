@@ -161,11 +161,18 @@ export class RedisStore implements AtomicStore {
     return decodeValue<T>(await this.run("get", key, "value", () => this.client.get(full)));
   }
 
-  /** Stores `value` as JSON (`SET`, with `PX` when `ttlSeconds` is given). */
+  /**
+   * Stores `value` as JSON (`SET`, with `PX` when `ttlSeconds` is given). `undefined` removes
+   * the key (`UNLINK`), as `MemoryStore` does, so `get` answers `undefined`.
+   */
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
     const full = this.full(key);
-    const text = encodeValue(key, value);
     const ttl = ttlMilliseconds(ttlSeconds);
+    if (value === undefined) {
+      await this.run("set", key, "value", () => this.client.unlink(full));
+      return;
+    }
+    const text = encodeValue(key, value);
     await this.run("set", key, "value", () =>
       ttl === undefined ? this.client.set(full, text) : this.client.set(full, text, "PX", ttl),
     );

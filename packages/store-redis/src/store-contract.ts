@@ -21,6 +21,19 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
       expect([await store.get("s"), await store.get("z"), await store.get("f")]).toEqual(["text", 0, false]);
     });
 
+    test("set(key, undefined) removes the key: get answers undefined, as for a missing key", async () => {
+      const store = create();
+      await store.set("gone", { a: 1 }, 60);
+      await store.set("gone", undefined);
+      expect(await store.get("gone")).toBeUndefined();
+      expect(await store.has("gone")).toBe(false);
+      await store.set("never", undefined);
+      expect(await store.has("never")).toBe(false);
+      await expect(store.set("gone", undefined, -1)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.add("gone", undefined)).rejects.toBeInstanceOf(TypeError);
+      expect(await store.has("gone")).toBe(false);
+    });
+
     test("a TTL expires the value", async () => {
       const store = create();
       await store.set("short", 1, 0.05);

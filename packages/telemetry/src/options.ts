@@ -12,7 +12,8 @@ export interface TelemetryOptions {
   prefix?: string;
   /**
    * Paths not recorded: exact paths (`"/healthcheck"`), whole subtrees (`"/assets/*"` matches
-   * `/assets` and everything under it) or regular expressions.
+   * `/assets` and everything under it) or regular expressions. A leading `/` may be left out
+   * (`"favicon.ico"` is `"/favicon.ico"`).
    */
   ignore?: (string | RegExp)[];
   /**
@@ -100,13 +101,16 @@ export function compileIgnore(rules: (string | RegExp)[] = []): (path: string) =
   const exact = new Set<string>();
   const subtrees: string[] = [];
   const patterns: RegExp[] = [];
-  for (const rule of rules) {
-    if (rule instanceof RegExp) patterns.push(rule);
-    else if (typeof rule !== "string" || !rule.startsWith("/"))
-      throw new TypeError(
-        `Telemetry: ignore rules are paths starting with "/" or RegExps, got ${String(rule)}`,
-      );
-    else if (rule.endsWith("/*")) subtrees.push(normalizePath(rule.slice(0, -2)) || "/");
+  for (const given of rules) {
+    if (given instanceof RegExp) {
+      patterns.push(given);
+      continue;
+    }
+    if (typeof given !== "string" || given.trim() === "")
+      throw new TypeError(`Telemetry: ignore rules are paths or RegExps, got ${String(given)}`);
+    // "favicon.ico" and "css/*" name the same paths as "/favicon.ico" and "/css/*" (as the seed).
+    const rule = given.startsWith("/") ? given : `/${given}`;
+    if (rule.endsWith("/*")) subtrees.push(normalizePath(rule.slice(0, -2)) || "/");
     else exact.add(normalizePath(rule));
   }
   if (exact.size === 0 && subtrees.length === 0 && patterns.length === 0) return () => false;

@@ -106,6 +106,16 @@ describe("recording", () => {
   });
 });
 
+describe("ignore rules", () => {
+  test("a rule without a leading slash means the same path as with one (as in the seed)", async () => {
+    const { app, telemetry } = siteWithTelemetry(memory(), { ignore: ["healthcheck", "assets/*"] });
+    for (const path of ["/healthcheck", "/assets/app.js", "/healthcheck-admin", "/home"])
+      await visit(app, path, "1.1.1.1");
+    await telemetry.settled();
+    expect(await telemetry.getPageViews()).toEqual({ "/healthcheck-admin": 1, "/home": 1 });
+  });
+});
+
 describe("caps", () => {
   test("visitors, visits per IP, paths, sources and errors are bounded", async () => {
     const { app, telemetry } = siteWithTelemetry(memory(), {
@@ -150,7 +160,8 @@ describe("caps", () => {
   test("options are validated", () => {
     expect(() => new Telemetry({ maxVisitorsKeys: 0 })).toThrow(RangeError);
     expect(() => new Telemetry({ retentionDays: 1000 })).toThrow(/retentionDays/);
-    expect(() => new Telemetry({ ignore: ["health"] })).toThrow(/starting with "\/"/);
+    expect(() => new Telemetry({ ignore: [""] })).toThrow(/ignore rules are paths or RegExps/);
+    expect(() => new Telemetry({ ignore: [42 as never] })).toThrow(TypeError);
     expect(() => new Telemetry({ accessToken: "short" })).toThrow(/at least 8/);
     expect(() => new Telemetry({ allowedIps: ["not-an-ip"] })).toThrow(/not an IP/);
     expect(() => new Telemetry({ store: new Map() as never })).toThrow(/AtomicStore/);

@@ -60,6 +60,22 @@ describe("TestClient", () => {
     expect(JSON.parse(body.body)).toEqual({ name: "John", age: 30 });
   });
 
+  test("json(string) sends the JSON text as is, as the seed's original did", async () => {
+    const text = '{"name":"John","age":30}';
+    const body = await (await client.post("/user").json(text).execute()).json();
+    expect(body.type).toBe("application/json");
+    expect(body.body).toBe(text);
+    expect(JSON.parse(body.body)).toEqual({ name: "John", age: 30 });
+  });
+
+  test("json() with a string that is not JSON, or a value with no JSON form, fails at the call", () => {
+    expect(() => client.post("/user").json("name=John")).toThrow(SyntaxError);
+    expect(() => client.post("/user").json("name=John")).toThrow(
+      /TestClient\.json\(\): the string is not JSON/,
+    );
+    expect(() => client.post("/user").json(undefined)).toThrow(/has no JSON form/);
+  });
+
   test("send() sends raw data", async () => {
     const body = await (await client.post("/raw").send("raw data").execute()).json();
     expect(body).toMatchObject({ type: "text/plain;charset=utf-8", body: "raw data" });
@@ -91,6 +107,22 @@ describe("TestClient", () => {
       ["files", "image1.jpg"],
       ["files", "image2.jpg"],
     ]);
+  });
+
+  test("file() and files() also take Blobs and Files, as the original did", async () => {
+    const body = await (
+      await client
+        .post("/upload")
+        .file({ note: new File(["hello"], "note.txt", { type: "text/plain" }) })
+        .files({ parts: [new Blob(["a,b"], { type: "text/csv" }), fixture("image2.jpg")] })
+        .execute()
+    ).json();
+    expect(body.body).toEqual([
+      ["note", "note.txt", 5, "text/plain;charset=utf-8"],
+      ["parts", "blob", 3, expect.any(String)],
+      ["parts", "image2.jpg", 12, "image/jpeg"],
+    ]);
+    expect(() => client.post("/upload").file({ bad: 42 as never })).toThrow(/file path or a Blob/);
   });
 
   test("mixing body kinds throws a clear error", () => {

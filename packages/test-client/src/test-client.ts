@@ -78,10 +78,28 @@ export class TestRequest {
     return this;
   }
 
-  /** Sends `data` as JSON (`Content-Type: application/json`). */
+  /**
+   * Sends `data` as JSON (`Content-Type: application/json`). A string is taken as JSON text
+   * already (as in the seed: `.json('{"name":"John"}')`) and sent as is; a string that is not
+   * JSON is a `SyntaxError` here. To send a JSON string value, pass it encoded:
+   * `.json(JSON.stringify("text"))`.
+   */
   json(data: unknown): this {
     this.kind("json", "json");
-    this.rawBody = JSON.stringify(data);
+    if (typeof data === "string") {
+      try {
+        JSON.parse(data);
+      } catch (error) {
+        throw new SyntaxError(
+          `TestClient.json(): the string is not JSON (${(error as Error).message}); pass an object, or JSON.stringify() it`,
+        );
+      }
+      this.rawBody = data;
+    } else {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError(`TestClient.json(): ${typeof data} has no JSON form`);
+      this.rawBody = text;
+    }
     if (!this.headers.has("content-type")) this.headers.set("content-type", "application/json");
     return this;
   }
@@ -109,20 +127,23 @@ export class TestRequest {
     return this;
   }
 
-  /** Attaches one file per field from disk: `.file({ avatar: "./a.jpg" })`. */
-  file(files: Record<string, string>): this {
+  /**
+   * Attaches one file per field, from a path on disk or a `Blob`/`File`:
+   * `.file({ avatar: "./a.jpg" })`.
+   */
+  file(files: Record<string, string | Blob>): this {
     this.kind("form", "file");
-    for (const [field, filePath] of Object.entries(files)) this.fields.push([field, readFile(filePath)]);
+    for (const [field, source] of Object.entries(files)) this.fields.push([field, toFile(field, source)]);
     return this;
   }
 
   /** Attaches several files under each field: `.files({ photos: ["a.jpg", "b.jpg"] })`. */
-  files(files: Record<string, string[]>): this {
+  files(files: Record<string, (string | Blob)[]>): this {
     this.kind("form", "files");
-    for (const [field, paths] of Object.entries(files)) {
-      if (!Array.isArray(paths))
-        throw new TypeError(`TestClient.files(): "${field}" must be an array of paths`);
-      for (const filePath of paths) this.fields.push([field, readFile(filePath)]);
+    for (const [field, sources] of Object.entries(files)) {
+      if (!Array.isArray(sources))
+        throw new TypeError(`TestClient.files(): "${field}" must be an array of paths or Blobs`);
+      for (const source of sources) this.fields.push([field, toFile(field, source)]);
     }
     return this;
   }
@@ -170,6 +191,14 @@ export class TestRequest {
   ): Promise<T1 | T2> {
     return this.execute().then(onfulfilled, onrejected);
   }
+}
+
+/** A path is read from disk; a `File` is kept; another `Blob` becomes a `File` named "blob". */
+function toFile(field: string, source: string | Blob): File {
+  if (typeof source === "string") return readFile(source);
+  if (source instanceof File) return source;
+  if (source instanceof Blob) return new File([source], "blob", { type: source.type });
+  throw new TypeError(`TestClient: "${field}" must be a file path or a Blob`);
 }
 
 function readFile(filePath: string): File {

@@ -100,6 +100,17 @@ describe("Cache: the seed's routes", () => {
     expect((await (await app.request("/get-cache")).json()).status).toBe("not found");
   });
 
+  test("cache.set(key, undefined) in a route removes the entry instead of failing the request", async () => {
+    app.get("/forget", async (_req, res) => {
+      await cache.set("userProfile", undefined);
+      res.json({ message: "forgotten" });
+    });
+    await app.request("/set-cache");
+    const res = await app.request("/forget");
+    expect(res.status).toBe(200);
+    expect((await (await app.request("/get-cache")).json()).status).toBe("not found");
+  });
+
   test("the read-through example serves the second request from the cache", async () => {
     expect((await (await app.request("/user-profile/7")).json()).source).toBe("db");
     const second = await (await app.request("/user-profile/7")).json();

@@ -47,8 +47,12 @@ export class Cache {
     return this.store.get<T>(this.key(key));
   }
 
-  /** Caches a value for `ttl` seconds (default: the cache's `ttl`). */
+  /**
+   * Caches a value for `ttl` seconds (default: the cache's `ttl`). `undefined` removes the
+   * entry, so `get` answers `undefined` as for anything not cached.
+   */
   set(key: string, value: unknown, ttl: number | undefined = this.ttl): Promise<void> {
+    if (value === undefined) return this.store.delete(this.key(key));
     return this.store.set(this.key(key), value, ttl);
   }
 

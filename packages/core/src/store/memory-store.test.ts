@@ -84,8 +84,19 @@ describe("values are copied in and out, with JSON semantics like a Redis store",
     await expect(s.set("set", [new Set([1])])).rejects.toThrow("JSON would turn it into {}");
     await expect(s.set("sym", { s: Symbol("x") })).rejects.toThrow(TypeError);
     expect(await s.has("nested-fn")).toBe(false);
-    await expect(s.set("u", undefined)).rejects.toThrow(/use delete/);
+    await expect(s.add("u", undefined)).rejects.toThrow(/Cannot store undefined/);
     expect(s.size).toBe(0);
+  });
+
+  test("set(key, undefined) removes the key, so get answers undefined as for a missing key", async () => {
+    const s = store();
+    await s.set("k", { a: 1 });
+    await s.set("k", undefined);
+    expect(await s.get("k")).toBeUndefined();
+    expect(await s.has("k")).toBe(false);
+    await s.set("never-set", undefined);
+    expect(s.size).toBe(0);
+    await expect(s.set("k", undefined, -1)).rejects.toBeInstanceOf(RangeError);
   });
 });
 

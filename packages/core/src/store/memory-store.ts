@@ -134,15 +134,22 @@ export class MemoryStore implements AtomicStore {
     return entry === undefined ? undefined : deserialize<T>(entry.value);
   }
 
-  /** Stores `value` as JSON, replacing any previous one; `ttlSeconds` must be positive. */
+  /**
+   * Stores `value` as JSON, replacing any previous one; `ttlSeconds` must be positive.
+   * `undefined` removes the key, so `get` answers `undefined` as for any missing key.
+   */
   async set(key: string, value: unknown, ttlSeconds?: number): Promise<void> {
-    if (value === undefined) throw new TypeError(`Cannot store undefined under "${key}"; use delete()`);
     const expiresAt = this.expiry(ttlSeconds);
+    if (value === undefined) {
+      this.entries.delete(key);
+      return;
+    }
     this.put(key, { kind: "value", value: encodeStoreValue(key, value), expiresAt });
   }
 
-  /** Stores only when the key is absent or expired; true when stored. */
+  /** Stores only when the key is absent or expired; true when stored. `undefined` is refused. */
   async add(key: string, value: unknown, ttlSeconds?: number): Promise<boolean> {
+    if (value === undefined) encodeStoreValue(key, value); // throws: nothing to add
     if (this.touch(key) !== undefined) return false;
     await this.set(key, value, ttlSeconds);
     return true;

@@ -3,10 +3,12 @@
  * RedisStore both use this). Anything JSON would silently change or drop (functions, symbols,
  * BigInt, Map, Set, cycles, `undefined`) is refused with a `TypeError` before it is stored, so
  * what `get` returns is what was `set`, apart from the documented JSON conversions (dates
- * become ISO strings, `undefined` object properties are omitted).
+ * become ISO strings, `undefined` object properties are omitted). `undefined` itself has no
+ * encoding: stores handle `set(key, undefined)` before encoding, as a delete.
  */
 export function encodeStoreValue(key: string, value: unknown): string {
-  if (value === undefined) throw new TypeError(`Cannot store undefined under "${key}"; use delete()`);
+  if (value === undefined)
+    throw new TypeError(`Cannot store undefined under "${key}" (set(key, undefined) deletes the key)`);
   let text: string | undefined;
   try {
     text = JSON.stringify(value, function refuse(this: unknown, name: string, item: unknown) {

@@ -10,9 +10,16 @@
 export interface Store {
   /** The value, or `undefined` when absent or expired. Returns a copy. */
   get<T = any>(key: string): Promise<T | undefined>;
-  /** Stores a copy of `value`, replacing any previous one; expires after `ttlSeconds` if given. */
+  /**
+   * Stores a copy of `value`, replacing any previous one; expires after `ttlSeconds` if given.
+   * `undefined` removes the key (as `delete`), so `get` then answers `undefined`, as it does
+   * for any missing key.
+   */
   set(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
-  /** Stores only when the key is absent (e.g. a lock or a one-time token). True when stored. */
+  /**
+   * Stores only when the key is absent (e.g. a lock or a one-time token). True when stored.
+   * `undefined` is a `TypeError` (there is nothing to add).
+   */
   add(key: string, value: unknown, ttlSeconds?: number): Promise<boolean>;
   /** Removes a key (no error when absent). */
   delete(key: string): Promise<void>;
