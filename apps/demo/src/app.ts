@@ -90,6 +90,7 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
         { route: "/avatars", path: settings.uploadDir, options: { maxAge: "1y", immutable: true } },
       ],
       bodyParser: { urlencoded: FORM_PATHS },
+      cookieParser: { secret: settings.cookieSecret },
       session: {
         ttl: 8 * 60 * 60 * 1000,
         provider: ({ ttlSeconds }) =>

@@ -29,6 +29,12 @@ export interface DemoOptions {
   uploadDir?: string;
   /** Token of the telemetry dashboard (default: {@link DEVELOPMENT_TELEMETRY_TOKEN} in development). */
   telemetryToken?: string;
+  /**
+   * The app's `cookieSecret`, also the key of signed CSRF tokens (16 characters or more). Every
+   * process of a cluster needs the same one. Default: none; CSRF then keeps a random secret in
+   * the sessions store (shared through Redis).
+   */
+  cookieSecret?: string;
   /** The worker's id in a cluster: sent as `x-worker` on every response and in the chat's welcome. */
   workerId?: string;
   /** The Apache `combined` access log on stdout (default `true`). */
@@ -56,6 +62,7 @@ export interface DemoSettings {
   redisPrefix: string;
   uploadDir: string;
   telemetryToken: string;
+  cookieSecret: string | undefined;
   workerId: string | undefined;
   accessLog: boolean;
   loginLimit: AttemptLimit;
@@ -71,6 +78,9 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
       "TELEMETRY_TOKEN must be set (16 characters or more) outside development: it guards /admin/telemetry",
     );
   }
+  const cookieSecret = options.cookieSecret || undefined;
+  if (cookieSecret !== undefined && cookieSecret.length < 16)
+    throw new Error("COOKIE_SECRET must be 16 characters or more: it signs cookies and CSRF tokens");
   const port = options.port ?? 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Invalid port: ${port}`);
   return {
@@ -83,6 +93,7 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
     redisPrefix: options.redisPrefix ?? "harpia-demo:",
     uploadDir: path.resolve(options.uploadDir ?? path.join(DEMO_ROOT, "uploads")),
     telemetryToken,
+    cookieSecret,
     workerId: options.workerId,
     accessLog: options.accessLog ?? true,
     loginLimit: options.loginLimit ?? { max: 20, windowSeconds: 15 * 60 },
@@ -102,6 +113,7 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     redisPrefix: env.REDIS_PREFIX,
     uploadDir: env.UPLOAD_DIR,
     telemetryToken: env.TELEMETRY_TOKEN,
+    cookieSecret: env.COOKIE_SECRET,
     workerId: env.WORKER_ID,
     accessLog: flag(env.ACCESS_LOG),
   };

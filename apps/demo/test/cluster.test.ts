@@ -40,12 +40,13 @@ async function getThrough(worker: string, pathname: string, headers: HeadersInit
   throw new Error(`Worker ${worker} never answered ${pathname} in ${ATTEMPTS} connections`);
 }
 
-function sessionCookie(res: Response): string {
+/** The `name=value` of a cookie the response sets (the session's, `harpia_demo_sid`, by default). */
+function sessionCookie(res: Response, name = "harpia_demo_sid"): string {
   const cookie = res.headers
     .getSetCookie()
-    .find((c) => c.startsWith("harpia_demo_sid="))
+    .find((c) => c.startsWith(`${name}=`))
     ?.split(";")[0];
-  if (!cookie) throw new Error("No session cookie in the response");
+  if (!cookie) throw new Error(`No ${name} cookie in the response`);
   return cookie;
 }
 
@@ -124,8 +125,10 @@ describe("bun run demo:cluster (2 workers, one port, Redis)", () => {
   }, 30_000);
 
   test("a session created through one worker is read through the other", async () => {
+    // The form's token is tied to the visitor's csrf_id cookie (no session yet), and signed
+    // with a secret both workers share through Redis.
     const signupPage = await fresh("/signup");
-    const anonymous = sessionCookie(signupPage);
+    const anonymous = sessionCookie(signupPage, "csrf_id");
     const token = csrfTokenOf(await signupPage.text());
     const signup = await fresh("/signup", {
       method: "POST",

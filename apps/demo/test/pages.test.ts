@@ -114,14 +114,22 @@ describe("sign up, log in, log out", () => {
 
   test("sign-up gives a new session id (no fixation) and the account page shows the user", async () => {
     const client = browser();
-    const token = csrfTokenOf(await client.page("/signup"));
-    const before = client.cookies.harpia_demo_sid;
-    expect(before).toBeDefined();
+    // A session id planted before sign-up (fixation) is not the one the account gets.
+    const planted = "planted-session-id-0123456789";
+    const page = await client.get("/signup").cookie("harpia_demo_sid", planted).execute();
+    const token = csrfTokenOf(await page.text());
+    // Viewing the form creates no session: its token is tied to the browser's csrf_id cookie.
+    expect(client.cookies.csrf_id).toBeDefined();
+    expect(client.cookies.harpia_demo_sid).toBeUndefined();
     await client
       .post("/signup")
+      .cookie("harpia_demo_sid", planted)
       .send(form({ _csrf: token, username: "Grace", password: "correct horse battery" }))
       .execute();
-    expect(client.cookies.harpia_demo_sid).not.toBe(before);
+    const id = client.cookies.harpia_demo_sid;
+    expect(id).toBeDefined();
+    expect(id).not.toBe(planted);
+    expect(await demo.services.stores.sessions.has(`sess:${id}`)).toBe(true);
     const account = await client.page("/account");
     expect(account).toContain('<h1 data-testid="username">grace</h1>');
     const me = await (await client.get("/api/me").execute()).json();

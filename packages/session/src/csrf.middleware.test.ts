@@ -62,12 +62,14 @@ describe("login / logout with a CSRF-protected form", () => {
     const { app, store } = site();
     const browser = new TestClient(app, { cookies: true });
 
-    // The login page creates a session so its form can carry a token.
+    // The login page's token is tied to a random browser cookie: no session, nothing stored.
     let res = await browser.get("/login");
     expect(res.status).toBe(200);
     const loginToken = tokenIn(await res.text());
-    const anonymousId = browser.cookies.session_id!;
-    expect(anonymousId).toBeDefined();
+    expect(browser.cookies.session_id).toBeUndefined();
+    expect(browser.cookies.csrf_id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // (The one key is the CSRF secret, created once per store.)
+    expect(await store.keys("")).toEqual(["csrf:~secret"]);
 
     // Without the token: 403.
     res = await browser.post("/login").send(form({ username: "ada", password: "hunter2" }));
@@ -85,18 +87,19 @@ describe("login / logout with a CSRF-protected form", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/account");
     const loggedInId = browser.cookies.session_id!;
-    expect(loggedInId).not.toBe(anonymousId);
-    expect(await store.has(`sess:${anonymousId}`)).toBe(false);
+    expect(await store.has(`sess:${loggedInId}`)).toBe(true);
 
     res = await browser.get("/account");
     const html = await res.text();
     expect(html).toContain("<h1>ada</h1>");
     const accountToken = tokenIn(html);
-    // The pre-login token belonged to the old session.
+    // The pre-login token belonged to the visitor, not to the session given at login.
     expect(accountToken).not.toBe(loginToken);
+    res = await browser.post("/account").send(form({ _method: "DELETE", _csrf: loginToken }));
+    expect(res.status).toBe(403);
 
     // A forged cross-site DELETE: the browser sends the cookie, but the attacker has no token.
-    res = await browser.post("/account").send(form({ _method: "DELETE", _csrf: loginToken }));
+    res = await browser.post("/account").send(form({ _method: "DELETE" }));
     expect(res.status).toBe(403);
     expect(await store.has(`sess:${loggedInId}`)).toBe(true);
 
@@ -177,8 +180,10 @@ describe("csrf.middleware() without session.middleware()", () => {
     const { token } = await (await browser.post("/login")).json();
     expect((await browser.post("/transfer").send(form({ _csrf: token }))).status).toBe(200);
     expect((await browser.post("/transfer").send(form({ _csrf: "nope" }))).status).toBe(403);
+    // The page's token is a signed one for the same session id.
     const { token: pageToken } = await (await browser.get("/form")).json();
-    expect(pageToken).toBe(token);
+    expect(await csrf.check(browser.cookies.my_session_id!, pageToken)).toBe(true);
+    expect((await browser.post("/transfer").send(form({ _csrf: pageToken }))).status).toBe(200);
 
     const defaults = harpia({ logErrors: false });
     defaults.post("/transfer", csrf.middleware(), () => ({ ok: true }));

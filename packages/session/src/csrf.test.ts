@@ -77,18 +77,24 @@ for (const [kind, makeStore] of stores) {
       expect(await csrf.check("", mine)).toBe(false);
     });
 
-    test("token() reuses a fresh token and renews one past half its life", async () => {
+    test("token() is signed for its session, valid ttl milliseconds, and stores nothing", async () => {
       const start = new Date("2030-01-01T00:00:00Z").getTime();
       setSystemTime(start);
-      const csrf = new CSRF({ store: makeStore(), ttl: 60_000 });
-      const first = await csrf.token("s-reuse");
-      setSystemTime(start + 20_000);
-      expect(await csrf.token("s-reuse")).toBe(first);
-      setSystemTime(start + 40_000);
-      const second = await csrf.token("s-reuse");
-      expect(second).not.toBe(first);
-      expect(await csrf.check("s-reuse", first)).toBe(true);
-      expect(await csrf.check("s-reuse", second)).toBe(true);
+      const store = makeStore();
+      const csrf = new CSRF({ store, ttl: 60_000, secret: "a-test-secret-of-some-length" });
+      const token = await csrf.token("s-signed");
+      expect(token).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
+      expect(await store.has("csrf:s-signed")).toBe(false);
+      expect(await csrf.check("s-signed", token)).toBe(true);
+      expect(await csrf.check("s-other", token)).toBe(false);
+      // Another expiry with the same signature: refused.
+      const [expiry, mac] = token.split(".") as [string, string];
+      const later = (Number.parseInt(expiry, 36) + 3_600_000).toString(36);
+      expect(await csrf.check("s-signed", `${later}.${mac}`)).toBe(false);
+      setSystemTime(start + 59_999);
+      expect(await csrf.check("s-signed", token)).toBe(true);
+      setSystemTime(start + 60_001);
+      expect(await csrf.check("s-signed", token)).toBe(false);
     });
   });
 }
@@ -108,6 +114,10 @@ describe("CSRF store and options", () => {
   test("bad arguments are refused clearly", async () => {
     expect(() => new CSRF({ ttl: 0 })).toThrow(RangeError);
     expect(() => new CSRF({ maxTokens: 0 })).toThrow(RangeError);
+    expect(() => new CSRF({ secret: "short" })).toThrow(/CSRF secret/);
+    expect(() => new CSRF({ secret: [] })).toThrow(TypeError);
+    expect(() => new CSRF({ secret: 42 as unknown as string })).toThrow(TypeError);
+    expect(() => new CSRF().middleware({ browserCookieName: "bad name" })).toThrow(/browserCookieName/);
     const csrf = new CSRF();
     expect(csrf.generate("")).rejects.toThrow(TypeError);
     expect(csrf.generate("x".repeat(300))).rejects.toThrow(TypeError);

@@ -78,6 +78,7 @@ function serialize(value: unknown): string {
 export class SessionHandle {
   data: Record<string, unknown>;
   private snapshot = new Map<string, string>();
+  private createdListeners: ((id: string) => void)[] | undefined;
   /** The object handed out as `req.session`. */
   readonly proxy: RequestSession<any>;
 
@@ -133,10 +134,22 @@ export class SessionHandle {
     if (this.id !== undefined || Object.keys(this.data).length > 0) await this.save();
   }
 
+  /**
+   * Runs `listener` with the new id when this request's save creates the session from data
+   * (not when `regenerate()` does: a new id at login must not inherit anything).
+   */
+  onCreate(listener: (id: string) => void): void {
+    if (this.createdListeners === undefined) this.createdListeners = [listener];
+    else this.createdListeners.push(listener);
+  }
+
   /** Saves now (see {@link SessionControls.save}). */
   async save(): Promise<string | undefined> {
     if (this.id === undefined) {
       await this.backend.persist(this, undefined);
+      const id = this.id as string | undefined;
+      if (id !== undefined && this.createdListeners)
+        for (const listener of this.createdListeners) listener(id);
     } else {
       const changes = this.changes();
       if (changes === undefined) await this.backend.touch(this);

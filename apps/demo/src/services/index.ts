@@ -63,8 +63,9 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
   // Serve once other workers' chat messages can arrive (if Redis drops meanwhile, the fan-out
   // subscribes when it is back: do not wait for that).
   if (pubsub) await Promise.race([pubsub.ready, Bun.sleep(PUBSUB_READY_WAIT_MS)]);
-  // One hour: a form left open over lunch still posts.
-  const csrf = new CSRF({ store: stores.sessions, ttl: 60 * 60 * 1000 });
+  // One hour: a form left open over lunch still posts. Visitors' tokens are signed (with
+  // COOKIE_SECRET, else a secret kept once in the store), so page views store nothing.
+  const csrf = new CSRF({ store: stores.sessions, ttl: 60 * 60 * 1000, secret: settings.cookieSecret });
   return {
     settings,
     stores,
@@ -93,10 +94,10 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
         components: path.join(VIEWS, "components"),
       },
     }),
-    // With the sessions, not the accounts: every client address makes a counter, and in memory
-    // a flood of addresses must only ever evict other short-lived entries.
-    loginLimiter: new AttemptLimiter(stores.sessions, "login", settings.loginLimit),
-    signupLimiter: new AttemptLimiter(stores.sessions, "signup", settings.signupLimit),
+    // Every client address makes a counter: in memory they have a pool of their own, so a flood
+    // of addresses only evicts other counters, never members' sessions or accounts.
+    loginLimiter: new AttemptLimiter(stores.limits, "login", settings.loginLimit),
+    signupLimiter: new AttemptLimiter(stores.limits, "signup", settings.signupLimit),
     pubsub,
     async close() {
       await telemetry.settled();

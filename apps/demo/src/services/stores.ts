@@ -6,8 +6,13 @@ import type { DemoSettings } from "../settings";
 export interface DemoStores {
   /** Users, notes, books, chat history: nothing a visitor can multiply without an account. */
   readonly data: AtomicStore;
-  /** Sessions, CSRF tokens, rate-limit counters (anonymous visitors fill it: apart from users in memory). */
+  /** Members' sessions (visitors get none: their CSRF tokens are signed, not stored). */
   readonly sessions: AtomicStore;
+  /**
+   * Short-lived entries any client can multiply (rate-limit counters, one per address): in
+   * memory, a pool of their own, so a flood of addresses only evicts other counters.
+   */
+  readonly limits: AtomicStore;
   /** The page cache. */
   readonly cache: AtomicStore;
   /** Telemetry counters. */
@@ -21,9 +26,10 @@ export interface DemoStores {
 }
 
 /**
- * Memory stores by default: each kind gets its own, so a flood of anonymous sessions can only
- * evict other sessions (LRU), never user accounts. With `redisUrl`, everything goes to one
- * Redis under `redisPrefix` (Redis does not evict by default), shared by every process.
+ * Memory stores by default: each kind gets its own LRU pool, so what clients can multiply
+ * (rate-limit counters) can only evict its own kind, never sessions or accounts. With
+ * `redisUrl`, everything goes to one Redis under `redisPrefix` (Redis does not evict by
+ * default), shared by every process.
  */
 export async function createStores(settings: DemoSettings): Promise<DemoStores> {
   if (settings.redisUrl !== undefined) {
@@ -35,6 +41,7 @@ export async function createStores(settings: DemoSettings): Promise<DemoStores> 
     return {
       data: redis,
       sessions: redis,
+      limits: redis,
       cache: redis,
       telemetry: redis,
       redis,
@@ -46,6 +53,7 @@ export async function createStores(settings: DemoSettings): Promise<DemoStores> 
     // Sized for the demo's own caps: users (MAX_USERS), a notes list each, books, chat rooms.
     data: new MemoryStore({ maxEntries: 50_000 }),
     sessions: new MemoryStore({ maxEntries: 20_000 }),
+    limits: new MemoryStore({ maxEntries: 20_000 }),
     cache: new MemoryStore({ maxEntries: 1_000 }),
     telemetry: new MemoryStore({ maxEntries: 50_000 }),
   };

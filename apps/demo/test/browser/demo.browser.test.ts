@@ -160,9 +160,13 @@ describe("the demo in Chromium", () => {
   test(
     "add notes and delete one, all through forms (the delete is a DELETE by method override)",
     async () => {
+      // The page is on /account already, where each form leads back: waitForURL would return at
+      // once (and the next step would race the navigation). Wait for the page that follows.
       for (const text of ["Ship the demo", "Write <b>docs</b> & tests", "Water the plants"]) {
         await page.fill("[data-testid=note-form] textarea", text);
-        await Promise.all([page.waitForURL(/\/account/), page.click("[data-testid=note-form] button")]);
+        await page.click("[data-testid=note-form] button");
+        await page.locator("[data-testid=note] p", { hasText: text }).waitFor();
+        await page.waitForLoadState();
       }
       const notes = page.locator("[data-testid=note] p");
       expect(await notes.allTextContents()).toEqual([
@@ -170,10 +174,10 @@ describe("the demo in Chromium", () => {
         "Write <b>docs</b> & tests",
         "Ship the demo",
       ]);
-      await Promise.all([
-        page.waitForURL(/\/account/),
-        page.locator("[data-testid=note]", { hasText: "Water the plants" }).locator("button").click(),
-      ]);
+      const watering = page.locator("[data-testid=note]", { hasText: "Water the plants" });
+      await watering.locator("button").click();
+      await watering.waitFor({ state: "detached" });
+      await page.waitForLoadState();
       expect(await notes.allTextContents()).toEqual(["Write <b>docs</b> & tests", "Ship the demo"]);
       // app.js replaced the ISO timestamps with local, readable ones.
       expect(await page.textContent("[data-testid=note] time")).not.toContain("T");
