@@ -6,7 +6,8 @@
 import { harpia } from "./app";
 
 export { Harpia, type HarpiaOptions, harpia } from "./app";
-export { bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
+export { DEFAULT_JSON_DEPTH } from "./body/json";
+export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
 export type { BodyKind, UploadedFile } from "./body/types";
 export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
 export type { CompiledRoute } from "./compile";
@@ -41,7 +42,7 @@ export { type LoggerOptions, logger } from "./logger";
 export { type AddressSource, HarpiaRequest } from "./request";
 export { HarpiaResponse, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
-export { TrieRouter } from "./router/trie-router";
+export { DEFAULT_CONSTRAINT_MAX_LENGTH, TrieRouter, type TrieRouterOptions } from "./router/trie-router";
 export type { RouteMatch, RouterEngine } from "./router/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
@@ -71,6 +72,7 @@ export { preferredFormat } from "./utils/accepts";
 export { escapeHtml } from "./utils/html";
 export type { TrustProxy } from "./utils/internal/ip";
 export { requestProtocol } from "./utils/protocol";
+export { parseSize, type Size } from "./utils/size";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,
