@@ -1,5 +1,5 @@
 import { type RootNode as ParsedNode, parse } from "regjsparser";
-import { type CharSet, classEscape, complement, DOT, normalize } from "./charset";
+import { type CharSet, classEscape, complement, DOT, has, normalize } from "./charset";
 
 type RootNode = ParsedNode<{ lookbehind: true; namedGroups: true }>;
 
@@ -60,7 +60,7 @@ export class RegexAutomaton {
 
   /** Whether some position can match `code` (for `/`: whether the constraint can span segments). */
   matches(code: number): boolean {
-    return this.sets.some((set) => set.some(([low, high]) => low <= code && code <= high));
+    return this.sets.some((set) => has(set, code));
   }
 
   private position(set: CharSet): Fragment {
