@@ -6,11 +6,11 @@
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
- * Splits at `/`, except inside a constraint: a part that opens `(` without closing it is joined
- * with the following parts up to the one that closes it (`:id([^/]+)`, `:f([a-z/]+\.js)`).
+ * Splits at `/`, except inside a constraint: a param part that opens `(` without closing it is
+ * joined with the following parts up to the one that closes it (`:id([^/]+)`, `:f([a-z/]+\.js)`).
  */
 type Split<P extends string> = P extends `${infer Head}/${infer Tail}`
-  ? Head extends `${string}(${string}`
+  ? Head extends `:${string}(${string}` | `(${string}`
     ? Head extends `${string})${string}`
       ? [Head, ...Split<Tail>]
       : JoinConstraint<Head, Tail>
