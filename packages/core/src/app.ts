@@ -1,4 +1,5 @@
 import type { Server, WebSocketHandler } from "bun";
+import { DEFAULT_JSON_DEPTH } from "./body/json";
 import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
 import { compose, type ErrorResponder } from "./compose";
 import { type CookieSignatureCompat, CookieSigner } from "./cookies";
@@ -19,7 +20,9 @@ import { type ServerHandle, type ServerOptions, startServer } from "./server";
 import { createStaticHandler, type StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler } from "./types";
 import { answerUnmatched, type Fallback, type NotFound } from "./unmatched";
+import { positiveInteger } from "./utils/internal/check";
 import { compileTrustProxy, type TrustProxy } from "./utils/internal/ip";
+import { optionalSize, type Size } from "./utils/size";
 import { WebSocketHub } from "./ws/hub";
 import type { PubSubAdapter } from "./ws/types";
 import { compileWsRoutes } from "./ws/upgrade";
@@ -43,10 +46,23 @@ export interface HarpiaOptions {
    */
   cookieSignatureCompat?: CookieSignatureCompat;
   /**
-   * Default largest body parsed, in bytes (default 1 MiB, or `listen({ maxRequestBodySize })`).
-   * Routes raise or lower it with `{ bodyLimit }`.
+   * Default largest body parsed: bytes, or a size such as `"100kb"` (default 1 MiB, or
+   * `listen({ maxRequestBodySize })`). Routes raise or lower it with `{ bodyLimit }`. Checked
+   * here: `NaN`, fractions, zero or negative sizes throw a `TypeError`.
    */
-  bodyLimit?: number;
+  bodyLimit?: Size;
+  /**
+   * Deepest nesting of arrays and objects accepted in a JSON body (default 64); deeper bodies
+   * are refused with 400 `BODY_TOO_DEEP` before they are parsed. Routes set their own with
+   * `{ jsonDepth }`.
+   */
+  jsonDepth?: number;
+  /**
+   * Longest value, in characters of the encoded path, tested against a route parameter's
+   * constraint (`/:id(\\d+)`); a longer segment simply does not match that parameter. Default 256.
+   * Bounds the time any constraint can take per request.
+   */
+  constraintMaxLength?: number;
   /**
    * Method override for HTML forms: a POST with `_method` in its urlencoded body, or an
    * `X-HTTP-Method-Override` header, is routed as that method. On by default for PUT, PATCH
@@ -106,18 +122,36 @@ export class Harpia extends RouteGroup<""> {
   private compiled: Compiled | undefined;
   private corsRegistry: CorsRegistry | undefined;
   private listenBodyLimit: number | undefined;
+  private readonly bodyLimit: number | undefined;
+  private readonly jsonDepth: number;
+  private readonly constraintMaxLength: number | undefined;
   private refreshQueued = false;
 
   constructor(private readonly settings: HarpiaOptions = {}) {
     super();
+    if (settings === null || typeof settings !== "object")
+      throw new TypeError("harpia() takes an options object");
     this.development = settings.development ?? false;
+    this.bodyLimit = optionalSize(settings.bodyLimit, "harpia({ bodyLimit })");
+    this.jsonDepth =
+      settings.jsonDepth === undefined
+        ? DEFAULT_JSON_DEPTH
+        : positiveInteger(settings.jsonDepth, "harpia({ jsonDepth })");
+    this.constraintMaxLength =
+      settings.constraintMaxLength === undefined
+        ? undefined
+        : positiveInteger(settings.constraintMaxLength, "harpia({ constraintMaxLength })");
     if (settings.cookieSignatureCompat !== undefined && settings.cookieSecret === undefined)
       throw new TypeError("cookieSignatureCompat needs harpia({ cookieSecret })");
     this._signer =
       settings.cookieSecret === undefined
         ? undefined
         : new CookieSigner(settings.cookieSecret, settings.cookieSignatureCompat);
-    this._context = { trust: compileTrustProxy(settings.trustProxy), signer: this._signer };
+    this._context = {
+      trust: compileTrustProxy(settings.trustProxy),
+      signer: this._signer,
+      jsonDepth: this.jsonDepth,
+    };
     this._override = compileMethodOverride(settings.methodOverride);
     const log = settings.logErrors ?? true;
     this._logError =
@@ -239,7 +273,7 @@ export class Harpia extends RouteGroup<""> {
     return this.compiled;
   }
 
-  /** @internal `listen({ maxRequestBodySize })` becomes the default body limit. */
+  /** @internal `listen({ maxRequestBodySize })` (checked, in bytes) becomes the default body limit. */
   _useListenBodyLimit(limit: number | undefined): void {
     if (limit === undefined || limit === this.listenBodyLimit) return;
     this.listenBodyLimit = limit;
@@ -247,16 +281,21 @@ export class Harpia extends RouteGroup<""> {
   }
 
   private build(): Compiled {
-    const bodyLimit = this.settings.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
+    const bodyLimit = this.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
     const routes: Parameters<typeof compileRoutes>[0] = [];
     const wsRoutes: FlatWsRoute[] = [];
     flatten(this, "", [], routes, wsRoutes);
-    const router = this.settings.router?.() ?? new TrieRouter<CompiledRoute>();
+    const router =
+      this.settings.router?.() ??
+      new TrieRouter<CompiledRoute>({ constraintMaxLength: this.constraintMaxLength });
     const candidates: NativeCandidate<CompiledRoute>[] = [];
-    compileRoutes(routes, router, this._respondError, bodyLimit, (method, segments, value) =>
+    const defaults = { bodyLimit, jsonDepth: this.jsonDepth };
+    compileRoutes(routes, router, this._respondError, defaults, (method, segments, value) =>
       candidates.push({ method, segments, value }),
     );
-    const ws = compileWsRoutes(wsRoutes, this._sockets, this._respondError);
+    const ws = compileWsRoutes(wsRoutes, this._sockets, this._respondError, {
+      constraintMaxLength: this.constraintMaxLength,
+    });
     const wsPatterns = wsRoutes.flatMap((route) => expandOptional(parsePattern(route.pattern)));
     const middleware = fallbackMiddleware(this);
     const unmatched = (req: HarpiaRequest<any>, res: Parameters<typeof answerUnmatched>[4]) =>

@@ -1,15 +1,11 @@
+import type { BodyLimits } from "./body/parse";
 import type { BodyKind } from "./body/types";
 import { type Chain, compose, type ErrorResponder } from "./compose";
 import type { RouteGroup } from "./group";
+import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import { expandOptional, joinPaths, parsePattern, type Segment } from "./router/pattern";
 import type { RouterEngine } from "./router/types";
-import {
-  type Handler,
-  type Middleware,
-  type MiddlewareWithOptions,
-  ROUTE_OPTIONS,
-  type RouteOptions,
-} from "./types";
+import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "./types";
 import { pathWithin } from "./utils/internal/path";
 import type { WsHandlers } from "./ws/types";
 
@@ -24,6 +20,14 @@ export interface CompiledRoute {
   parseBody: boolean;
   bodyLimit: number | undefined;
   accepts: ReadonlySet<BodyKind> | undefined;
+  /** Limits handed to the body parser (the JSON nesting limit), built once. */
+  bodyLimits: BodyLimits;
+}
+
+/** The app-wide defaults a route's options fall back to. */
+export interface RouteDefaults {
+  bodyLimit: number | undefined;
+  jsonDepth: number;
 }
 
 /** A middleware with the absolute path it is scoped to (null: everything). */
@@ -37,7 +41,7 @@ export interface FlatRoute {
   method: string;
   pattern: string;
   handlers: Handler<any>[];
-  options: RouteOptions;
+  options: CheckedRouteOptions;
   scopes: ScopedMiddleware[];
 }
 
@@ -90,6 +94,7 @@ function relation(scope: string, segments: Segment[]): "always" | "never" | "may
     if (segment === undefined) return "never";
     if (segment.kind === "wildcard") return "maybe";
     if (segment.kind === "param") {
+      if (segment.spans) return "maybe";
       if (segment.pattern && !segment.pattern.test(parts[i]!)) return "never";
       return "maybe";
     }
@@ -106,26 +111,30 @@ export function scoped(path: string, fn: Middleware): Middleware {
 function routeOptions(
   flat: FlatRoute,
   chain: Handler<any>[],
-  defaultLimit: number | undefined,
-): Omit<CompiledRoute, "chain" | "method" | "pattern" | "hasParams"> {
-  let fromMiddleware: RouteOptions = {};
+  defaults: RouteDefaults,
+): Pick<CompiledRoute, "parseBody" | "bodyLimit" | "accepts" | "bodyLimits"> {
+  let fromMiddleware: CheckedRouteOptions = {};
   for (const fn of chain) {
     const carried = (fn as MiddlewareWithOptions)[ROUTE_OPTIONS];
     if (carried) {
+      // Checked again here: the symbol may have been set without `withRouteOptions`.
+      const checked = checkRouteOptions(
+        carried,
+        `${flat.method} ${flat.pattern}: a middleware's route options`,
+      );
       fromMiddleware = {
         ...fromMiddleware,
-        ...carried,
-        bodyLimit: Math.max(fromMiddleware.bodyLimit ?? 0, carried.bodyLimit ?? 0) || undefined,
+        ...checked,
+        bodyLimit: Math.max(fromMiddleware.bodyLimit ?? 0, checked.bodyLimit ?? 0) || undefined,
       };
     }
   }
   const merged = { ...fromMiddleware, ...flat.options };
-  const accepts =
-    merged.accepts === undefined ? undefined : new Set(([] as BodyKind[]).concat(merged.accepts));
   return {
     parseBody: merged.parseBody !== false,
-    bodyLimit: merged.bodyLimit ?? defaultLimit,
-    accepts,
+    bodyLimit: merged.bodyLimit ?? defaults.bodyLimit,
+    accepts: merged.accepts === undefined ? undefined : new Set(merged.accepts),
+    bodyLimits: { jsonDepth: merged.jsonDepth ?? defaults.jsonDepth },
   };
 }
 
@@ -137,7 +146,7 @@ export function compileRoutes(
   routes: FlatRoute[],
   engine: RouterEngine<CompiledRoute>,
   onError: ErrorResponder,
-  defaultLimit: number | undefined,
+  defaults: RouteDefaults,
   sink?: VariantSink,
 ): void {
   for (const flat of routes) {
@@ -159,7 +168,7 @@ export function compileRoutes(
         pattern: flat.pattern,
         hasParams: variant.some((segment) => segment.kind !== "static"),
         chain: compose(handlers, onError),
-        ...routeOptions(flat, handlers, defaultLimit),
+        ...routeOptions(flat, handlers, defaults),
       };
       engine.add(flat.method, variant, route);
       sink?.(flat.method, variant, route);

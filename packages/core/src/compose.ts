@@ -20,15 +20,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** An object literal, or an object without prototype (`req.params`, `req.query`, form bodies). */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Applies what a handler returned: a Response, Blob, string or plain object becomes the body. */
 export function applyResult(res: HarpiaResponse, value: unknown): void {
   if (value === undefined || value === res || value === null) return;
   if (typeof value === "string" || value instanceof Response || value instanceof Blob) {
     res.send(value);
-  } else if (
-    typeof value === "object" &&
-    (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)
-  ) {
+  } else if (typeof value === "object" && (Array.isArray(value) || isPlainObject(value))) {
     res.send(value as Record<string, unknown>);
   }
 }

@@ -1,4 +1,5 @@
 import { isPlugin, type Plugin } from "./hooks";
+import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
 import type { Handler, Middleware, RouteOptions } from "./types";
@@ -10,7 +11,7 @@ export interface RouteDefinition {
   /** Path relative to the group's prefix. */
   path: string;
   handlers: Handler<any>[];
-  options: RouteOptions;
+  options: CheckedRouteOptions;
 }
 
 /**
@@ -109,10 +110,10 @@ export class RouteGroup<Prefix extends string = ""> {
   /** @internal */
   protected add(method: string, path: string, args: unknown[]): this {
     if (typeof path !== "string") throw new TypeError(`${method} route: the path must be a string`);
-    let options: RouteOptions = {};
+    let options: CheckedRouteOptions = {};
     let handlers = args;
     if (args.length > 0 && typeof args[0] === "object" && args[0] !== null) {
-      options = args[0] as RouteOptions;
+      options = checkRouteOptions(args[0], `${method} ${path}`);
       handlers = args.slice(1);
     }
     if (handlers.length === 0) throw new TypeError(`${method} ${path}: at least one handler is required`);

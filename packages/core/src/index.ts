@@ -6,7 +6,8 @@
 import { harpia } from "./app";
 
 export { Harpia, type HarpiaOptions, harpia } from "./app";
-export { bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
+export { DEFAULT_JSON_DEPTH } from "./body/json";
+export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
 export type { BodyKind, UploadedFile } from "./body/types";
 export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
 export type { CompiledRoute } from "./compile";
@@ -53,7 +54,7 @@ export type { MethodOverrideOptions } from "./method-override";
 export { type AddressSource, HarpiaRequest } from "./request";
 export { HarpiaResponse, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
-export { TrieRouter } from "./router/trie-router";
+export { DEFAULT_CONSTRAINT_MAX_LENGTH, TrieRouter, type TrieRouterOptions } from "./router/trie-router";
 export type { RouteMatch, RouterEngine } from "./router/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
@@ -85,6 +86,7 @@ export { escapeHtml } from "./utils/html";
 export type { TrustProxy, TrustProxyOptions } from "./utils/internal/ip";
 export { requestProtocol } from "./utils/protocol";
 export { type SafeRedirectOptions, safeRedirectTarget } from "./utils/redirect";
+export { parseSize, type Size } from "./utils/size";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,

@@ -62,8 +62,9 @@ function bodyHeaders(request: Request): BodyHeaders | undefined {
   return { type: mediaType(headers.get("content-type")), length };
 }
 
+/** Params as an object without prototype: `:__proto__` is an ordinary name, `"constructor" in params` false. */
 function decodeParams(names: readonly string[], values: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null);
   for (let i = 0; i < names.length; i++) {
     const raw = values[i]!;
     params[names[i]!] = raw.includes("%") ? decodeURIComponent(raw) : raw;
@@ -127,9 +128,15 @@ export class RequestPipeline {
     if (host._hooks.onRequest.length !== 0) return this.handle(request, server, true);
     let params: Record<string, string> | undefined;
     if (route.hasParams) {
-      params = request.params as Record<string, string>;
-      for (const name in params)
-        if (params[name]!.includes("\uFFFD")) return this.handle(request, server, true);
+      // Copied into an object without prototype, as `decodeParams` builds: Bun's own has none of
+      // Object.prototype's members but a prototype chain of its own, which a handler would see.
+      const native = request.params as Record<string, string>;
+      params = Object.create(null) as Record<string, string>;
+      for (const name in native) {
+        const value = native[name]!;
+        if (value.includes("\uFFFD")) return this.handle(request, server, true);
+        params[name] = value;
+      }
     }
     const method = request.method;
     let body: BodyHeaders | undefined;
@@ -260,9 +267,9 @@ export class RequestPipeline {
         if (kind !== "multipart" && declared !== null) {
           // The common case in one await: the length is known, Bun reads exactly that much.
           if (Number(declared) > limit) throw tooLarge(limit);
-          req._parsed = decodeBody(kind, await req.raw.bytes());
+          req._parsed = decodeBody(kind, await req.raw.bytes(), route.bodyLimits);
         } else {
-          req._parsed = await parseBody(req.raw, kind, limit);
+          req._parsed = await parseBody(req.raw, kind, limit, route.bodyLimits);
         }
         req.body = req._parsed.body;
       }

@@ -1,4 +1,5 @@
 import type { Server } from "bun";
+import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./body/json";
 import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
@@ -16,6 +17,8 @@ export interface RequestContext {
   /** The app's `trustProxy`, compiled. */
   trust: ProxyTrust;
   signer?: CookieSigner;
+  /** The app's JSON nesting limit, for `req.json()` on a body that was not parsed already. */
+  jsonDepth?: number;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface RequestContext {
 export class HarpiaRequest<P = Record<string, string>> {
   /** The method the route was matched with (after method override). */
   method: string;
-  /** Route parameters, percent-decoded once. */
+  /** Route parameters, percent-decoded once (an object without prototype). */
   params: P;
   /** The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed. */
   body: any = undefined;
@@ -124,10 +127,14 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this._searchParams;
   }
 
-  /** Query parameters, first value of each key (`?a=1&a=2` → `{ a: "1" }`; see {@link queries}). */
+  /**
+   * Query parameters, first value of each key (`?a=1&a=2` → `{ a: "1" }`; see {@link queries}).
+   * An object without prototype: `?__proto__=x` is an ordinary key and `"toString" in req.query`
+   * is false.
+   */
   get query(): Record<string, string> {
     if (this._query === undefined) {
-      const out: Record<string, string> = {};
+      const out: Record<string, string> = Object.create(null);
       if (this.queryStart !== -1) {
         for (const [key, value] of this.searchParams) if (!Object.hasOwn(out, key)) out[key] = value;
       }
@@ -202,10 +209,13 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this.raw.text();
   }
 
-  /** The body as JSON (the parsed value when the body was already parsed as JSON). */
+  /**
+   * The body as JSON (the parsed value when the body was already parsed as JSON). Otherwise the
+   * text is parsed with the app's `jsonDepth` limit; malformed or too deep JSON is a 400.
+   */
   async json<T = unknown>(): Promise<T> {
     if (this._parsed?.kind === "json") return this._parsed.body as T;
-    return JSON.parse(await this.text()) as T;
+    return parseJsonBody(await this.text(), this.context.jsonDepth ?? DEFAULT_JSON_DEPTH) as T;
   }
 
   /** The body as `FormData` (the parsed form when the body was multipart). */
@@ -220,6 +230,7 @@ export class HarpiaRequest<P = Record<string, string>> {
   }
 }
 
-const EMPTY = Object.freeze({});
+/** The params of a route without any (or whose optional ones are absent): no prototype, frozen. */
+const EMPTY = Object.freeze(Object.create(null));
 const NO_FILES: UploadedFile[] = [];
 const NO_UPLOADS: readonly SavedFile[] = Object.freeze([]);

@@ -3,6 +3,7 @@ import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cooki
 import { mergeVary } from "./cors/vary";
 import type { ViewEngineHost } from "./engine";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
+import { checkHeader } from "./utils/internal/header";
 
 /** Bodies `res.send` accepts. Plain objects and arrays are sent as JSON. */
 export type SendBody =
@@ -128,8 +129,12 @@ export class HarpiaResponse {
     return this;
   }
 
-  /** Sets a header (replacing any previous value). */
+  /**
+   * Sets a header (replacing any previous value). An invalid name, or a value with CR, LF or NUL,
+   * throws an `HttpError` 500 (`INVALID_HEADER`) here, answered by the error handler.
+   */
   header(name: string, value: string): this {
+    checkHeader("res.header()", name, value);
     if (this._headers !== undefined) {
       this._headers.set(name, value);
       return this;
@@ -157,8 +162,9 @@ export class HarpiaResponse {
     return false;
   }
 
-  /** Sets `Content-Type`. */
+  /** Sets `Content-Type` (a value with CR, LF or NUL throws, as in {@link header}). */
   type(contentType: string): this {
+    checkHeader("res.type()", "content-type", contentType);
     this._type = contentType;
     return this;
   }
@@ -218,6 +224,7 @@ export class HarpiaResponse {
   /** Redirects (302 by default; use 301/308 for permanent, 303 after a POST). */
   redirect(url: string, status = 302): this {
     if (status < 300 || status > 399) throw new RangeError(`Redirect status must be 3xx, got ${status}`);
+    checkHeader("res.redirect()", "location", url);
     this.statusCode = status;
     this.headers.set("location", url);
     this.sent = true;

@@ -13,7 +13,12 @@ describe("listen() validation", () => {
     [{ port: 70000 }, "`port` must be an integer from 0 to 65535, got 70000"],
     [{ port: -1 }, "got -1"],
     [{ port: 1.5 }, "got 1.5"],
-    [{ maxRequestBodySize: 0 }, "`maxRequestBodySize` must be a positive number"],
+    [{ maxRequestBodySize: 0 }, "listen({ maxRequestBodySize }): expected a positive whole number of bytes"],
+    [
+      { maxRequestBodySize: Number.NaN },
+      "listen({ maxRequestBodySize }): expected a positive whole number of bytes",
+    ],
+    [{ maxRequestBodySize: 1.5 }, "got 1.5"],
     [{ unix: "" }, "`unix` must be a non-empty socket path"],
   ])("%j is refused", (options, message) => {
     expect(() => app.listen(options as never)).toThrow(message);

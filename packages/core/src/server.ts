@@ -1,6 +1,7 @@
 import type { Server, TLSOptions } from "bun";
 import type { CompiledRoute } from "./compile";
 import type { NativeTable } from "./router/native";
+import { parseSize, type Size } from "./utils/size";
 
 /** WebSocket settings applied to every `app.ws()` / `router.ws()` route (`listen({ ws })`). */
 export interface WebSocketOptions {
@@ -34,8 +35,11 @@ export interface ServerOptions {
   reusePort?: boolean;
   /** Development mode: error responses include messages and stack traces. */
   development?: boolean;
-  /** Largest request body Bun accepts, in bytes; also the app's default body limit. */
-  maxRequestBodySize?: number;
+  /**
+   * Largest request body Bun accepts: bytes, or a size such as `"10mb"`; also the app's
+   * default body limit.
+   */
+  maxRequestBodySize?: Size;
   /** Seconds an idle HTTP connection stays open. */
   idleTimeout?: number;
   /** WebSocket settings. */
@@ -80,9 +84,8 @@ export function validateServerOptions(options: ServerOptions): void {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new RangeError(`listen(): \`port\` must be an integer from 0 to 65535, got ${String(port)}`);
   }
-  if (options.maxRequestBodySize !== undefined && !(options.maxRequestBodySize > 0)) {
-    throw new RangeError("listen(): `maxRequestBodySize` must be a positive number of bytes");
-  }
+  if (options.maxRequestBodySize !== undefined)
+    parseSize(options.maxRequestBodySize, "listen({ maxRequestBodySize })");
 }
 
 /** What starting a server needs from the app. */
@@ -131,7 +134,11 @@ export function startServer(app: ServableApp, options: ServerOptions | number): 
   const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
   validateServerOptions(opts);
   if (opts.development !== undefined) app.development = opts.development;
-  app._useListenBodyLimit(opts.maxRequestBodySize);
+  const maxRequestBodySize =
+    opts.maxRequestBodySize === undefined
+      ? undefined
+      : parseSize(opts.maxRequestBodySize, "listen({ maxRequestBodySize })");
+  app._useListenBodyLimit(maxRequestBodySize);
   const address =
     opts.unix !== undefined
       ? { unix: opts.unix }
@@ -142,7 +149,7 @@ export function startServer(app: ServableApp, options: ServerOptions | number): 
     tls: opts.tls,
     reusePort: opts.reusePort,
     development: opts.development ?? false,
-    maxRequestBodySize: opts.maxRequestBodySize,
+    maxRequestBodySize,
     idleTimeout: opts.idleTimeout,
     websocket: { ...opts.ws, ...app._sockets.handler },
     error: (error: Error) => {

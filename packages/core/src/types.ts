@@ -1,6 +1,8 @@
-import type { BodyKind } from "./body/types";
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
+import { checkRouteOptions, type RouteOptions } from "./route-options";
+
+export type { RouteOptions } from "./route-options";
 
 /**
  * Continues with the next middleware or the handler. Await it to run code after the rest of
@@ -29,16 +31,6 @@ export type Middleware = Handler<any>;
 /** Error handler for `app.setErrorHandler`. */
 export type ErrorHandler = (error: unknown, req: HarpiaRequest<any>, res: HarpiaResponse) => unknown;
 
-/** Per-route options, given as an object before the handlers: `app.post(path, { bodyLimit }, h)`. */
-export interface RouteOptions {
-  /** Largest body this route accepts, in bytes (overrides the app's limit). */
-  bodyLimit?: number;
-  /** Body types the route accepts; any other `Content-Type` is answered 415. */
-  accepts?: BodyKind | BodyKind[];
-  /** Set to `false` to leave the body unread (streaming handlers read `req.raw.body`). */
-  parseBody?: boolean;
-}
-
 /**
  * A function may carry route options for the routes it is attached to (for example an upload
  * middleware raising the body limit). Read at registration, never per request.
@@ -48,8 +40,14 @@ export const ROUTE_OPTIONS: unique symbol = Symbol.for("harpia.routeOptions");
 /** A middleware carrying {@link RouteOptions} (see {@link withRouteOptions}). */
 export type MiddlewareWithOptions = Middleware & { [ROUTE_OPTIONS]?: RouteOptions };
 
-/** Attaches route options to a middleware so every route using it gets them. */
+/**
+ * Attaches route options to a middleware so every route using it gets them. The options are
+ * checked here (a `TypeError` names a wrong one); the largest `bodyLimit` among a route's
+ * middleware applies unless the route sets its own.
+ */
 export function withRouteOptions<M extends Middleware>(middleware: M, options: RouteOptions): M {
-  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = options;
+  if (typeof middleware !== "function")
+    throw new TypeError("withRouteOptions: the middleware must be a function");
+  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = checkRouteOptions(options, "withRouteOptions");
   return middleware;
 }

@@ -205,7 +205,9 @@ describe("body parser", () => {
       .createApp({ logger: false, bodyParser: { limit: "lots" } })
       .catch((e) => e);
     expect(error.step).toBe("configure.bodyParser");
-    expect(error.message).toContain('bodyParser.limit: expected a positive size such as 102400 or "100kb"');
+    expect(error.message).toContain(
+      'bodyParser.limit: expected a positive whole number of bytes or a size such as "100kb"',
+    );
   });
 
   test("cancelling configure.bodyParser leaves core's defaults (1 MiB, urlencoded parsed)", async () => {

@@ -1,6 +1,13 @@
 import { HttpError } from "../errors";
+import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./json";
 import type { BodyKind, UploadedFile } from "./types";
 import { FieldCollector, type FieldLimits, parseUrlEncoded } from "./urlencoded";
+
+/** Limits applied while parsing a body: the form field limits, and how deep JSON may nest. */
+export interface BodyLimits extends FieldLimits {
+  /** Deepest nesting of arrays and objects in a JSON body (default 64); deeper is a 400 (`BODY_TOO_DEEP`). */
+  jsonDepth?: number;
+}
 
 /** The media type of a `Content-Type` header, lower-cased, without parameters. */
 export function mediaType(contentType: string | null): string {
@@ -118,14 +125,15 @@ export function collectFormData(
 }
 
 /**
- * Reads and parses a body of a known kind. Malformed JSON or encoding is a 400, a body over
- * `limit` a 413; what was stored elsewhere is untouched because nothing runs before this fails.
+ * Reads and parses a body of a known kind. Malformed JSON or encoding is a 400, JSON nested
+ * deeper than `limits.jsonDepth` a 400, a body over `limit` a 413; what was stored elsewhere is
+ * untouched because nothing runs before this fails.
  */
 export async function parseBody(
   request: Request,
   kind: BodyKind,
   limit: number,
-  fieldLimits?: FieldLimits,
+  fieldLimits?: BodyLimits,
 ): Promise<ParsedBody> {
   if (kind === "multipart") {
     checkDeclaredLength(request, limit);
@@ -157,17 +165,13 @@ export async function parseBody(
 export function decodeBody(
   kind: Exclude<BodyKind, "multipart">,
   bytes: Uint8Array,
-  fieldLimits?: FieldLimits,
+  fieldLimits?: BodyLimits,
 ): ParsedBody {
   const size = bytes.byteLength;
   const text = decodeText(bytes);
   if (kind === "json") {
-    if (text.trim() === "") return { kind, body: undefined, files: [], text, size };
-    try {
-      return { kind, body: JSON.parse(text), files: [], text, size };
-    } catch (error) {
-      throw new HttpError(400, `Malformed JSON body: ${(error as Error).message}`, { code: "INVALID_JSON" });
-    }
+    const body = parseJsonBody(text, fieldLimits?.jsonDepth ?? DEFAULT_JSON_DEPTH);
+    return { kind, body, files: [], text, size };
   }
   if (kind === "form") return { kind, body: parseUrlEncoded(text, fieldLimits), files: [], text, size };
   return { kind, body: text, files: [], text, size };

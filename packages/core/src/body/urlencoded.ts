@@ -33,11 +33,12 @@ function splitKey(key: string, depth: number): string[] {
 /**
  * Collects form fields into a nested object the way Express's extended parser users expect:
  * `a=1&a=2` → `{ a: ["1", "2"] }`, `user[name]=x` → `{ user: { name: "x" } }`,
- * `tags[]=a&tags[]=b` → `{ tags: ["a", "b"] }`. Keys `__proto__`, `constructor` and
- * `prototype` are dropped at every level so a body can never reach an object's prototype.
+ * `tags[]=a&tags[]=b` → `{ tags: ["a", "b"] }`. Objects have no prototype (`"toString" in
+ * body` is false), and keys `__proto__`, `constructor` and `prototype` are dropped at every
+ * level, so a body can never reach an object's prototype, even when copied with `Object.assign`.
  */
 export class FieldCollector {
-  readonly result: Record<string, unknown> = {};
+  readonly result: Record<string, unknown> = Object.create(null);
   private count = 0;
   private readonly parameterLimit: number;
   private readonly depth: number;
@@ -71,7 +72,7 @@ export class FieldCollector {
       if (existing !== null && typeof existing === "object" && !(existing instanceof File)) {
         child = existing as Container;
       } else if (existing === undefined) {
-        child = nextIsIndex ? [] : {};
+        child = nextIsIndex ? [] : Object.create(null);
         this.assign(target, part, child, true);
       } else {
         return; // `a=1&a[b]=2`: a scalar was given first; the conflicting nested field is ignored.

@@ -22,13 +22,17 @@ function expressible(method: string, segments: Segment[]): boolean {
   );
 }
 
+/** A wildcard, or a param whose constraint can span segments: it may take any rest of the path. */
+const takesRest = (s: Segment | undefined) =>
+  s?.kind === "wildcard" || (s?.kind === "param" && s.spans === true);
+
 /** Whether some path could be matched by both patterns (a wildcard matches any rest). */
 function overlaps(a: Segment[], b: Segment[]): boolean {
   const length = Math.max(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x?.kind === "wildcard" || y?.kind === "wildcard") return true;
+    if (takesRest(x) || takesRest(y)) return true;
     if (x === undefined || y === undefined) return false;
     if (x.kind === "static" && y.kind === "static") {
       if (x.value !== y.value) return false;

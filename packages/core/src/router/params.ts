@@ -5,7 +5,23 @@
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-type Split<P extends string> = P extends `${infer Head}/${infer Tail}` ? [Head, ...Split<Tail>] : [P];
+/**
+ * Splits at `/`, except inside a constraint: a param part that opens `(` without closing it is
+ * joined with the following parts up to the one that closes it (`:id([^/]+)`, `:f([a-z/]+\.js)`).
+ */
+type Split<P extends string> = P extends `${infer Head}/${infer Tail}`
+  ? Head extends `:${string}(${string}` | `(${string}`
+    ? Head extends `${string})${string}`
+      ? [Head, ...Split<Tail>]
+      : JoinConstraint<Head, Tail>
+    : [Head, ...Split<Tail>]
+  : [P];
+
+type JoinConstraint<Open extends string, Rest extends string> = Rest extends `${infer Head}/${infer Tail}`
+  ? Head extends `${string})${string}`
+    ? [`${Open}/${Head}`, ...Split<Tail>]
+    : JoinConstraint<`${Open}/${Head}`, Tail>
+  : [`${Open}/${Rest}`];
 
 type Alternatives<S extends string> = S extends `${infer A}|${infer B}` ? A | Alternatives<B> : S;
 

@@ -13,6 +13,11 @@ export function paramsAreInferredFromPatterns(): void {
   assertType<Equal<ParamsOf<"/pets/:kind(dog|cat)">, { kind: "dog" | "cat" }>>(true);
   assertType<Equal<ParamsOf<"/n/:id(\\d+)">, { id: string }>>(true);
   assertType<Equal<ParamsOf<"/files/*">, { "*": string }>>(true);
+  // A `/` inside a constraint does not split the segment.
+  assertType<Equal<ParamsOf<"/user/:id([^/]+)/*">, { id: string; "*": string }>>(true);
+  assertType<Equal<ParamsOf<"/js/:file([a-z0-9/]+\\.js)">, { file: string }>>(true);
+  assertType<Equal<ParamsOf<"/a/:p(x/y|z)/:q">, { p: "x/y" | "z"; q: string }>>(true);
+  assertType<Equal<ParamsOf<"/a(b/:id">, { id: string }>>(true);
   assertType<Equal<ParamsOf<"/static">, {}>>(true);
   // @ts-expect-error a constrained param is not any string
   assertType<Equal<ParamsOf<"/pets/:kind(dog|cat)">, { kind: string }>>(true);

@@ -2,11 +2,20 @@
  * Route patterns: `/users/:id`, `/users/:id?`, `/pets/:kind(dog|cat)`, `/pets/(dog|cat)`,
  * `/files/*`. Parsed once at registration into segments the router compiles.
  */
+import { compileConstraint } from "./constraint";
 
 /** One segment of a parsed pattern. */
 export type Segment =
   | { kind: "static"; value: string }
-  | { kind: "param"; name: string; pattern?: RegExp; source?: string; optional: boolean }
+  | {
+      kind: "param";
+      name: string;
+      pattern?: RegExp;
+      source?: string;
+      optional: boolean;
+      /** The constraint can match `/`: the value may take several segments (`:file([a-z/]+\.js)`). */
+      spans?: boolean;
+    }
   | { kind: "wildcard" };
 
 const PARAM = /^:([A-Za-z_$][\w$]*)(?:\((.+)\))?(\?)?$/;
@@ -28,11 +37,50 @@ export function normalizePattern(path: string): string {
   return out;
 }
 
+/**
+ * Splits a pattern (without its leading `/`) into segments at `/`, except inside a parameter's
+ * constraint: `:id([^/]+)` and `:file([a-z0-9/]+\.js)` stay whole. Brackets, escapes and
+ * character classes are honoured, so `[)]` does not close a constraint.
+ */
+export function splitPattern(path: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let i = 0;
+  while (i <= path.length) {
+    if (i === path.length || path[i] === "/") {
+      parts.push(path.slice(start, i));
+      start = ++i;
+      continue;
+    }
+    if (path[i] === "(" && (i === start || path[start] === ":")) {
+      i = constraintEnd(path, i);
+      continue;
+    }
+    i++;
+  }
+  return parts;
+}
+
+/** The index after the `)` closing the constraint that opens at `open` (the end when unclosed). */
+function constraintEnd(path: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < path.length; i++) {
+    const c = path[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i + 1;
+  }
+  return path.length;
+}
+
 /** Parses a pattern into segments; throws a clear error for anything unsupported. */
 export function parsePattern(pattern: string): Segment[] {
   const normalized = normalizePattern(pattern);
   if (normalized === "/") return [];
-  const raw = normalized.slice(1).split("/");
+  const raw = splitPattern(normalized.slice(1));
   const segments: Segment[] = [];
   let unnamed = 0;
   raw.forEach((part, index) => {
@@ -49,17 +97,24 @@ export function parsePattern(pattern: string): Segment[] {
       const name = named ? named[1]! : String(unnamed++);
       const source = named ? named[2] : anonymous![1];
       const optional = Boolean(named ? named[3] : anonymous![2]);
-      let compiled: RegExp | undefined;
-      if (source !== undefined) {
-        try {
-          compiled = new RegExp(`^(?:${source})$`);
-        } catch (error) {
-          throw new Error(
-            `Route "${pattern}": invalid constraint "(${source})": ${(error as Error).message}`,
-          );
-        }
+      if (source === undefined) {
+        segments.push({ kind: "param", name, optional });
+        return;
       }
-      segments.push({ kind: "param", name, pattern: compiled, source, optional });
+      let constraint: ReturnType<typeof compileConstraint>;
+      try {
+        constraint = compileConstraint(source);
+      } catch (error) {
+        throw new Error(`Route "${pattern}": invalid constraint "(${source})": ${(error as Error).message}`);
+      }
+      segments.push({
+        kind: "param",
+        name,
+        pattern: constraint.regex,
+        source,
+        optional,
+        spans: constraint.spans,
+      });
       return;
     }
     if (part.includes(":") && part.startsWith(":")) {

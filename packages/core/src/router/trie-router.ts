@@ -1,5 +1,19 @@
+import { positiveInteger } from "../utils/internal/check";
 import type { Segment } from "./pattern";
 import type { RouteMatch, RouterEngine } from "./types";
+
+/** Options of {@link TrieRouter}. */
+export interface TrieRouterOptions {
+  /**
+   * Longest value (encoded characters) tested against a parameter's constraint; a longer one
+   * does not match that parameter (default 256). Together with the checks done when a
+   * constraint is registered, it bounds the time any constraint can take per request.
+   */
+  constraintMaxLength?: number;
+}
+
+/** Default of {@link TrieRouterOptions.constraintMaxLength}. */
+export const DEFAULT_CONSTRAINT_MAX_LENGTH = 256;
 
 interface Terminal<T> {
   value: T;
@@ -9,6 +23,8 @@ interface Terminal<T> {
 interface ParamEdge<T> {
   pattern?: RegExp;
   source?: string;
+  /** The constraint can match `/`: the value may take several segments. */
+  spans: boolean;
   node: TrieNode<T>;
 }
 
@@ -26,7 +42,8 @@ function pick<T>(methods: Map<string, Terminal<T>> | null, method: string): Term
   return methods.get(method) ?? (method === "HEAD" ? methods.get("GET") : undefined) ?? methods.get("ALL");
 }
 
-function segmentMatches(pattern: RegExp, raw: string): boolean {
+function constraintMatches(pattern: RegExp, raw: string, maxLength: number): boolean {
+  if (raw.length > maxLength) return false;
   if (!raw.includes("%")) return pattern.test(raw);
   try {
     return pattern.test(decodeURIComponent(raw));
@@ -41,11 +58,20 @@ function segmentMatches(pattern: RegExp, raw: string): boolean {
  * A segment trie compiled at registration. Fully static paths are also kept in a map so the
  * common case is one hash lookup. Matching walks the path by index (no split), trying static,
  * then constrained params, then plain params, then the wildcard, and backtracks when a branch
- * has no route for the method.
+ * has no route for the method. A constraint that can match `/` takes as many segments as it
+ * matches, the longest first.
  */
 export class TrieRouter<T> implements RouterEngine<T> {
   private readonly root = new TrieNode<T>();
   private readonly staticPaths = new Map<string, TrieNode<T>>();
+  private readonly maxLength: number;
+
+  constructor(options: TrieRouterOptions = {}) {
+    this.maxLength =
+      options.constraintMaxLength === undefined
+        ? DEFAULT_CONSTRAINT_MAX_LENGTH
+        : positiveInteger(options.constraintMaxLength, "TrieRouter: constraintMaxLength");
+  }
 
   add(method: string, segments: Segment[], value: T): void {
     let node = this.root;
@@ -68,7 +94,12 @@ export class TrieRouter<T> implements RouterEngine<T> {
         node.params ??= [];
         let edge = node.params.find((e) => e.source === segment.source);
         if (!edge) {
-          edge = { pattern: segment.pattern, source: segment.source, node: new TrieNode<T>() };
+          edge = {
+            pattern: segment.pattern,
+            source: segment.source,
+            spans: segment.spans === true,
+            node: new TrieNode<T>(),
+          };
           node.params.push(edge);
           // Constrained params are more specific than free ones: try them first.
           node.params.sort((a, b) => Number(b.pattern !== undefined) - Number(a.pattern !== undefined));
@@ -141,7 +172,12 @@ export class TrieRouter<T> implements RouterEngine<T> {
     if (node.params !== null && end > start) {
       const raw = path.slice(start, end);
       for (const edge of node.params) {
-        if (edge.pattern !== undefined && !segmentMatches(edge.pattern, raw)) continue;
+        if (edge.spans) {
+          const found = this.walkSpans(edge, path, start, end, method, values);
+          if (found !== undefined) return found;
+          continue;
+        }
+        if (edge.pattern !== undefined && !constraintMatches(edge.pattern, raw, this.maxLength)) continue;
         values.push(raw);
         const found = this.walk(edge.node, path, end, method, values);
         if (found !== undefined) return found;
@@ -154,6 +190,36 @@ export class TrieRouter<T> implements RouterEngine<T> {
         values.push(path.slice(start));
         return wild;
       }
+    }
+    return undefined;
+  }
+
+  /** The ends (`/` indexes, or the path's end) a spanning param starting at `start` may take, longest first. */
+  private spanEnds(path: string, start: number, end: number): number[] {
+    const ends = [end];
+    for (let at = end; at < path.length && at - start < this.maxLength; ) {
+      at = path.indexOf("/", at + 1);
+      if (at === -1) at = path.length;
+      ends.push(at);
+    }
+    return ends.reverse();
+  }
+
+  private walkSpans(
+    edge: ParamEdge<T>,
+    path: string,
+    start: number,
+    end: number,
+    method: string,
+    values: string[],
+  ): Terminal<T> | undefined {
+    for (const stop of this.spanEnds(path, start, end)) {
+      const raw = path.slice(start, stop);
+      if (!constraintMatches(edge.pattern!, raw, this.maxLength)) continue;
+      values.push(raw);
+      const found = this.walk(edge.node, path, stop, method, values);
+      if (found !== undefined) return found;
+      values.pop();
     }
     return undefined;
   }
@@ -179,7 +245,11 @@ export class TrieRouter<T> implements RouterEngine<T> {
     if (child) this.collect(child, path, end, out);
     if (node.params && end > start) {
       for (const edge of node.params) {
-        if (edge.pattern === undefined || segmentMatches(edge.pattern, raw))
+        if (edge.spans) {
+          for (const stop of this.spanEnds(path, start, end))
+            if (constraintMatches(edge.pattern!, path.slice(start, stop), this.maxLength))
+              this.collect(edge.node, path, stop, out);
+        } else if (edge.pattern === undefined || constraintMatches(edge.pattern, raw, this.maxLength))
           this.collect(edge.node, path, end, out);
       }
     }

@@ -1,5 +1,6 @@
 import type { UploadedFile } from "../body/types";
 import type { HarpiaRequest } from "../request";
+import type { Size } from "../utils/size";
 
 /** A file an {@link Upload} middleware saved, as described on `req.uploads`. */
 export interface SavedFile {
@@ -26,8 +27,11 @@ export interface UploadRules {
   allowedExtensions?: string[];
   /** Allowed MIME types, exact (`"image/jpeg"`) or by family (`"image/*"`). */
   allowedTypes?: string[];
-  /** Largest file, in bytes. Also sets the route's body limit, so bigger bodies are refused unread. */
-  maxSize?: number;
+  /**
+   * Largest file: bytes, or a size such as `"2mb"`. Also sets the route's body limit, so bigger
+   * bodies are refused unread.
+   */
+  maxSize?: Size;
   /** Most files `upload.multiple` accepts in the field (default 10). */
   maxFiles?: number;
   /** Whether a request without a file in the field is refused with 400 (default `true`). */
@@ -56,8 +60,9 @@ export interface UploadOptions {
   /** Rules for each file. */
   options?: UploadRules;
   /**
-   * Largest request body for routes using this upload, in bytes. Default: `maxSize` times the
-   * number of files plus 64 KiB for the other form fields; the app's limit when `maxSize` is unset.
+   * Largest request body for routes using this upload: bytes, or a size such as `"25mb"`.
+   * Default: `maxSize` times the number of files plus 64 KiB for the other form fields; the
+   * app's limit when `maxSize` is unset.
    */
-  bodyLimit?: number;
+  bodyLimit?: Size;
 }

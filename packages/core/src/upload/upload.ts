@@ -6,6 +6,8 @@ import type { UploadedFile } from "../body/types";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import { type Middleware, type MiddlewareWithOptions, withRouteOptions } from "../types";
+import { positiveInteger } from "../utils/internal/check";
+import { optionalSize } from "../utils/size";
 import { displayName, fileExtension, sanitizeFileName } from "./sanitize";
 import { claimedTypes, SIGNATURE_BYTES, sniffType } from "./signature";
 import type { FileNamer, SavedFile, UploadOptions } from "./types";
@@ -21,15 +23,6 @@ interface CheckedFile {
   file: UploadedFile;
   extension: string;
   type: string;
-}
-
-function positive(name: string, value: number | undefined, integer = false): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0) || (integer && !Number.isInteger(value)))
-    throw new RangeError(
-      `Upload: ${name} must be a positive ${integer ? "integer" : "number"}, got ${value}`,
-    );
-  return value;
 }
 
 function stringList(name: string, list: string[] | undefined): string[] | undefined {
@@ -90,17 +83,23 @@ export class Upload {
     if (options.path !== undefined && (typeof options.path !== "string" || options.path === ""))
       throw new TypeError("Upload: path must be a non-empty directory path");
     this.directory = resolve(options.path ?? "uploads");
-    this.maxSize = positive("maxSize", rules.maxSize);
-    this.maxFiles = positive("maxFiles", rules.maxFiles, true) ?? DEFAULT_MAX_FILES;
+    this.maxSize = optionalSize(rules.maxSize, "Upload: options.maxSize");
+    this.maxFiles =
+      rules.maxFiles === undefined
+        ? DEFAULT_MAX_FILES
+        : positiveInteger(rules.maxFiles, "Upload: options.maxFiles");
     const extensions = stringList("allowedExtensions", rules.allowedExtensions);
     this.extensions = extensions && new Set(extensions.map((e) => (e.startsWith(".") ? e : `.${e}`)));
     this.types = stringList("allowedTypes", rules.allowedTypes);
     this.required = rules.required ?? true;
     this.verifyContent = rules.verifyContent ?? true;
-    const bodyLimit = positive("bodyLimit", options.bodyLimit);
+    const bodyLimit = optionalSize(options.bodyLimit, "Upload: bodyLimit");
 
     const limitFor = (files: number) =>
-      bodyLimit ?? (this.maxSize === undefined ? undefined : this.maxSize * files + FORM_OVERHEAD);
+      bodyLimit ??
+      (this.maxSize === undefined
+        ? undefined
+        : Math.min(this.maxSize * files + FORM_OVERHEAD, Number.MAX_SAFE_INTEGER));
     const single: Middleware = async (req, _res, next) => {
       await this.saveInto(req, 1);
       return next();

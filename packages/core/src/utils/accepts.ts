@@ -7,7 +7,8 @@ export function preferredFormat<F extends "json" | "html" | "text">(
   offered: readonly F[],
 ): F {
   if (!accept) return offered[0]!;
-  const mime: Record<string, F | undefined> = {};
+  // No prototype: the client's media type is looked up here (`Accept: constructor`).
+  const mime: Record<string, F | undefined> = Object.create(null);
   for (const f of offered) {
     mime[f === "json" ? "application/json" : f === "html" ? "text/html" : "text/plain"] = f;
   }

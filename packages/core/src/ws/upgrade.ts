@@ -1,10 +1,11 @@
+import { DEFAULT_JSON_DEPTH } from "../body/json";
 import type { CompiledRoute, FlatRoute, FlatWsRoute } from "../compile";
 import { compileRoutes } from "../compile";
 import type { ErrorResponder } from "../compose";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import { HarpiaResponse } from "../response";
-import { TrieRouter } from "../router/trie-router";
+import { TrieRouter, type TrieRouterOptions } from "../router/trie-router";
 import type { RouterEngine } from "../router/types";
 import type { Middleware } from "../types";
 import type { WebSocketHub } from "./hub";
@@ -88,9 +89,10 @@ export function compileWsRoutes(
   routes: FlatWsRoute[],
   hub: WebSocketHub,
   onError: ErrorResponder,
+  routerOptions?: TrieRouterOptions,
 ): RouterEngine<CompiledRoute> | undefined {
   if (routes.length === 0) return undefined;
-  const router = new TrieRouter<CompiledRoute>();
+  const router = new TrieRouter<CompiledRoute>(routerOptions);
   const flat: FlatRoute[] = routes.map((route) => ({
     method: "GET",
     pattern: route.pattern,
@@ -99,7 +101,7 @@ export function compileWsRoutes(
     scopes: route.scopes,
   }));
   try {
-    compileRoutes(flat, router, onError, undefined);
+    compileRoutes(flat, router, onError, { bodyLimit: undefined, jsonDepth: DEFAULT_JSON_DEPTH });
   } catch (error) {
     // The trie names the method; for a WebSocket route that would read as an HTTP clash.
     throw new Error(`WebSocket ${(error as Error).message.replace("Route GET ", "route ")}`);
