@@ -363,11 +363,17 @@ describe("hooks and plugins", () => {
         res.header("x-route-tag", name);
         return next();
       };
-      return definePlugin(mw, (app: ReturnType<typeof harpia>) => {
-        app.addHook("onSend", (_req, res) => {
-          res.headers.set("x-app-tag", name);
-        });
-      });
+      return definePlugin(
+        {
+          name: `tag-${name}`,
+          setup(app) {
+            app.addHook("onSend", (_req, res) => {
+              res.headers.set("x-app-tag", name);
+            });
+          },
+        },
+        mw,
+      );
     };
     const app = harpia();
     app.use(tag("global"));

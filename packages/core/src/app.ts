@@ -8,9 +8,11 @@ import { CorsRegistry } from "./cors/registry";
 import { EngineSlot } from "./engine";
 import { createErrorResponder } from "./error-responder";
 import { RouteGroup } from "./group";
-import { type HookName, type Hooks, PLUGIN, type Plugin } from "./hooks";
+import { emptyHooks, type HookName, type Hooks } from "./hooks";
+import { type CloseOptions, checkTimeout, closeApp, shutdownOnSignals } from "./lifecycle";
 import { compileMethodOverride, type MethodOverride, type MethodOverrideOptions } from "./method-override";
 import { type Compiled, RequestPipeline } from "./pipeline";
+import { type Plugin, pluginRecord } from "./plugin";
 import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
 import { type NativeCandidate, nativeTable } from "./router/native";
 import { expandOptional, parsePattern } from "./router/pattern";
@@ -90,6 +92,22 @@ export interface HarpiaOptions {
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** What plugins read from the app (`app.settings`): set once, at `harpia(options)`. */
+export interface AppSettings {
+  /** Development mode (follows `listen({ development })`). */
+  readonly development: boolean;
+  /** Which proxies `req.ip`/`req.protocol` believe, as given to `harpia({ trustProxy })`. */
+  readonly trustProxy: TrustProxy;
+  /** The default body limit, in bytes. */
+  readonly bodyLimit: number;
+  /** The JSON nesting limit. */
+  readonly jsonDepth: number;
+  /** Whether method override is on. */
+  readonly methodOverride: boolean;
+  /** Whether a `cookieSecret` was given (use `app.signer` to sign and verify with it). */
+  readonly cookieSecret: boolean;
+}
+
 /**
  * A Harpia application: a router with middleware, error handling, and a server.
  * Create one with `harpia()`.
@@ -101,11 +119,7 @@ export class Harpia extends RouteGroup<""> {
   development: boolean;
   /** @internal Tried in order before the not-found handler (static mounts). */
   readonly _fallbacks: Fallback[] = [];
-  /** @internal */ readonly _hooks: { [K in HookName]: Hooks[K][] } = {
-    onRequest: [],
-    onSend: [],
-    onResponse: [],
-  };
+  /** @internal */ readonly _hooks: { [K in HookName]: Hooks[K][] } = emptyHooks();
   /** @internal Running servers, each with the function that re-applies the app's routes to it. */
   readonly _servers = new Map<Server<any>, () => void>();
   /** @internal */ _errorHandler: ErrorHandler | undefined;
@@ -126,9 +140,15 @@ export class Harpia extends RouteGroup<""> {
   private readonly jsonDepth: number;
   private readonly constraintMaxLength: number | undefined;
   private refreshQueued = false;
+  /** Plugins installed on this app, and how many of each name (for `dependencies`). */
+  private readonly plugins = new Set<Plugin>();
+  private readonly pluginNames = new Map<string, number>();
+  private closed: Promise<void> | undefined;
+  private readonly appSettings: AppSettings;
 
-  constructor(private readonly settings: HarpiaOptions = {}) {
+  constructor(private readonly harpiaOptions: HarpiaOptions = {}) {
     super();
+    const settings = harpiaOptions;
     if (settings === null || typeof settings !== "object")
       throw new TypeError("harpia() takes an options object");
     this.development = settings.development ?? false;
@@ -161,6 +181,17 @@ export class Harpia extends RouteGroup<""> {
           ? (error, req) =>
               console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
           : log;
+    const app = this;
+    this.appSettings = Object.freeze({
+      get development() {
+        return app.development;
+      },
+      trustProxy: settings.trustProxy ?? false,
+      bodyLimit: this.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      jsonDepth: this.jsonDepth,
+      methodOverride: this._override !== undefined,
+      cookieSecret: this._signer !== undefined,
+    });
     this._sockets = new WebSocketHub((error) => this._logError?.(error, undefined));
     this._respondError = createErrorResponder(this);
     this._pipeline = new RequestPipeline(this);
@@ -179,9 +210,38 @@ export class Harpia extends RouteGroup<""> {
     });
   }
 
-  /** @internal `app.use(plugin)`: the plugin installs itself (hooks, routes, middleware). */
+  /**
+   * The app's settings, read once by plugins in `setup` (see {@link AppSettings}): they follow
+   * the app instead of declaring their own `trustProxy` or `development`.
+   */
+  get settings(): AppSettings {
+    return this.appSettings;
+  }
+
+  /**
+   * Signs and verifies values with the app's `cookieSecret` (rotation included, constant-time
+   * checks), for plugins that need a keyed signature; `undefined` without a secret.
+   */
+  get signer(): CookieSigner | undefined {
+    return this._signer;
+  }
+
+  /** @internal `app.use(plugin)`: installs a plugin once (see `definePlugin`). */
   override _install(plugin: Plugin): void {
-    plugin[PLUGIN](this);
+    if (this.plugins.has(plugin)) return;
+    const record = pluginRecord(plugin);
+    for (const dependency of record.dependencies) {
+      if (!this.pluginNames.has(dependency))
+        throw new Error(`Plugin "${record.name}" needs "${dependency}": app.use() that one first`);
+    }
+    this.plugins.add(plugin);
+    this.pluginNames.set(record.name, (this.pluginNames.get(record.name) ?? 0) + 1);
+    record.setup(this);
+  }
+
+  /** Whether a plugin of this name was installed with `app.use()`. */
+  hasPlugin(name: string): boolean {
+    return this.pluginNames.has(name);
   }
 
   /**
@@ -192,11 +252,21 @@ export class Harpia extends RouteGroup<""> {
    * app.addHook("onSend", (req, res) => { res.headers.set("x-served-by", "harpia"); });
    */
   addHook<K extends HookName>(name: K, hook: Hooks[K]): this {
-    if (!(name in this._hooks))
-      throw new TypeError(`Unknown hook "${String(name)}"; use onRequest, onSend or onResponse`);
+    if (!Object.hasOwn(this._hooks, name))
+      throw new TypeError(
+        `Unknown hook "${String(name)}"; use one of ${Object.keys(this._hooks).join(", ")}`,
+      );
     if (typeof hook !== "function") throw new TypeError(`addHook("${name}") needs a function`);
     this._hooks[name].push(hook);
     return this;
+  }
+
+  /**
+   * Runs `hook` when the app closes (`app.close()`): close stores, subscribers and timers here.
+   * Same as `app.addHook("onClose", hook)`.
+   */
+  onClose(hook: Hooks["onClose"]): this {
+    return this.addHook("onClose", hook);
   }
 
   /**
@@ -286,7 +356,7 @@ export class Harpia extends RouteGroup<""> {
     const wsRoutes: FlatWsRoute[] = [];
     flatten(this, "", [], routes, wsRoutes);
     const router =
-      this.settings.router?.() ??
+      this.harpiaOptions.router?.() ??
       new TrieRouter<CompiledRoute>({ constraintMaxLength: this.constraintMaxLength });
     const candidates: NativeCandidate<CompiledRoute>[] = [];
     const defaults = { bodyLimit, jsonDepth: this.jsonDepth };
@@ -302,11 +372,11 @@ export class Harpia extends RouteGroup<""> {
       answerUnmatched(this, router, ws, req, res);
     const fallback = compose([...middleware, unmatched], this._respondError);
     const nativeLimit =
-      this.settings.nativeRoutes === false
+      this.harpiaOptions.nativeRoutes === false
         ? 0
-        : this.settings.nativeRoutes === true
+        : this.harpiaOptions.nativeRoutes === true
           ? Infinity
-          : (this.settings.nativeRoutes ?? 100);
+          : (this.harpiaOptions.nativeRoutes ?? 100);
     let native = nativeLimit > 0 ? nativeTable(candidates, wsPatterns) : new Map();
     if (native.size > nativeLimit) native = new Map();
     return { router, fallback, middleware, bodyLimit, ws, native };
@@ -390,12 +460,46 @@ export class Harpia extends RouteGroup<""> {
    * const { port } = app.listen({ port: 0, hostname: "127.0.0.1" });
    */
   listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
+    if (this.closed !== undefined) throw new Error("listen(): this app was closed");
     const handle = startServer(this, options);
+    if (typeof options === "object" && options.shutdownOnSignals)
+      shutdownOnSignals(this, options.shutdownOnSignals, options.shutdownTimeout);
     callback?.(handle);
+    for (const hook of this._hooks.onListen) {
+      try {
+        const pending = hook(handle);
+        if (pending instanceof Promise) pending.catch((error) => this._logError?.(error, undefined));
+      } catch (error) {
+        this._logError?.(error, undefined);
+      }
+    }
     return handle;
   }
 
-  /** Stops every server started by `listen`; in-flight requests finish unless `force`. */
+  /** True once `app.close()` was called (readiness checks answer 503 from then on). */
+  get closing(): boolean {
+    return this.closed !== undefined;
+  }
+
+  /**
+   * Shuts the app down gracefully: stops accepting connections, lets in-flight requests finish
+   * (for at most `timeout` ms, default 10 s, then cuts them), closes WebSockets with 1001
+   * ("going away", so clients reconnect elsewhere), then runs every `onClose` hook (stores,
+   * subscribers, timers) in reverse order of registration. Calling it again returns the same
+   * promise. `listen({ shutdownOnSignals: true })` calls it on SIGTERM and SIGINT.
+   *
+   * @example
+   * process.on("SIGTERM", () => app.close());
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closed ??= closeApp(this, checkTimeout(options.timeout));
+    return this.closed;
+  }
+
+  /**
+   * Stops every server started by `listen`; in-flight requests finish unless `force`. Plugins'
+   * resources stay open: prefer {@link close}.
+   */
   async stop(force = false): Promise<void> {
     const running = [...this._servers.keys()];
     this._servers.clear();

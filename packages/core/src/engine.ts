@@ -1,7 +1,10 @@
+import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
 
 /** What a view engine receives besides the view name and data. */
 export interface RenderContext {
+  /** The request being answered (its `state` holds per-request values such as the CSP nonce). */
+  req: HarpiaRequest<any> | undefined;
   /** The response being rendered (its `locals` hold per-request values such as the CSP nonce). */
   res: HarpiaResponse;
   /** The module whose views to use (`res.module("books").render(...)`), for module layouts. */
@@ -53,6 +56,6 @@ export class EngineSlot implements ViewEngineHost {
       throw new Error(`res.render("${view}") needs a view engine: call app.engine.set(engine) first`);
     // Per-request values (res.locals) first, so the handler's data wins on a name clash.
     const merged = res._hasLocals ? { ...res.locals, ...data } : data;
-    return this.current.render(view, merged, { res, module });
+    return this.current.render(view, merged, { req: res.req, res, module });
   }
 }

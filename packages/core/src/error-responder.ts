@@ -1,7 +1,9 @@
 import { applyResult, type ErrorResponder } from "./compose";
 import { writeErrorResponse } from "./error-page";
 import { toHttpError } from "./errors";
+import type { Hooks } from "./hooks";
 import type { HarpiaRequest } from "./request";
+import type { HarpiaResponse } from "./response";
 import type { ErrorHandler } from "./types";
 
 /** What the error responder reads from the app, on every error (it can change at any time). */
@@ -9,14 +11,26 @@ export interface ErrorSettings {
   readonly _errorHandler: ErrorHandler | undefined;
   readonly development: boolean;
   readonly _logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
+  readonly _hooks: { readonly onError: readonly Hooks["onError"][] };
 }
 
 /**
  * Builds the function that turns anything thrown into a response on `res`: the app's error
  * handler when set (status and the error's own headers preset), else the default JSON/HTML
- * answer; a throwing handler falls back to the default. It never rejects.
+ * answer; a throwing handler falls back to the default. Then the `onError` hooks observe the
+ * final answer. It never rejects.
  */
 export function createErrorResponder(app: ErrorSettings): ErrorResponder {
+  const observe = (error: unknown, req: HarpiaRequest<any>, res: HarpiaResponse): void => {
+    for (const hook of app._hooks.onError) {
+      try {
+        const pending = hook(error, req, res);
+        if (pending instanceof Promise) pending.catch((secondary) => app._logError?.(secondary, req));
+      } catch (secondary) {
+        app._logError?.(secondary, req);
+      }
+    }
+  };
   return (error, req, res) => {
     res.error = error;
     const httpError = toHttpError(error);
@@ -24,6 +38,7 @@ export function createErrorResponder(app: ErrorSettings): ErrorResponder {
     const handler = app._errorHandler;
     if (handler === undefined) {
       writeErrorResponse(httpError, req, res, app.development);
+      if (app._hooks.onError.length !== 0) observe(error, req, res);
       return undefined;
     }
     const fallback = (secondary: unknown) => {
@@ -36,11 +51,14 @@ export function createErrorResponder(app: ErrorSettings): ErrorResponder {
       if (httpError.headers)
         for (const [name, value] of Object.entries(httpError.headers)) res.headers.set(name, value);
       const result = handler(error, req, res);
-      if (result instanceof Promise) return result.then((value) => applyResult(res, value), fallback);
+      if (result instanceof Promise) {
+        return result.then((value) => applyResult(res, value), fallback).then(() => observe(error, req, res));
+      }
       applyResult(res, result);
     } catch (secondary) {
       fallback(secondary);
     }
+    if (app._hooks.onError.length !== 0) observe(error, req, res);
     return undefined;
   };
 }

@@ -1,4 +1,4 @@
-import { isPlugin, type Plugin } from "./hooks";
+import { isPlugin, type Plugin, pluginRecord } from "./plugin";
 import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
@@ -213,8 +213,10 @@ export class RouteGroup<Prefix extends string = ""> {
    * middleware applies to the router's routes only, as plain middleware.
    */
   _install(plugin: Plugin): void {
-    if (typeof plugin !== "function") throw new TypeError("This plugin can only be installed with app.use()");
-    this._middleware.push({ path: null, fn: plugin as Middleware });
+    const record = pluginRecord(plugin);
+    if (record.middleware === undefined)
+      throw new TypeError(`Plugin "${record.name}" is installed on the app: use app.use(), not router.use()`);
+    this._middleware.push({ path: null, fn: record.middleware });
   }
 
   /** The router's prefix (`"/books"`, or `""` for none), as the original Harpia's `getPrefix()`. */

@@ -5,7 +5,7 @@
  */
 import { harpia } from "./app";
 
-export { Harpia, type HarpiaOptions, harpia } from "./app";
+export { type AppSettings, Harpia, type HarpiaOptions, harpia } from "./app";
 export { DEFAULT_JSON_DEPTH } from "./body/json";
 export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
 export type { BodyKind, UploadedFile } from "./body/types";
@@ -26,6 +26,7 @@ export {
 export { type CorsOptions, cors } from "./cors/cors";
 export type { CorsOrigin, OriginFunction, StaticOrigin } from "./cors/origin";
 export { vary } from "./cors/vary";
+export { definePlugin, type PluginDefinition } from "./define-plugin";
 export { EngineSlot, type RenderContext, type ViewEngine } from "./engine";
 export { type ErrorBody, writeErrorResponse } from "./error-page";
 export {
@@ -48,11 +49,13 @@ export {
   type WsMethod,
   type WsRouteInfo,
 } from "./group";
-export { definePlugin, type HookName, type Hooks, isPlugin, PLUGIN, type Plugin } from "./hooks";
+export type { HookName, Hooks } from "./hooks";
+export type { CloseOptions } from "./lifecycle";
 export { type LoggerOptions, logger } from "./logger";
 export type { MethodOverrideOptions } from "./method-override";
-export { type AddressSource, HarpiaRequest } from "./request";
-export { HarpiaResponse, type SendBody } from "./response";
+export { isPlugin, type Plugin } from "./plugin";
+export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
+export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
 export { DEFAULT_CONSTRAINT_MAX_LENGTH, TrieRouter, type TrieRouterOptions } from "./router/trie-router";
 export type { RouteMatch, RouterEngine } from "./router/types";

@@ -109,6 +109,7 @@ export class RequestPipeline {
     const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
     const req = new HarpiaRequest(request, server, host._context, path, query);
     const res = new HarpiaResponse(host._signer, host.engine, request);
+    res.req = req;
     res._wire = wire;
     if (host._hooks.onRequest.length !== 0) return this.afterOnRequest(compiled, req, res);
     return this.route(compiled, req, res);
@@ -152,6 +153,7 @@ export class RequestPipeline {
     const req = new HarpiaRequest(request, server, host._context);
     if (params !== undefined) req.params = params;
     const res = new HarpiaResponse(host._signer, host.engine, request);
+    res.req = req;
     res._wire = true;
     if (body !== undefined && route.parseBody) return this.withBody(host._compiled(), route, req, res, body);
     return runChain(route.chain, req, res, this.finish);

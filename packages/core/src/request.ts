@@ -22,6 +22,23 @@ export interface RequestContext {
 }
 
 /**
+ * Per-request values shared by middleware, plugins and handlers: `req.state`. Empty here;
+ * packages and apps add their keys by declaration merging, and the keys are then typed
+ * everywhere:
+ *
+ * @example
+ * declare module "@harpia/core" {
+ *   interface RequestState {
+ *     user?: { id: string; name: string };
+ *   }
+ * }
+ * app.use((req, res, next) => { req.state.user = lookUp(req); return next(); });
+ * app.get("/me", (req) => req.state.user);
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: packages and apps extend it by declaration merging
+export interface RequestState {}
+
+/**
  * The request as handlers see it: the standard `Request` (as `raw`) plus parsed params, query,
  * cookies and body. One instance per request; nothing here is shared between requests.
  *
@@ -37,6 +54,7 @@ export class HarpiaRequest<P = Record<string, string>> {
   /** @internal */ _parsed: ParsedBody | undefined = undefined;
   /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
   uploads: readonly SavedFile[] = NO_UPLOADS;
+  private _state: RequestState | undefined = undefined;
   private _query: Record<string, string> | undefined = undefined;
   private _searchParams: URLSearchParams | undefined = undefined;
   private _cookies: RequestCookies | undefined = undefined;
@@ -73,6 +91,16 @@ export class HarpiaRequest<P = Record<string, string>> {
     this._queryStart = query;
     this._path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
     return this._path;
+  }
+
+  /**
+   * This request's state (see {@link RequestState}): where plugins and middleware leave values
+   * for later steps (`req.state.session`, `req.state.requestId`, your `req.state.user`). It has
+   * no prototype, so a key never reads something inherited.
+   */
+  get state(): RequestState {
+    if (this._state === undefined) this._state = Object.create(null) as RequestState;
+    return this._state;
   }
 
   /** The URL path, without the query string and still percent-encoded (`/books/a%20b`). */

@@ -2,8 +2,22 @@ import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
 import { mergeVary } from "./cors/vary";
 import type { ViewEngineHost } from "./engine";
+import type { HarpiaRequest } from "./request";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
 import { checkHeader } from "./utils/internal/header";
+
+/**
+ * `res.locals`: values templates see. Free-form (any key), and typed where packages or apps
+ * declare keys by declaration merging:
+ *
+ * @example
+ * declare module "@harpia/core" {
+ *   interface Locals { csrfToken?: string }
+ * }
+ */
+export interface Locals {
+  [key: string]: any;
+}
 
 /** Bodies `res.send` accepts. Plain objects and arrays are sent as JSON. */
 export type SendBody =
@@ -40,6 +54,8 @@ export class HarpiaResponse {
   _response: Response | undefined = undefined;
   /** The error being answered, set before the error handler runs (for loggers and telemetry). */
   error: unknown = undefined;
+  /** The request this response answers (set by the app; `undefined` for a response made by hand). */
+  req: HarpiaRequest<any> | undefined = undefined;
   private _headers: Headers | undefined = undefined;
   /**
    * Headers set with `res.header()` before anyone read `res.headers`: kept as flat name/value
@@ -50,7 +66,7 @@ export class HarpiaResponse {
   private _bodyInit: BodyInit | null = null;
   /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
   private _json: unknown = NO_JSON;
-  private _locals: Record<string, any> | undefined = undefined;
+  private _locals: Locals | undefined = undefined;
   private _cookies: ResponseCookies | undefined = undefined;
 
   constructor(
@@ -97,13 +113,17 @@ export class HarpiaResponse {
     return this._locals !== undefined;
   }
 
-  /** Data for this request only, shared by middleware and templates (`res.locals.user`). */
-  get locals(): Record<string, any> {
+  /**
+   * Data for the view of this request, merged under the data of `res.render` (`res.locals.user`,
+   * the CSP nonce). Typed by {@link Locals}; per-request values for code rather than templates
+   * belong on `req.state`.
+   */
+  get locals(): Locals {
     if (this._locals === undefined) this._locals = {};
     return this._locals;
   }
 
-  set locals(value: Record<string, any>) {
+  set locals(value: Locals) {
     this._locals = value;
   }
 

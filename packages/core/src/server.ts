@@ -44,6 +44,13 @@ export interface ServerOptions {
   idleTimeout?: number;
   /** WebSocket settings. */
   ws?: WebSocketOptions;
+  /**
+   * Close the app gracefully (`app.close()`) on SIGTERM and SIGINT (`true`), or on the signals
+   * listed; the process then ends by itself. A second signal ends it at once.
+   */
+  shutdownOnSignals?: boolean | readonly NodeJS.Signals[];
+  /** With `shutdownOnSignals`: milliseconds in-flight requests get to finish (default 10,000). */
+  shutdownTimeout?: number;
 }
 
 /** What `app.listen()` returns. */

@@ -82,7 +82,7 @@ function warnTrustProxyOnce(): void {
 }
 
 /** What {@link shield} returns: a plugin for `app.use`, and a middleware for one route or router. */
-export type ShieldMiddleware = Middleware & Plugin<Harpia> & { readonly instance: Shield };
+export type ShieldMiddleware = Middleware & Plugin & { readonly instance: Shield };
 
 /**
  * Security headers on every response.
@@ -108,8 +108,14 @@ export function shield(options: SecurityHeaders = {}): ShieldMiddleware {
     instance.apply(req, res);
   };
   Object.defineProperty(middleware, "instance", { value: instance, enumerable: true });
-  return definePlugin(middleware as Middleware & { readonly instance: Shield }, (app: Harpia) => {
-    if (instance.useNonce) app.addHook("onRequest", (_req, res) => instance.prepare(res));
-    app.addHook("onSend", (req, res) => instance.apply(req, res));
-  });
+  return definePlugin(
+    {
+      name: "@harpia/shield",
+      setup(app: Harpia) {
+        if (instance.useNonce) app.addHook("onRequest", (_req, res) => instance.prepare(res));
+        app.addHook("onSend", (req, res) => instance.apply(req, res));
+      },
+    },
+    middleware as Middleware & { readonly instance: Shield },
+  );
 }

@@ -206,9 +206,9 @@ export class RedisPubSub implements PubSubAdapter {
  * app.ws("/chat", { open: (ws) => ws.subscribe("lobby") });
  * app.post("/announce", (req) => { app.publish("lobby", req.body.text); return { ok: true }; });
  */
-export function redisPubSub(options: RedisPubSubOptions = {}): RedisPubSub & Plugin<PubSubHost> {
+export function redisPubSub(options: RedisPubSubOptions = {}): RedisPubSub & Plugin {
   const pubsub = new RedisPubSub(options);
-  return definePlugin<RedisPubSub, PubSubHost>(pubsub, (app) => pubsub.install(app));
+  return definePlugin({ name: "@harpia/store-redis/pubsub", setup: (app) => pubsub.install(app) }, pubsub);
 }
 
 /** Installs {@link redisPubSub} on `app` and returns it (for `await pubsub.ready` and `close()`). */

@@ -25,6 +25,8 @@ export class WebSocketHub {
   private readonly pending = new WeakMap<HarpiaRequest<any>, ConnectionData>();
   /** Each open connection's handlers; keyed by the socket so replacing `ws.data` is harmless. */
   private readonly routes = new WeakMap<Socket, Handlers>();
+  /** Open connections, for closing them all when the app closes. */
+  private readonly open = new Set<Socket>();
   /** Servers that upgraded a connection here: where `publishLocal` delivers. */
   private readonly servers = new Set<Server<any>>();
   private adapter: PubSubAdapter | undefined;
@@ -38,6 +40,7 @@ export class WebSocketHub {
         const handlers = data?.[ROUTE];
         if (handlers === undefined) return;
         this.routes.set(ws, handlers);
+        this.open.add(ws);
         if (handlers.open) this.call(handlers, ws, handlers.open, [ws]);
       },
       message: (ws, message) => {
@@ -51,6 +54,7 @@ export class WebSocketHub {
       close: (ws, code, reason) => {
         const handlers = this.routes.get(ws);
         this.routes.delete(ws);
+        this.open.delete(ws);
         if (handlers?.close) this.call(handlers, ws, handlers.close, [ws, code, reason]);
       },
       error: (error, ws) => this.fail(this.routes.get(ws), ws, error),
@@ -107,6 +111,17 @@ export class WebSocketHub {
     // Known before the handshake: `open` runs inside `upgrade` and may already publish.
     this.servers.add(server);
     return server.upgrade(req.raw, { data, headers: res._hasHeaders ? res.headers : undefined });
+  }
+
+  /** Closes every open connection with `code` (their `close` handlers run as usual). */
+  closeAll(code: number, reason: string): void {
+    for (const ws of [...this.open]) {
+      try {
+        ws.close(code, reason);
+      } catch (error) {
+        this.report(error);
+      }
+    }
   }
 
   /** Forgets a stopped server. */

@@ -1,0 +1,172 @@
+import { describe, expect, test } from "bun:test";
+import harpia, { definePlugin, isPlugin, type Middleware, Router } from "./index";
+
+declare module "./request" {
+  interface RequestState {
+    /** Set by the `user` plugin of these tests. */
+    testUser?: { name: string };
+  }
+}
+
+describe("definePlugin and app.use", () => {
+  test("setup runs once per app, the same value installed twice is a no-op", () => {
+    let runs = 0;
+    const plugin = definePlugin({ name: "counter", setup: () => void runs++ });
+    const app = harpia();
+    app.use(plugin);
+    app.use(plugin);
+    expect(runs).toBe(1);
+    harpia().use(plugin);
+    expect(runs).toBe(2);
+    expect(app.hasPlugin("counter")).toBe(true);
+    expect(app.hasPlugin("other")).toBe(false);
+  });
+
+  test("the handle is the value returned, and carries the plugin without showing it", () => {
+    const handle = { read: () => 42 };
+    const plugin = definePlugin({ name: "handle", setup() {} }, handle);
+    expect(plugin as object).toBe(handle);
+    expect(plugin.read()).toBe(42);
+    expect(isPlugin(plugin)).toBe(true);
+    expect(Object.keys(plugin)).toEqual(["read"]);
+    expect(isPlugin({ setup() {} })).toBe(false);
+    expect(isPlugin(() => {})).toBe(false);
+  });
+
+  test("dependencies must be installed first, named in the error", () => {
+    const base = definePlugin({ name: "base", setup() {} });
+    const dependent = definePlugin({ name: "dependent", dependencies: ["base"], setup() {} });
+    expect(() => harpia().use(dependent)).toThrow('Plugin "dependent" needs "base"');
+    const app = harpia();
+    app.use(base).use(dependent);
+    expect(app.hasPlugin("dependent")).toBe(true);
+  });
+
+  test("definitions are checked when made", () => {
+    expect(() => definePlugin({ name: "", setup() {} })).toThrow(TypeError);
+    expect(() => definePlugin({ name: "x" } as never)).toThrow("`setup` must be a function");
+    expect(() => definePlugin({ name: "x", setup() {}, dependencies: [3] as never })).toThrow(
+      "`dependencies`",
+    );
+    expect(() => definePlugin({ name: "x", setup() {} }, 5 as never)).toThrow("handle");
+  });
+
+  test("a function handle also works as middleware on one route and on a router", async () => {
+    const tag = (value: string) => {
+      const middleware: Middleware = (_req, res, next) => {
+        res.header("x-tag", value);
+        return next();
+      };
+      return definePlugin({ name: "tag", setup: (app) => void app.use(middleware) }, middleware);
+    };
+    const app = harpia();
+    app.get("/one", tag("route"), () => "one");
+    app.get("/two", () => "two");
+    const router = Router("r");
+    router.use(tag("router"));
+    router.get("/x", () => "x");
+    app.routes(router);
+    expect((await app.request("/one")).headers.get("x-tag")).toBe("route");
+    expect((await app.request("/two")).headers.get("x-tag")).toBeNull();
+    expect((await app.request("/r/x")).headers.get("x-tag")).toBe("router");
+  });
+
+  test("a plugin with no middleware cannot go on a router", () => {
+    const plugin = definePlugin({ name: "app-only", setup() {} });
+    expect(() => Router().use(plugin)).toThrow('Plugin "app-only" is installed on the app: use app.use()');
+  });
+});
+
+describe("settings, signer and request state", () => {
+  test("plugins read the app's settings instead of declaring their own", () => {
+    let seen: unknown;
+    const app = harpia({ trustProxy: 1, development: true, bodyLimit: "2kb", cookieSecret: "s".repeat(32) });
+    app.use(
+      definePlugin({
+        name: "reader",
+        setup(a) {
+          seen = { ...a.settings };
+        },
+      }),
+    );
+    expect(seen).toEqual({
+      development: true,
+      trustProxy: 1,
+      bodyLimit: 2048,
+      jsonDepth: 64,
+      methodOverride: true,
+      cookieSecret: true,
+    });
+    expect(Object.isFrozen(app.settings)).toBe(true);
+    expect(harpia().signer).toBeUndefined();
+  });
+
+  test("app.signer signs with the app's secret and refuses a forged value", () => {
+    const app = harpia({ cookieSecret: ["new-secret-new-secret", "old-secret-old-secret"] });
+    const signed = app.signer!.sign("ctx", "value");
+    expect(app.signer!.unsign("ctx", signed)).toBe("value");
+    expect(app.signer!.unsign("ctx", `${signed}x`)).toBeUndefined();
+    expect(app.signer!.unsign("other", signed)).toBeUndefined();
+  });
+
+  test("req.state carries typed values from a plugin to handlers, one object per request", async () => {
+    const user = definePlugin({
+      name: "user",
+      setup(app) {
+        app.use((req, _res, next) => {
+          req.state.testUser = { name: req.header("x-user") ?? "anon" };
+          return next();
+        });
+      },
+    });
+    const app = harpia();
+    app.use(user);
+    app.get("/me", (req) => ({ name: req.state.testUser?.name, proto: Object.getPrototypeOf(req.state) }));
+    const [a, b] = await Promise.all([
+      app.request("/me", { headers: { "x-user": "ada" } }).then((r) => r.json()),
+      app.request("/me").then((r) => r.json()),
+    ]);
+    expect(a).toEqual({ name: "ada", proto: null });
+    expect(b).toEqual({ name: "anon", proto: null });
+  });
+});
+
+describe("onError and onListen hooks", () => {
+  test("onError observes every answered error with its final status, and cannot break it", async () => {
+    const seen: [string, number][] = [];
+    const app = harpia({ logErrors: false });
+    app.addHook("onError", (error, _req, res) => {
+      seen.push([(error as Error).message, res.statusCode]);
+    });
+    app.addHook("onError", () => {
+      throw new Error("observer failed");
+    });
+    app.get("/boom", () => {
+      throw new Error("boom");
+    });
+    app.setErrorHandler(async (_error, _req, res) => {
+      await Bun.sleep(1);
+      res.status(503).json({ handled: true });
+    });
+    const response = await app.request("/boom");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ handled: true });
+    expect(seen).toEqual([["boom", 503]]);
+    const missing = await app.request("/missing");
+    expect(missing.status).toBe(503);
+    expect(seen[1]![1]).toBe(503);
+  });
+
+  test("onListen gets the server handle; unknown hook names are refused", async () => {
+    const app = harpia();
+    const ports: (number | undefined)[] = [];
+    app.addHook("onListen", (handle) => void ports.push(handle.port));
+    const handle = app.listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      expect(ports).toEqual([handle.port]);
+    } finally {
+      await app.close();
+    }
+    expect(() => app.addHook("onStart" as never, (() => {}) as never)).toThrow('Unknown hook "onStart"');
+  });
+});
