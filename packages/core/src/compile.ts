@@ -6,7 +6,7 @@ import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import { expandOptional, joinPaths, parsePattern, type Segment } from "./router/pattern";
 import type { RouterEngine } from "./router/types";
 import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "./types";
-import { pathWithin } from "./utils/internal/path";
+import { pathWithin } from "./utils/path";
 import type { WsHandlers } from "./ws/types";
 
 /** A route ready to serve: its chain, composed once, and its body settings. */

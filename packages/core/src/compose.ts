@@ -1,6 +1,7 @@
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
 import type { Handler, Next } from "./types";
+import { isThenable } from "./utils/promise";
 
 /** Answers an error on `res`; must not reject. */
 export type ErrorResponder = (
@@ -13,12 +14,6 @@ export type ErrorResponder = (
 export type Chain = (req: HarpiaRequest<any>, res: HarpiaResponse) => Promise<void> | undefined;
 
 const DONE: Promise<void> = Promise.resolve();
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"
-  );
-}
 
 /** An object literal, or an object without prototype (`req.params`, `req.query`, form bodies). */
 function isPlainObject(value: object): boolean {

@@ -5,7 +5,7 @@ import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
 import type { SavedFile } from "./upload/types";
 import { type ForwardedChain, forwardedEntry, type ProxyTrust, socketAddress } from "./utils/internal/ip";
-import { trimTrailingSlash } from "./utils/internal/path";
+import { trimTrailingSlash } from "./utils/path";
 
 /** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
 export interface AddressSource {

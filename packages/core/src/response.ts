@@ -4,6 +4,7 @@ import { mergeVary } from "./cors/vary";
 import type { ViewEngineHost } from "./engine";
 import type { HarpiaRequest } from "./request";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
+import { byteLength } from "./utils/bytes";
 import { checkHeader } from "./utils/internal/header";
 
 /**
@@ -349,11 +350,4 @@ export class HarpiaResponse {
     }
     return merged;
   }
-}
-
-function byteLength(body: BodyInit): number | undefined {
-  if (typeof body === "string") return Buffer.byteLength(body);
-  if (body instanceof Blob) return body.size;
-  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
-  return undefined;
 }

@@ -1,6 +1,6 @@
 import { normalizePattern } from "../router/pattern";
 import type { Middleware } from "../types";
-import { pathWithin } from "../utils/internal/path";
+import { pathWithin } from "../utils/path";
 import { type CorsOptions, type CorsPolicy, compileCors } from "./cors";
 
 interface Scoped {

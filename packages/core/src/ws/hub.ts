@@ -1,6 +1,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import { isThenable } from "../utils/promise";
 import type { PubSubAdapter, WsHandlers } from "./types";
 
 /** Where a connection's route handlers ride on `ws.data` from the upgrade to `open`. */
@@ -9,12 +10,6 @@ const ROUTE: unique symbol = Symbol("harpia.wsRoute");
 type Handlers = WsHandlers<any, any>;
 type Socket = ServerWebSocket<any>;
 type ConnectionData = Record<string, unknown> & { [ROUTE]?: Handlers };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null && typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"
-  );
-}
 
 /**
  * The WebSocket side of an app: the one Bun handler object that dispatches each connection to

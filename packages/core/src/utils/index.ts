@@ -1,0 +1,23 @@
+/**
+ * `@harpia/core/utils`: the helpers sibling packages and plugin authors need, public so that
+ * nothing is copied between packages. Each is documented and tested where it is defined.
+ *
+ * @example
+ * import { createNonce, hstsHeader, pathWithin, safeEqual } from "@harpia/core/utils";
+ */
+export { mediaType } from "../body/parse";
+export { type ErrorBody, writeErrorResponse } from "../error-page";
+export { contentTypeFor } from "../static/mime";
+export { encodeStoreValue } from "../store/serialize";
+export { sanitizeFileName } from "../upload/sanitize";
+export { preferredFormat } from "./accepts";
+export { byteLength } from "./bytes";
+export { type HstsOptions, hstsHeader } from "./hsts";
+export { escapeHtml } from "./html";
+export { pathWithin, trimSlashes, trimTrailingSlash } from "./path";
+export { isThenable } from "./promise";
+export { requestProtocol } from "./protocol";
+export { createNonce, randomToken } from "./random";
+export { type SafeRedirectOptions, safeRedirectTarget } from "./redirect";
+export { safeEqual } from "./secrets";
+export { parseSize, type Size } from "./size";
