@@ -1,17 +1,18 @@
 // Session and CSRF on @harpia/store-redis's RedisStore, against a real Redis (REDIS_URL,
-// default redis://127.0.0.1:6379), each run under a key prefix of its own that is removed.
+// default redis://127.0.0.1:6379; a Cluster and a Sentinel setup under `bun run
+// test:topologies`), each run under a key prefix of its own that is removed.
 import { afterAll, describe, expect, test } from "bun:test";
 import harpia, { type Harpia, HttpError } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
+import { testRedis } from "../../store-redis/test/support/target";
 import { CSRF, Session } from "./index";
 import { seedSessionApp } from "./seed-example";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const stores: RedisStore[] = [];
 
 function redisStore(prefix: string): RedisStore {
-  const store = new RedisStore({ url: REDIS_URL }, { prefix });
+  const store = new RedisStore(testRedis.connection(), { prefix });
   stores.push(store);
   return store;
 }

@@ -42,6 +42,9 @@ function resilientOptions(commandTimeout: number): RedisOptions {
   };
 }
 
+/** Milliseconds between a Cluster client's retries of a command during a failover. */
+const FAILOVER_RETRY_DELAY = 100;
+
 /** The seed's environment variables, as a URL. */
 export function urlFromEnvironment(db?: number): string {
   const env = process.env;
@@ -105,6 +108,13 @@ export function connect(connection: RedisConnection | undefined, commandTimeout:
     const client = new Cluster(connection.cluster, {
       enableOfflineQueue: true,
       clusterRetryStrategy: defaults.retryStrategy as ClusterOptions["clusterRetryStrategy"],
+      // While a master fails over, ioredis retries a command every 100 ms (refreshing the slot
+      // map) until a node takes it: at most about `commandTimeout`, so that a call already
+      // answered 503 is not applied long after by a retry still in flight.
+      retryDelayOnFailover: FAILOVER_RETRY_DELAY,
+      retryDelayOnClusterDown: FAILOVER_RETRY_DELAY,
+      retryDelayOnTryAgain: FAILOVER_RETRY_DELAY,
+      maxRedirections: Math.max(2, Math.min(16, Math.floor(commandTimeout / FAILOVER_RETRY_DELAY))),
       ...clusterOptions,
       redisOptions: {
         commandTimeout: defaults.commandTimeout,
@@ -115,7 +125,11 @@ export function connect(connection: RedisConnection | undefined, commandTimeout:
     });
     return { client, owned: true };
   }
-  return { client: new Redis({ ...defaults, ...connection }), owned: true };
+  // Through Sentinel, also listen for the sentinels' `+switch-master` and move to the new master
+  // at once: an old master that was only unreachable (frozen, partitioned) may come back still
+  // taking writes until the sentinels demote it, and those writes would be lost.
+  const sentinel = Array.isArray(connection.sentinels) ? { failoverDetector: true } : {};
+  return { client: new Redis({ ...defaults, ...sentinel, ...connection }), owned: true };
 }
 
 /** Whether the client talks to a Redis Cluster. */

@@ -30,8 +30,13 @@ export function isStoreUnavailable(error: unknown): error is StoreUnavailableErr
   );
 }
 
-/** Redis reply errors meaning "the server cannot serve right now", not "your command is wrong". */
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|OOM|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS)\b/;
+/**
+ * Redis reply errors meaning "the server cannot serve right now", not "your command is wrong";
+ * on a Cluster, also a redirection still pending once the client gave up following it
+ * (`MOVED`/`ASK` during a failover or resharding: the command was not executed).
+ */
+const TRANSIENT_REPLIES =
+  /^(LOADING|BUSY|OOM|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|MOVED|ASK)\b/;
 const NOT_A_NUMBER = /not an integer|not a valid float|out of range/i;
 
 /** How a failed command is reported: a type mismatch, an outage, or as it came. */

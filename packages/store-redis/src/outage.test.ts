@@ -2,9 +2,9 @@
 // under a running app. Every wait is bounded.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { harpia, type ServerHandle } from "@harpia/core";
+import { eventually, ScratchRedis } from "../test/support";
 import { StoreUnavailableError } from "./errors";
 import { RedisStore } from "./redis-store";
-import { eventually, ScratchRedis } from "./test-support";
 
 const redis = new ScratchRedis();
 let store: RedisStore;

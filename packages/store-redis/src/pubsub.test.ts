@@ -1,42 +1,44 @@
 // Two app instances (two servers in one process, each with its own Redis connections): a
-// message published on one reaches WebSocket clients of both, once each.
+// message published on one reaches WebSocket clients of both, once each. Runs on the single
+// node, and on a Cluster (sharded pub/sub) and Sentinel under `bun run test:topologies`.
 import { afterAll, describe, expect, test } from "bun:test";
 import { type Harpia, harpia, type ServerHandle } from "@harpia/core";
-import { attachRedisPubSub, type RedisPubSub, redisPubSub } from "./pubsub";
+import type { Cluster } from "ioredis";
+import {
+  connectClient as connectTo,
+  eventually,
+  REDIS_URL,
+  ScratchRedis,
+  testRedis,
+  uniquePrefix,
+  until,
+} from "../test/support";
+import { attachRedisPubSub, type RedisPubSub, type RedisPubSubOptions, redisPubSub } from "./pubsub";
 import { RedisStore } from "./redis-store";
-import { eventually, REDIS_URL, ScratchRedis, uniquePrefix } from "./test-support";
 
+const onSingleNode = testRedis.kind === "single";
 const cleanup: (() => Promise<unknown>)[] = [];
+
+/** Where a fan-out connects without a store: a URL on the single node, a client of ours elsewhere. */
+function ownConnection(): RedisPubSubOptions {
+  if (onSingleNode) return { url: REDIS_URL };
+  const client = testRedis.client();
+  cleanup.push(async () => client.quit());
+  return { client };
+}
 
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step().catch(() => {});
 });
 
-/** A client socket that collects what it receives. */
-async function connectClient(
-  server: ServerHandle,
-  path: string,
-): Promise<{ messages: unknown[]; socket: WebSocket }> {
-  const socket = new WebSocket(new URL(path, server.url.href.replace(/^http/, "ws")));
-  socket.binaryType = "arraybuffer";
-  const messages: unknown[] = [];
-  socket.addEventListener("message", (event) => messages.push(event.data));
-  await new Promise<void>((resolve, reject) => {
-    socket.addEventListener("message", () => resolve(), { once: true });
-    socket.addEventListener("error", () => reject(new Error("WebSocket failed")), { once: true });
-  });
-  messages.length = 0; // drop the "joined" greeting
-  cleanup.push(async () => socket.close());
-  return { messages, socket };
-}
-
-async function until(probe: () => boolean, attempts = 100): Promise<boolean> {
-  for (let i = 0; i < attempts && !probe(); i++) await Bun.sleep(20);
-  return probe();
+async function connectClient(server: ServerHandle, path: string) {
+  const client = await connectTo(server, path);
+  cleanup.push(async () => client.socket.close());
+  return client;
 }
 
 function instance(channel: string, install: (app: Harpia, store: RedisStore) => RedisPubSub) {
-  const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("pubsub") });
+  const store = new RedisStore(testRedis.connection(), { prefix: uniquePrefix("pubsub") });
   const app = harpia({ logErrors: false });
   app.ws("/rooms/:room", {
     open(ws) {
@@ -56,10 +58,10 @@ function instance(channel: string, install: (app: Harpia, store: RedisStore) => 
     () => server.stop(true),
   );
   if (channel) expect(pubsub.channel).toBe(channel);
-  return { app, server, pubsub };
+  return { app, server, pubsub, store };
 }
 
-describe("WebSocket fan-out through Redis", () => {
+describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
   test("text and binary messages published on one instance reach clients of both, once", async () => {
     const channel = uniquePrefix("ws");
     const a = instance(channel, (app, store) => {
@@ -67,8 +69,19 @@ describe("WebSocket fan-out through Redis", () => {
       app.use(plugin);
       return plugin;
     });
-    const b = instance(channel, (app) => attachRedisPubSub(app, { url: REDIS_URL, channel }));
+    const b = instance(channel, (app) => attachRedisPubSub(app, { ...ownConnection(), channel }));
     await Promise.all([a.pubsub.ready, b.pubsub.ready]);
+    // Sharded pub/sub on a Cluster (the message stays within the channel's shard), classic elsewhere.
+    const onCluster = testRedis.kind === "cluster";
+    expect([a.pubsub.sharded, b.pubsub.sharded]).toEqual([onCluster, onCluster]);
+    if (onCluster) {
+      // The channel is a shard channel of the master owning its slot, not a cluster-wide one.
+      const masters = (a.store.client as Cluster).nodes("master");
+      const shardChannels = await Promise.all(masters.map((node) => node.call("PUBSUB", ["SHARDCHANNELS"])));
+      expect(shardChannels.flat()).toContain(channel);
+      const classic = await Promise.all(masters.map((node) => node.call("PUBSUB", ["CHANNELS"])));
+      expect(classic.flat()).not.toContain(channel);
+    }
     const onA = await connectClient(a.server, "/rooms/lobby");
     const onB = await connectClient(b.server, "/rooms/lobby");
     const elsewhere = await connectClient(b.server, "/rooms/other");
@@ -95,10 +108,10 @@ describe("WebSocket fan-out through Redis", () => {
 
   test("apps on different channels do not hear each other; close() makes publishing local", async () => {
     const first = instance("", (app) =>
-      attachRedisPubSub(app, { url: REDIS_URL, channel: uniquePrefix("one") }),
+      attachRedisPubSub(app, { ...ownConnection(), channel: uniquePrefix("one") }),
     );
     const second = instance("", (app) =>
-      attachRedisPubSub(app, { url: REDIS_URL, channel: uniquePrefix("two") }),
+      attachRedisPubSub(app, { ...ownConnection(), channel: uniquePrefix("two") }),
     );
     await Promise.all([first.pubsub.ready, second.pubsub.ready]);
     const client = await connectClient(second.server, "/rooms/lobby");
@@ -111,33 +124,36 @@ describe("WebSocket fan-out through Redis", () => {
     expect(client.messages).toEqual(["local only"]);
   });
 
-  test("with Redis unreachable, publishing still reaches local subscribers and never rejects", async () => {
-    const errors: unknown[] = [];
-    const app = harpia({ logErrors: false });
-    app.ws("/rooms/:room", {
-      open(ws) {
-        ws.subscribe(ws.data.params.room);
-        ws.send("joined");
-      },
-    });
-    const pubsub = attachRedisPubSub(app, {
-      url: "redis://127.0.0.1:1",
-      channel: uniquePrefix("down"),
-      onError: (error) => errors.push(error),
-    });
-    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
-    cleanup.push(
-      () => pubsub.close(),
-      () => server.stop(true),
-    );
-    const client = await connectClient(server, "/rooms/lobby");
-    await app.publish("lobby", "still here");
-    expect(await until(() => client.messages.length === 1)).toBe(true);
-    expect(client.messages).toEqual(["still here"]);
-    expect(errors.length).toBeGreaterThan(0);
-  });
+  test.if(onSingleNode)(
+    "with Redis unreachable, publishing still reaches local subscribers and never rejects",
+    async () => {
+      const errors: unknown[] = [];
+      const app = harpia({ logErrors: false });
+      app.ws("/rooms/:room", {
+        open(ws) {
+          ws.subscribe(ws.data.params.room);
+          ws.send("joined");
+        },
+      });
+      const pubsub = attachRedisPubSub(app, {
+        url: "redis://127.0.0.1:1",
+        channel: uniquePrefix("down"),
+        onError: (error) => errors.push(error),
+      });
+      const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+      cleanup.push(
+        () => pubsub.close(),
+        () => server.stop(true),
+      );
+      const client = await connectClient(server, "/rooms/lobby");
+      await app.publish("lobby", "still here");
+      expect(await until(() => client.messages.length === 1)).toBe(true);
+      expect(client.messages).toEqual(["still here"]);
+      expect(errors.length).toBeGreaterThan(0);
+    },
+  );
 
-  test("an instance started while Redis was down subscribes once Redis is up", async () => {
+  test.if(onSingleNode)("an instance started while Redis was down subscribes once Redis is up", async () => {
     const redis = new ScratchRedis();
     cleanup.push(() => redis.kill());
     const channel = uniquePrefix("late");
@@ -163,7 +179,7 @@ describe("WebSocket fan-out through Redis", () => {
     expect(client.messages[0]).toBe("welcome");
   });
 
-  test("one fan-out belongs to one app", () => {
+  test.if(onSingleNode)("one fan-out belongs to one app", () => {
     const pubsub = redisPubSub({ url: REDIS_URL, channel: uniquePrefix("single") });
     cleanup.push(() => pubsub.close());
     harpia().use(pubsub);

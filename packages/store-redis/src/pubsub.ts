@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { definePlugin, type Plugin, type PubSubAdapter } from "@harpia/core";
-import type { RedisOptions } from "ioredis";
-import { connect, type RedisClient } from "./connection";
+import type { Cluster, RedisOptions } from "ioredis";
+import { connect, isCluster, type RedisClient } from "./connection";
 import type { RedisStore } from "./redis-store";
 
 /** The part of an app the fan-out needs (a Harpia app has it). */
@@ -30,6 +30,12 @@ export interface RedisPubSubOptions {
    * most once a minute). Local subscribers still get messages published here.
    */
   onError?: (error: unknown) => void;
+  /**
+   * Redis 7 sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`): messages travel only within the shard
+   * that owns the channel's slot instead of being broadcast to every node of a Cluster.
+   * Default: `true` on a Cluster (which must then run Redis 7 or later), `false` otherwise.
+   */
+  sharded?: boolean;
 }
 
 const TEXT = 1;
@@ -87,12 +93,19 @@ function throttledWarning(): (error: unknown) => void {
  *
  * Redis pub/sub is fire-and-forget: while Redis is unreachable, messages still reach this
  * instance's subscribers but not the others', and `onError` is told; none are queued.
+ *
+ * On a Cluster it uses sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`): the channel hashes to one
+ * slot, and messages go through that slot's master only (and its replicas), not through every
+ * node as a classic `PUBLISH` does; the subscriber follows the slot to a new master after a
+ * failover.
  */
 export class RedisPubSub implements PubSubAdapter {
   /** Resolves once the subscriber listens to the channel. */
   readonly ready: Promise<void>;
   /** The channel used. */
   readonly channel: string;
+  /** Whether sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`) is used. */
+  readonly sharded: boolean;
   private readonly origin = randomBytes(ORIGIN_BYTES);
   private readonly publisher: RedisClient;
   private readonly ownsPublisher: boolean;
@@ -107,6 +120,8 @@ export class RedisPubSub implements PubSubAdapter {
     this.channel = options.channel ?? "harpia:ws";
     if (typeof this.channel !== "string" || this.channel === "")
       throw new TypeError("redisPubSub(): `channel` must be a non-empty string");
+    if (options.sharded !== undefined && typeof options.sharded !== "boolean")
+      throw new TypeError("redisPubSub(): `sharded` must be a boolean");
     this.onError = options.onError ?? throttledWarning();
     if (options.store !== undefined) {
       this.publisher = options.store.client;
@@ -124,10 +139,14 @@ export class RedisPubSub implements PubSubAdapter {
       this.ownsPublisher = owned;
     }
     if (this.ownsPublisher) this.publisher.on("error", this.onError);
-    // A subscribing connection can do nothing else, so it is always a connection of its own.
-    this.subscriber = (this.publisher as { duplicate(): RedisClient }).duplicate();
+    this.sharded = options.sharded ?? isCluster(this.publisher);
+    // A subscribing connection can do nothing else, so it is always a connection of its own
+    // (on a sharded Cluster, one per master, kept by ioredis on the masters of the moment).
+    this.subscriber = isCluster(this.publisher)
+      ? (this.publisher as Cluster).duplicate([], { shardedSubscribers: this.sharded })
+      : (this.publisher as { duplicate(): RedisClient }).duplicate();
     this.subscriber.on("error", this.onError);
-    this.subscriber.on("messageBuffer", this.receive);
+    this.subscriber.on(this.sharded ? "smessageBuffer" : "messageBuffer", this.receive);
     this.ready = new Promise((resolve) => {
       this.subscribed = resolve;
     });
@@ -140,7 +159,10 @@ export class RedisPubSub implements PubSubAdapter {
   }
 
   private subscribe(): void {
-    this.subscriber.subscribe(this.channel).then(() => {
+    const subscribed = this.sharded
+      ? this.subscriber.ssubscribe(this.channel)
+      : this.subscriber.subscribe(this.channel);
+    subscribed.then(() => {
       this.subscribed?.();
       this.subscribed = undefined;
     }, this.onError);
@@ -179,7 +201,10 @@ export class RedisPubSub implements PubSubAdapter {
       return;
     }
     try {
-      await this.publisher.publish(this.channel, encode(this.origin, topic, message));
+      const frame = encode(this.origin, topic, message);
+      await (this.sharded
+        ? this.publisher.spublish(this.channel, frame)
+        : this.publisher.publish(this.channel, frame));
     } catch (error) {
       this.onError(error);
     }
@@ -190,7 +215,7 @@ export class RedisPubSub implements PubSubAdapter {
     if (this.closed) return;
     this.closed = true;
     this.host?.setPubSub(undefined);
-    this.subscriber.off("messageBuffer", this.receive);
+    this.subscriber.off(this.sharded ? "smessageBuffer" : "messageBuffer", this.receive);
     await end(this.subscriber);
     if (this.ownsPublisher) await end(this.publisher);
   }

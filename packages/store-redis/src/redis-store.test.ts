@@ -1,16 +1,21 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type AtomicStore, Cache, MemoryStore, StoreTypeError } from "@harpia/core";
-import { Cluster, Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
+import { freePort, REDIS_URL, testRedis, uniquePrefix } from "../test/support";
 import { StoreUnavailableError } from "./errors";
 import { RedisStore } from "./redis-store";
 import { describeAtomicStore } from "./store-contract";
-import { freePort, REDIS_URL, uniquePrefix } from "./test-support";
+
+// Runs on the single node at REDIS_URL, and on a Cluster and a Sentinel setup under
+// `bun run test:topologies` (HARPIA_TEST_REDIS). Tests that do not depend on the topology
+// run on the single node only.
+const onSingleNode = testRedis.kind === "single";
 
 const opened: RedisStore[] = [];
 
-/** A store on the shared test Redis under a prefix of its own, removed after the run. */
+/** A store on the test Redis under a prefix of its own, removed after the run. */
 function redisStore(options: ConstructorParameters<typeof RedisStore>[1] = {}): RedisStore {
-  const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("store"), ...options });
+  const store = new RedisStore(testRedis.connection(), { prefix: uniquePrefix("store"), ...options });
   opened.push(store);
   return store;
 }
@@ -22,8 +27,8 @@ afterAll(async () => {
   }
 });
 
-describeAtomicStore("MemoryStore", () => new MemoryStore({ sweepIntervalSeconds: 0 }));
-describeAtomicStore("RedisStore", () => redisStore());
+if (onSingleNode) describeAtomicStore("MemoryStore", () => new MemoryStore({ sweepIntervalSeconds: 0 }));
+describeAtomicStore(`RedisStore on ${testRedis.label}`, () => redisStore());
 
 describe("RedisStore values", () => {
   test("values without a JSON form are a TypeError before anything is sent", async () => {
@@ -105,11 +110,39 @@ describe("RedisStore limits", () => {
   });
 });
 
+describe("RedisStore keys() and clear()", () => {
+  test("reach every key, on every master of a Cluster, in batches", async () => {
+    const store = redisStore();
+    const names = Array.from({ length: 1200 }, (_, i) => `item:${i}`);
+    await Promise.all(names.map((name, i) => store.set(name, i)));
+    await store.set("other", 1);
+    if (testRedis.kind === "cluster") {
+      // The keys really are spread over the masters (else this would prove nothing).
+      const masters = (store.client as Cluster).nodes("master");
+      const counts = await Promise.all(
+        masters.map(async (node) => {
+          let [cursor, count] = ["0", 0];
+          do {
+            const [next, keys] = await node.scan(cursor, "MATCH", `${store.prefix}item:*`, "COUNT", 1000);
+            [cursor, count] = [next, count + keys.length];
+          } while (cursor !== "0");
+          return count;
+        }),
+      );
+      expect(counts.filter((n) => n > 0).length).toBe(masters.length);
+    }
+    expect((await store.keys("item:")).sort()).toEqual([...names].sort());
+    await store.clear("item:");
+    expect(await store.keys("item:")).toEqual([]);
+    expect(await store.get("other")).toBe(1);
+  });
+});
+
 describe("RedisStore across instances", () => {
   test("two stores on one Redis count exactly under concurrent increments", async () => {
     const prefix = uniquePrefix("shared");
-    const a = new RedisStore({ url: REDIS_URL }, { prefix });
-    const b = new RedisStore({ url: REDIS_URL }, { prefix });
+    const a = new RedisStore(testRedis.connection(), { prefix });
+    const b = new RedisStore(testRedis.connection(), { prefix });
     opened.push(a, b);
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 200; i++) {
@@ -131,7 +164,7 @@ describe("RedisStore across instances", () => {
 
   test("add gives a lock to exactly one of many contenders", async () => {
     const prefix = uniquePrefix("lock");
-    const stores = [0, 1, 2].map(() => new RedisStore({ url: REDIS_URL }, { prefix }));
+    const stores = [0, 1, 2].map(() => new RedisStore(testRedis.connection(), { prefix }));
     opened.push(...stores);
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => stores[i % 3]!.add("lock", i, 30)),
@@ -142,7 +175,7 @@ describe("RedisStore across instances", () => {
 
 describe("RedisStore connections", () => {
   test("accepts a client you own and leaves it open on close()", async () => {
-    const client = new Redis(REDIS_URL);
+    const client = testRedis.client();
     const store = new RedisStore({ client }, { prefix: uniquePrefix("owned") });
     await store.set("x", 1);
     expect(await store.get("x")).toBe(1);
@@ -155,7 +188,7 @@ describe("RedisStore connections", () => {
 
   test("honours an ioredis keyPrefix on the client in keys() and clear()", async () => {
     const outer = uniquePrefix("kp");
-    const client = new Redis(REDIS_URL, { keyPrefix: outer });
+    const client = testRedis.client({ keyPrefix: outer });
     const store = new RedisStore({ client }, { prefix: "inner:" });
     await store.set("a", 1);
     await store.set("b", 2);
@@ -166,26 +199,29 @@ describe("RedisStore connections", () => {
     await client.quit();
   });
 
-  test("the seed's forms: no argument reads REDIS_URL; a number selects a database", async () => {
-    const saved = process.env.REDIS_URL;
-    process.env.REDIS_URL = REDIS_URL;
-    try {
-      const store = new RedisStore(undefined, { prefix: uniquePrefix("env") });
-      opened.push(store);
-      expect(await store.on()).toBe(true);
-      await store.setEx("k", { v: 1 }, 30);
-      expect(await store.get("k")).toEqual({ v: 1 });
-      const db1 = new RedisStore(1, { prefix: uniquePrefix("db1") });
-      opened.push(db1);
-      await db1.set("k", 1);
-      expect(await db1.client.get(`${db1.prefix}k`)).toBe("1");
-      expect((db1.client.options as { db?: number }).db).toBe(1);
-    } finally {
-      process.env.REDIS_URL = saved;
-    }
-  });
+  test.if(onSingleNode)(
+    "the seed's forms: no argument reads REDIS_URL; a number selects a database",
+    async () => {
+      const saved = process.env.REDIS_URL;
+      process.env.REDIS_URL = REDIS_URL;
+      try {
+        const store = new RedisStore(undefined, { prefix: uniquePrefix("env") });
+        opened.push(store);
+        expect(await store.on()).toBe(true);
+        await store.setEx("k", { v: 1 }, 30);
+        expect(await store.get("k")).toEqual({ v: 1 });
+        const db1 = new RedisStore(1, { prefix: uniquePrefix("db1") });
+        opened.push(db1);
+        await db1.set("k", 1);
+        expect(await db1.client.get(`${db1.prefix}k`)).toBe("1");
+        expect((db1.client.options as { db?: number }).db).toBe(1);
+      } finally {
+        process.env.REDIS_URL = saved;
+      }
+    },
+  );
 
-  test("bad configuration is a clear error at construction", () => {
+  test.if(onSingleNode)("bad configuration is a clear error at construction", () => {
     expect(() => new RedisStore({ url: "http://localhost" })).toThrow(/redis:\/\//);
     expect(() => new RedisStore({ client: {} as Redis })).toThrow(/ioredis Redis or Cluster/);
     expect(() => new RedisStore(-1)).toThrow(RangeError);
@@ -195,42 +231,118 @@ describe("RedisStore connections", () => {
     ).toThrow(/commandTimeout/);
   });
 
-  test("a Cluster is accepted, typed as an AtomicStore, and reports an unreachable cluster as 503", async () => {
-    const port = freePort();
-    const cluster = new Cluster([{ host: "127.0.0.1", port }], {
-      lazyConnect: true,
-      clusterRetryStrategy: () => null,
-    });
-    cluster.on("error", () => {}); // the client is the test's: it reports its own connection errors
-    const adopted: AtomicStore = new RedisStore({ client: cluster }, { logErrors: false });
-    const created = new RedisStore(
-      {
-        cluster: [{ host: "127.0.0.1", port }],
-        options: { lazyConnect: true, clusterRetryStrategy: () => null },
-      },
-      { logErrors: false },
-    );
-    expect((created.client as Cluster).isCluster).toBe(true);
-    // Not connected yet: scanning must not pass off an unknown keyspace as empty.
-    await expect(adopted.keys("")).rejects.toBeInstanceOf(StoreUnavailableError);
-    for (const store of [adopted, created]) {
-      const error = await store.set("k", 1).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(StoreUnavailableError);
-      expect((error as StoreUnavailableError).status).toBe(503);
-    }
-    await created.close();
-    cluster.disconnect();
-  });
+  test.if(onSingleNode)(
+    "a Cluster is accepted, typed as an AtomicStore, and reports an unreachable cluster as 503",
+    async () => {
+      const port = freePort();
+      const cluster = new Cluster([{ host: "127.0.0.1", port }], {
+        lazyConnect: true,
+        clusterRetryStrategy: () => null,
+      });
+      cluster.on("error", () => {}); // the client is the test's: it reports its own connection errors
+      const adopted: AtomicStore = new RedisStore({ client: cluster }, { logErrors: false });
+      const created = new RedisStore(
+        {
+          cluster: [{ host: "127.0.0.1", port }],
+          options: { lazyConnect: true, clusterRetryStrategy: () => null },
+        },
+        { logErrors: false },
+      );
+      expect((created.client as Cluster).isCluster).toBe(true);
+      // ioredis's own retries during a failover end about when the call's deadline does.
+      expect((created.client as Cluster).options.maxRedirections).toBe(16);
+      const quick = new RedisStore(
+        { cluster: [{ host: "127.0.0.1", port }], options: { lazyConnect: true } },
+        { commandTimeout: 500, logErrors: false },
+      );
+      expect((quick.client as Cluster).options.maxRedirections).toBe(5);
+      await quick.close();
+      // Not connected yet: scanning must not pass off an unknown keyspace as empty.
+      await expect(adopted.keys("")).rejects.toBeInstanceOf(StoreUnavailableError);
+      for (const store of [adopted, created]) {
+        const error = await store.set("k", 1).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect((error as StoreUnavailableError).status).toBe(503);
+      }
+      await created.close();
+      cluster.disconnect();
+    },
+  );
 
-  test("a Sentinel configuration is accepted and an unreachable sentinel is a 503", async () => {
-    const port = freePort();
-    const store = new RedisStore(
-      { sentinels: [{ host: "127.0.0.1", port }], name: "mymaster", sentinelRetryStrategy: () => null },
-      { logErrors: false },
-    );
-    const error = await store.get("k").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreUnavailableError);
-    await store.close();
+  test.if(onSingleNode)(
+    "a Sentinel configuration is accepted and an unreachable sentinel is a 503",
+    async () => {
+      const port = freePort();
+      const store = new RedisStore(
+        { sentinels: [{ host: "127.0.0.1", port }], name: "mymaster", sentinelRetryStrategy: () => null },
+        { logErrors: false },
+      );
+      const error = await store.get("k").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      await store.close();
+    },
+  );
+});
+
+describe("RedisStore durability", () => {
+  test.if(onSingleNode)(
+    "every write waits for the replicas asked for; one they do not confirm is a 503, reads go on",
+    async () => {
+      const prefix = uniquePrefix("durable");
+      const plain = redisStore({ prefix });
+      const connected = Number(
+        /connected_slaves:(\d+)/.exec(await plain.client.info("replication"))?.[1] ?? 0,
+      );
+      // One more replica than this Redis has: no write can be confirmed.
+      const durable = redisStore({
+        prefix,
+        commandTimeout: 1000,
+        durability: { replicas: connected + 1, timeoutMs: 50 },
+      });
+      await plain.set("doc", { v: 1 });
+      await plain.listPush("list", ["a"]);
+      const writes: [string, () => Promise<unknown>][] = [
+        ["set", () => durable.set("doc", { v: 2 })],
+        ["add", () => durable.add("new", 1)],
+        ["delete", () => durable.delete("doc")],
+        ["increment", () => durable.increment("n")],
+        ["increment with TTL", () => durable.increment("w", 1, 60)],
+        ["expire", () => durable.expire("doc", 60)],
+        ["hashIncrement", () => durable.hashIncrement("h", "f")],
+        ["hashDelete", () => durable.hashDelete("h", ["f"])],
+        ["setAdd", () => durable.setAdd("s", ["m"])],
+        ["setRemove", () => durable.setRemove("s", ["m"])],
+        ["listPush", () => durable.listPush("list", ["b"])],
+        ["listRemove", () => durable.listRemove("list", ["a"])],
+      ];
+      for (const [name, write] of writes) {
+        const started = performance.now();
+        const error = await write().catch((e: unknown) => e);
+        expect([name, error instanceof StoreUnavailableError]).toEqual([name, true]);
+        expect((error as StoreUnavailableError).status).toBe(503);
+        expect(((error as StoreUnavailableError).cause as Error).message).toMatch(
+          new RegExp(`reached ${connected} of ${connected + 1} replica`),
+        );
+        expect(performance.now() - started).toBeLessThan(500);
+      }
+      // Redis is fine, only the replicas are missing: reads are served, nothing fails fast.
+      expect(await durable.get("n")).toBe(1); // applied on the master, just not confirmed
+      expect(await durable.listRange("list")).toEqual(["b"]);
+      expect(await durable.ping()).toBe(true);
+    },
+  );
+
+  test.if(onSingleNode)("durability is validated at construction", () => {
+    const make = (durability: unknown, commandTimeout?: number) => () =>
+      new RedisStore(
+        { url: REDIS_URL, options: { lazyConnect: true } },
+        { durability: durability as { replicas: number }, commandTimeout },
+      );
+    expect(make({ replicas: 0 })).toThrow(/durability.replicas/);
+    expect(make({ replicas: 1.5 })).toThrow(RangeError);
+    expect(make({ replicas: 1, timeoutMs: -1 })).toThrow(/durability.timeoutMs/);
+    expect(make({ replicas: 1, timeoutMs: 500 }, 500)).toThrow(/below `commandTimeout`/);
+    expect(make("yes")).toThrow(TypeError);
   });
 });
 
@@ -259,8 +371,8 @@ describe("Cache on RedisStore", () => {
 
   test("a second cache on another instance sees the cached value", async () => {
     const prefix = uniquePrefix("cache");
-    const storeA = new RedisStore({ url: REDIS_URL }, { prefix });
-    const storeB = new RedisStore({ url: REDIS_URL }, { prefix });
+    const storeA = new RedisStore(testRedis.connection(), { prefix });
+    const storeB = new RedisStore(testRedis.connection(), { prefix });
     opened.push(storeA, storeB);
     const a = new Cache({ store: storeA });
     const b = new Cache(storeB);

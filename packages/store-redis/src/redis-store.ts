@@ -1,9 +1,9 @@
-import { type AtomicStore, type ListPushOptions, StoreTypeError } from "@harpia/core";
+import type { AtomicStore, ListPushOptions } from "@harpia/core";
 import { Availability, type OutageLogger } from "./availability";
 import { clientKeyPrefix, connect, type RedisClient, type RedisConnection } from "./connection";
-import { classifyFailure, StoreUnavailableError, wrongType } from "./errors";
+import { type Durability, Executor, type RedisCommand } from "./executor";
 import { scanPrefix, unlinkKeys } from "./scan";
-import { HASH_INCREMENT, INCREMENT_WITH_TTL, type LuaScript, runScript, SET_ADD } from "./scripts";
+import { HASH_INCREMENT, INCREMENT_WITH_TTL, LIST_PUSH, type LuaScript, SET_ADD } from "./scripts";
 import { decodeValue, encodeValue } from "./serialize";
 
 /** Options of {@link RedisStore} (the second argument). */
@@ -33,9 +33,35 @@ export interface RedisStoreOptions {
    * the store creates; a client you pass keeps its own `error` listeners.
    */
   logErrors?: OutageLogger;
+  /**
+   * Makes every write wait until `replicas` replicas have it (Redis `WAIT`, sent with the write
+   * on the same connection), for at most `timeoutMs` (default 100, below `commandTimeout`). A
+   * write not confirmed in time fails with `StoreUnavailableError` (503): it may still have
+   * been applied on the master. Replication is otherwise asynchronous: without this, a write
+   * acknowledged just before the master dies can be lost in the failover. `clear()` is not covered.
+   */
+  durability?: { replicas: number; timeoutMs?: number };
 }
 
 const DEFAULT_PREFIX = "harpia:";
+
+function durabilityOption(
+  option: RedisStoreOptions["durability"],
+  commandTimeout: number,
+): Durability | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option !== "object" || option === null)
+    throw new TypeError("RedisStore: `durability` must be { replicas, timeoutMs? }");
+  if (!Number.isInteger(option.replicas) || option.replicas < 1)
+    throw new RangeError("RedisStore: `durability.replicas` must be a positive integer");
+  const replicas = option.replicas;
+  const timeoutMs = positiveInteger("durability.timeoutMs", option.timeoutMs, 100);
+  if (timeoutMs >= commandTimeout)
+    throw new RangeError(
+      `RedisStore: \`durability.timeoutMs\` (${timeoutMs}) must be below \`commandTimeout\` (${commandTimeout})`,
+    );
+  return { replicas, timeoutMs };
+}
 
 function checkKey(key: unknown): asserts key is string {
   if (typeof key !== "string") throw new TypeError(`Store keys are strings, got ${typeof key}`);
@@ -70,8 +96,9 @@ function positiveInteger(
 /**
  * A core `AtomicStore` on Redis (ioredis): sessions, CSRF tokens, caches, rate-limit counters
  * and telemetry shared by every instance of an app. Each operation is one atomic Redis
- * command or script (`SET PX/NX`, `INCRBY`, `HINCRBY`, `SADD`, `LPUSH`+`LTRIM` in `MULTI`,
- * `SCAN`+`UNLINK`), so instances never overwrite each other. Values are JSON.
+ * command or script on one key (`SET PX/NX`, `INCRBY`, `HINCRBY`, `SADD`, `LPUSH`+`LTRIM`),
+ * so instances never overwrite each other and every operation runs on a Redis Cluster;
+ * `keys()`/`clear()` scan every master (`SCAN`+`UNLINK`). Values are JSON.
  *
  * While Redis is unreachable every call fails fast with {@link StoreUnavailableError} (a 503);
  * the client reconnects by itself and the store serves again as soon as it is back.
@@ -89,7 +116,7 @@ export class RedisStore implements AtomicStore {
   private readonly owned: boolean;
   private readonly keyPrefix: string;
   private readonly availability: Availability;
-  private readonly deadline: number | undefined;
+  private readonly exec: Executor;
   private readonly maxCollectionSize: number;
   private readonly maxListLength: number;
 
@@ -98,6 +125,7 @@ export class RedisStore implements AtomicStore {
     const retryAfter = positiveInteger("retryAfter", options.retryAfter, 1000);
     this.maxCollectionSize = positiveInteger("maxCollectionSize", options.maxCollectionSize, 10_000, true);
     this.maxListLength = positiveInteger("maxListLength", options.maxListLength, 1_000);
+    const durability = durabilityOption(options.durability, commandTimeout);
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     if (typeof this.prefix !== "string") throw new TypeError("RedisStore: `prefix` must be a string");
     const { client, owned } = connect(connection, commandTimeout);
@@ -105,8 +133,14 @@ export class RedisStore implements AtomicStore {
     this.owned = owned;
     this.keyPrefix = clientKeyPrefix(client);
     const clientTimeout = (client.options as { commandTimeout?: unknown }).commandTimeout;
-    this.deadline = typeof clientTimeout === "number" ? undefined : commandTimeout;
     this.availability = new Availability(client, retryAfter, options.logErrors ?? true, owned);
+    this.exec = new Executor(
+      client,
+      this.prefix,
+      this.availability,
+      typeof clientTimeout === "number" ? undefined : commandTimeout,
+      durability,
+    );
   }
 
   private full(key: string): string {
@@ -114,45 +148,17 @@ export class RedisStore implements AtomicStore {
     return this.prefix + key;
   }
 
-  /** Runs one command: refused at once during an outage, its failures translated. */
-  private async run<T>(operation: string, key: string, kind: string, command: () => Promise<T>): Promise<T> {
-    this.availability.check(operation);
-    try {
-      const result = await (this.deadline === undefined ? command() : this.withDeadline(command()));
-      this.availability.succeeded();
-      return result;
-    } catch (error) {
-      throw await this.translate(error, operation, key, kind);
-    }
+  private run<T>(operation: string, key: string, kind: string, command: () => Promise<T>): Promise<T> {
+    return this.exec.run(operation, key, kind, command);
   }
 
-  private withDeadline<T>(pending: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("Command timed out")), this.deadline);
-    });
-    return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
-  }
-
-  private async translate(error: unknown, operation: string, key: string, kind: string): Promise<unknown> {
-    switch (classifyFailure(error)) {
-      case "unavailable":
-        this.availability.failed(error);
-        return new StoreUnavailableError(operation, error, this.availability.retryAfterSeconds);
-      case "wrong-type": {
-        const actual = await this.client.type(this.prefix + key).catch(() => "other");
-        return wrongType(key, kind, actual);
-      }
-      case "not-a-number":
-        return new StoreTypeError(key, "number", "non-numeric value");
-      default:
-        return error;
-    }
+  /** One write command on `key`; its reply. */
+  private async write(operation: string, key: string, kind: string, command: RedisCommand): Promise<unknown> {
+    return (await this.exec.write(operation, key, kind, [command]))[0];
   }
 
   private script(operation: string, key: string, kind: string, script: LuaScript, args: (string | number)[]) {
-    const full = this.full(key);
-    return this.run(operation, key, kind, () => runScript(this.client, script, [full], args));
+    return this.exec.script(operation, key, kind, script, this.full(key), args);
   }
 
   /** The value, or `undefined` when absent or expired. Text that is not JSON comes back as a string. */
@@ -169,12 +175,15 @@ export class RedisStore implements AtomicStore {
     const full = this.full(key);
     const ttl = ttlMilliseconds(ttlSeconds);
     if (value === undefined) {
-      await this.run("set", key, "value", () => this.client.unlink(full));
+      await this.write("set", key, "value", ["UNLINK", full]);
       return;
     }
     const text = encodeValue(key, value);
-    await this.run("set", key, "value", () =>
-      ttl === undefined ? this.client.set(full, text) : this.client.set(full, text, "PX", ttl),
+    await this.write(
+      "set",
+      key,
+      "value",
+      ttl === undefined ? ["SET", full, text] : ["SET", full, text, "PX", ttl],
     );
   }
 
@@ -188,8 +197,11 @@ export class RedisStore implements AtomicStore {
     const full = this.full(key);
     const text = encodeValue(key, value);
     const ttl = ttlMilliseconds(ttlSeconds);
-    const reply = await this.run("add", key, "value", () =>
-      ttl === undefined ? this.client.set(full, text, "NX") : this.client.set(full, text, "PX", ttl, "NX"),
+    const reply = await this.write(
+      "add",
+      key,
+      "value",
+      ttl === undefined ? ["SET", full, text, "NX"] : ["SET", full, text, "PX", ttl, "NX"],
     );
     return reply === "OK";
   }
@@ -197,7 +209,7 @@ export class RedisStore implements AtomicStore {
   /** Removes a key of any kind (`UNLINK`). */
   async delete(key: string): Promise<void> {
     const full = this.full(key);
-    await this.run("delete", key, "value", () => this.client.unlink(full));
+    await this.write("delete", key, "value", ["UNLINK", full]);
   }
 
   /** Whether the key exists (`EXISTS`). */
@@ -223,13 +235,7 @@ export class RedisStore implements AtomicStore {
       return Number(reply);
     }
     const full = this.full(key);
-    const reply = await this.run(
-      "increment",
-      key,
-      "value",
-      (): Promise<number | string> =>
-        integer ? this.client.incrby(full, by) : this.client.incrbyfloat(full, by),
-    );
+    const reply = await this.write("increment", key, "value", [integer ? "INCRBY" : "INCRBYFLOAT", full, by]);
     return Number(reply);
   }
 
@@ -238,7 +244,7 @@ export class RedisStore implements AtomicStore {
     const full = this.full(key);
     const ttl = ttlMilliseconds(ttlSeconds);
     if (ttl === undefined) throw new RangeError("expire() needs a TTL");
-    return (await this.run("expire", key, "value", () => this.client.pexpire(full, ttl))) === 1;
+    return (await this.write("expire", key, "value", ["PEXPIRE", full, ttl])) === 1;
   }
 
   /**
@@ -327,7 +333,7 @@ export class RedisStore implements AtomicStore {
 
   /**
    * Prepends values (newest first) and trims the list to `maxLength` (at most
-   * `maxListLength`), with `LPUSH`, `LTRIM` and `PEXPIRE` in one `MULTI`. Returns the length.
+   * `maxListLength`), with `LPUSH`, `LTRIM` and `PEXPIRE` in one script. Returns the length.
    */
   async listPush(key: string, values: unknown[], options: ListPushOptions = {}): Promise<number> {
     if (!Array.isArray(values)) throw new TypeError("listPush() takes an array of values");
@@ -340,18 +346,8 @@ export class RedisStore implements AtomicStore {
     const ttl = ttlMilliseconds(options.ttlSeconds);
     if (encoded.length === 0)
       return (await this.run("listPush", key, "list", () => this.client.llen(full))) as number;
-    const replies = await this.run("listPush", key, "list", () => {
-      const transaction = this.client
-        .multi()
-        .lpush(full, ...encoded)
-        .ltrim(full, 0, max - 1);
-      if (ttl !== undefined) transaction.pexpire(full, ttl);
-      return transaction.exec();
-    });
-    if (replies === null) throw new StoreUnavailableError("listPush", new Error("Transaction aborted"));
-    const failure = replies.find(([error]) => error !== null)?.[0];
-    if (failure) throw await this.translate(failure, "listPush", key, "list");
-    return Math.min(Number(replies[0]![1]), max);
+    const reply = await this.script("listPush", key, "list", LIST_PUSH, [max, ttl ?? "", ...encoded]);
+    return Math.min(Number(reply), max);
   }
 
   /** Items `start..stop` of a list, inclusive (`LRANGE`; `-1` is the last), newest first. */
@@ -367,14 +363,14 @@ export class RedisStore implements AtomicStore {
   async hashDelete(key: string, fields: string[]): Promise<number> {
     if (fields.length === 0) return 0;
     const full = this.full(key);
-    return this.run("hashDelete", key, "hash", () => this.client.hdel(full, ...fields));
+    return Number(await this.write("hashDelete", key, "hash", ["HDEL", full, ...fields]));
   }
 
   /** Removes members of a set (`SREM`); returns how many were there. */
   async setRemove(key: string, members: string[]): Promise<number> {
     if (members.length === 0) return 0;
     const full = this.full(key);
-    return this.run("setRemove", key, "set", () => this.client.srem(full, ...members));
+    return Number(await this.write("setRemove", key, "set", ["SREM", full, ...members]));
   }
 
   /**
@@ -385,15 +381,9 @@ export class RedisStore implements AtomicStore {
     if (values.length === 0) return 0;
     const full = this.full(key);
     const encoded = [...new Set(values.map((value) => encodeValue(key, value)))];
-    const replies = await this.run("listRemove", key, "list", () => {
-      const pipeline = this.client.pipeline();
-      for (const item of encoded) pipeline.lrem(full, 0, item);
-      return pipeline.exec();
-    });
-    if (replies === null) throw new StoreUnavailableError("listRemove", new Error("Pipeline aborted"));
-    const failure = replies.find(([error]) => error !== null)?.[0];
-    if (failure) throw await this.translate(failure, "listRemove", key, "list");
-    return replies.reduce((sum, [, count]) => sum + Number(count), 0);
+    const commands = encoded.map((item): RedisCommand => ["LREM", full, 0, item]);
+    const replies = await this.exec.write("listRemove", key, "list", commands);
+    return replies.reduce((sum: number, count) => sum + Number(count), 0);
   }
 
   /** Whether Redis answers a `PING` now. Never throws. */

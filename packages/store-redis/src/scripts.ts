@@ -63,6 +63,22 @@ return added`,
   1,
 );
 
+/**
+ * `LPUSH` of every value (in batches, as Lua cannot unpack thousands of arguments at once),
+ * `LTRIM` to the newest `max`, and `PEXPIRE` when a TTL is given. Returns the length before
+ * trimming. ARGV: max, ttl in ms or "", values...
+ */
+export const LIST_PUSH = lua(
+  `local length = 0
+for i = 3, #ARGV, 1000 do
+  length = redis.call('LPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return length`,
+  1,
+);
+
 /** Runs a script by its SHA1, loading it with `EVAL` on `NOSCRIPT` (once per server). */
 export async function runScript(
   client: Redis | Cluster,

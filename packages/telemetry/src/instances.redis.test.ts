@@ -1,9 +1,11 @@
-// Several app instances recording into one Redis: totals and caps must be exact.
+// Several app instances recording into one Redis (single node; Cluster and Sentinel under
+// `bun run test:topologies`): totals and caps must be exact.
 import { afterAll, describe, expect, test } from "bun:test";
 import type { ServerHandle } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
+import { testRedis } from "../../store-redis/test/support/target";
 import type { Telemetry } from "./telemetry";
-import { REDIS_URL, siteWithTelemetry, uniquePrefix } from "./test-support";
+import { siteWithTelemetry, uniquePrefix } from "./test-support";
 
 const stores: RedisStore[] = [];
 const servers: ServerHandle[] = [];
@@ -20,7 +22,7 @@ afterAll(async () => {
 function twoInstances(options: Parameters<typeof siteWithTelemetry>[1] = {}) {
   const prefix = uniquePrefix("instances");
   const instance = () => {
-    const store = new RedisStore({ url: REDIS_URL }, { prefix });
+    const store = new RedisStore(testRedis.connection(), { prefix });
     stores.push(store);
     const { app, telemetry } = siteWithTelemetry(store, options);
     const server = app.listen({ port: 0, hostname: "127.0.0.1" });

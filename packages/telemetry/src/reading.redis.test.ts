@@ -1,9 +1,10 @@
 import { afterAll } from "bun:test";
 import { RedisStore } from "@harpia/store-redis";
+import { testRedis } from "../../store-redis/test/support/target";
 import { describeReadingApi } from "./reading-suite";
-import { REDIS_URL, uniquePrefix } from "./test-support";
+import { uniquePrefix } from "./test-support";
 
-const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("telemetry-reading") });
+const store = new RedisStore(testRedis.connection(), { prefix: uniquePrefix("telemetry-reading") });
 
 afterAll(async () => {
   await store.clear();

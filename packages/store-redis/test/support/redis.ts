@@ -1,4 +1,4 @@
-// Helpers for this package's tests (not exported): a real Redis, never a mock.
+// Helpers for Redis tests: a real Redis, never a mock.
 import type { Subprocess } from "bun";
 
 /** The Redis the tests use: `REDIS_URL`, default `redis://127.0.0.1:6379`. */
