@@ -212,6 +212,15 @@ describe("every response carries the id", () => {
     const res = await app.request("/own", { headers: { "x-request-id": id } });
     expect(res.headers.get("x-request-id")).toBe(id);
   });
+  test("a Response returned whole gets the id, unless it carries one (a proxied answer)", async () => {
+    const app = makeApp();
+    app.get("/whole", () => new Response("whole"));
+    app.get("/proxied", () => new Response("upstream", { headers: { "x-request-id": "upstream-9" } }));
+    const whole = await app.request("/whole", { headers: { "x-request-id": id } });
+    expect(whole.headers.get("x-request-id")).toBe(id);
+    const proxied = await app.request("/proxied", { headers: { "x-request-id": id } });
+    expect(proxied.headers.get("x-request-id")).toBe("upstream-9");
+  });
 });
 
 describe("req.state.requestId", () => {
