@@ -33,7 +33,7 @@ export interface ResolvedOptions {
 }
 
 /** The default and the largest `maxLength`. */
-export const DEFAULT_MAX_LENGTH = 128;
+const DEFAULT_MAX_LENGTH = 128;
 const LARGEST_MAX_LENGTH = 1024;
 
 /** A header name: an RFC 9110 token. */
