@@ -143,6 +143,8 @@ export class Harpia extends RouteGroup<""> {
   /** Plugins installed on this app, and how many of each name (for `dependencies`). */
   private readonly plugins = new Set<Plugin>();
   private readonly pluginNames = new Map<string, number>();
+  /** Plugins whose `setup` is running (a setup may `app.use` its own handle as middleware). */
+  private readonly installing = new Set<Plugin>();
   private closed: Promise<void> | undefined;
   private readonly appSettings: AppSettings;
 
@@ -228,15 +230,28 @@ export class Harpia extends RouteGroup<""> {
 
   /** @internal `app.use(plugin)`: installs a plugin once (see `definePlugin`). */
   override _install(plugin: Plugin): void {
-    if (this.plugins.has(plugin)) return;
     const record = pluginRecord(plugin);
+    if (this.installing.has(plugin)) {
+      // `app.use(handle)` from the plugin's own setup: the handle is meant as middleware here.
+      if (record.middleware === undefined)
+        throw new TypeError(`Plugin "${record.name}" called app.use() on itself but is not a middleware`);
+      this._middleware.push({ path: null, fn: record.middleware });
+      return;
+    }
+    if (this.plugins.has(plugin)) return;
     for (const dependency of record.dependencies) {
       if (!this.pluginNames.has(dependency))
         throw new Error(`Plugin "${record.name}" needs "${dependency}": app.use() that one first`);
     }
+    this.installing.add(plugin);
+    try {
+      record.setup(this);
+    } finally {
+      this.installing.delete(plugin);
+    }
+    // Only a setup that completed counts: a failed one can be fixed and installed again.
     this.plugins.add(plugin);
     this.pluginNames.set(record.name, (this.pluginNames.get(record.name) ?? 0) + 1);
-    record.setup(this);
   }
 
   /** Whether a plugin of this name was installed with `app.use()`. */

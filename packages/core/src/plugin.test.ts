@@ -71,6 +71,39 @@ describe("definePlugin and app.use", () => {
     expect((await app.request("/r/x")).headers.get("x-tag")).toBe("router");
   });
 
+  test("a setup may app.use() its own function handle as middleware", async () => {
+    const middleware: Middleware = (_req, res, next) => {
+      res.header("x-self", "yes");
+      return next();
+    };
+    const plugin = definePlugin({ name: "self", setup: (app) => void app.use(plugin) }, middleware);
+    const app = harpia();
+    app.use(plugin);
+    app.get("/", () => "ok");
+    expect((await app.request("/")).headers.get("x-self")).toBe("yes");
+    const objectPlugin = definePlugin({ name: "object", setup: (a) => void a.use(objectPlugin) });
+    expect(() => harpia().use(objectPlugin)).toThrow("not a middleware");
+  });
+
+  test("a setup that throws does not count as installed", () => {
+    let fail = true;
+    const flaky = definePlugin({
+      name: "flaky",
+      setup() {
+        if (fail) throw new Error("not configured");
+      },
+    });
+    const app = harpia();
+    expect(() => app.use(flaky)).toThrow("not configured");
+    expect(app.hasPlugin("flaky")).toBe(false);
+    expect(() => app.use(definePlugin({ name: "needs-flaky", dependencies: ["flaky"], setup() {} }))).toThrow(
+      'needs "flaky"',
+    );
+    fail = false;
+    app.use(flaky);
+    expect(app.hasPlugin("flaky")).toBe(true);
+  });
+
   test("a plugin with no middleware cannot go on a router", () => {
     const plugin = definePlugin({ name: "app-only", setup() {} });
     expect(() => Router().use(plugin)).toThrow('Plugin "app-only" is installed on the app: use app.use()');
