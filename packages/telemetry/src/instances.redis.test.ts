@@ -2,8 +2,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { ServerHandle } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
+import { REDIS_URL, siteWithTelemetry, uniquePrefix } from "../test/support/test-support";
 import type { Telemetry } from "./telemetry";
-import { REDIS_URL, siteWithTelemetry, uniquePrefix } from "./test-support";
 
 const stores: RedisStore[] = [];
 const servers: ServerHandle[] = [];

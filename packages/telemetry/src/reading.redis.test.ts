@@ -1,7 +1,7 @@
 import { afterAll } from "bun:test";
 import { RedisStore } from "@harpia/store-redis";
-import { describeReadingApi } from "./reading-suite";
-import { REDIS_URL, uniquePrefix } from "./test-support";
+import { describeReadingApi } from "../test/support/reading-suite";
+import { REDIS_URL, uniquePrefix } from "../test/support/test-support";
 
 const store = new RedisStore({ url: REDIS_URL }, { prefix: uniquePrefix("telemetry-reading") });
 
