@@ -27,3 +27,16 @@ export type {
   VisitError,
   VisitorRecord,
 } from "./types";
+
+declare module "@harpia/core" {
+  /** Per-request values telemetry reads and writes (see core's `RequestState`). */
+  interface RequestState {
+    /**
+     * Set by `telemetry.skip(req)` (the dashboard does it for its own requests), or by your
+     * own middleware: this request is left out of telemetry.
+     */
+    telemetrySkip?: boolean;
+    /** When telemetry first saw the request (`performance.now()`), to time it. */
+    telemetryStartedAt?: number;
+  }
+}

@@ -1,24 +1,14 @@
 /**
  * How telemetry sees requests: two app hooks, so every response the app sends is recorded
  * whatever the middleware order (404s, 405s, static files, errors raised before any route,
- * answers from middleware that never calls `next()`), with its final status.
+ * answers from middleware that never calls `next()`), with its final status. The request state
+ * keys it uses (`req.state.telemetrySkip`, `req.state.telemetryStartedAt`) are declared in
+ * `index.ts`, so the published types carry them.
  */
 import type { Harpia, HarpiaRequest, HarpiaResponse } from "@harpia/core";
 import { observe } from "./observe";
 import { normalizePath, type ResolvedOptions } from "./options";
 import type { Observation } from "./recorder";
-
-declare module "@harpia/core" {
-  interface RequestState {
-    /**
-     * Set by `telemetry.skip(req)` (the dashboard does it for its own requests): this request
-     * is left out of telemetry.
-     */
-    telemetrySkip?: boolean;
-    /** When telemetry first saw the request (`performance.now()`), to time it. */
-    telemetryStartedAt?: number;
-  }
-}
 
 /** Leaves one request out of telemetry. */
 export function skipRequest(req: HarpiaRequest<any>): void {
