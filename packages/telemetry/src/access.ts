@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { HttpError } from "@harpia/core";
+import { safeEqual } from "@harpia/core/utils";
 import { IpAllowList } from "./client-ip";
 import type { AccessParams } from "./types";
 
@@ -20,15 +21,6 @@ export class Unauthorized extends HttpError {
     );
     this.name = "Unauthorized";
   }
-}
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
-
-/** Compares secrets in constant time (hashing first, so lengths leak nothing either). */
-export function safeEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Checks reading calls against the `accessToken` and `allowedIps` options. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { harpia, MemoryStore } from "@harpia/core";
+import { siteWithTelemetry, visit } from "../test/support/test-support";
 import { Telemetry } from "./telemetry";
-import { siteWithTelemetry, visit } from "./test-support";
 
 const TOKEN = "dashboard-token-123";
 
@@ -124,6 +124,36 @@ describe("telemetry.dashboard()", () => {
       headers: { authorization: `Bearer ${TOKEN}`, "x-forwarded-for": "10.0.0.1" },
     });
     expect(allowed.status).toBe(200);
+  });
+
+  test("the cookie is Secure when req.secure says so (the app's trustProxy), not when any client claims it", async () => {
+    const exchange = async (trustProxy: boolean) => {
+      const stats = new Telemetry({
+        store: new MemoryStore({ sweepIntervalSeconds: 0 }),
+        accessToken: TOKEN,
+      });
+      const app = harpia({ trustProxy });
+      app.get("/admin/telemetry", stats.dashboard());
+      const response = await app.request(`/admin/telemetry?token=${TOKEN}`, {
+        headers: { "x-forwarded-proto": "https", "x-forwarded-for": "10.0.0.1" },
+      });
+      expect(response.status).toBe(303);
+      return response.headers.get("set-cookie")!;
+    };
+    expect(await exchange(true)).toContain("Secure");
+    expect(await exchange(false)).not.toContain("Secure");
+  });
+
+  test("the page carries the nonce a security plugin put in req.state", async () => {
+    const { app } = site();
+    app.use((req, _res, next) => {
+      (req.state as { nonce?: string }).nonce = "state-nonce-42";
+      return next();
+    });
+    const html = await (
+      await app.request("/admin/telemetry", { headers: { "x-telemetry-token": TOKEN, accept: "text/html" } })
+    ).text();
+    expect(html).toContain('<script nonce="state-nonce-42">');
   });
 
   test("works mounted on a plain app with an IP-only guard", async () => {

@@ -1,4 +1,5 @@
-import { type Handler, type HarpiaRequest, preferredFormat } from "@harpia/core";
+import type { Handler, HarpiaRequest, HarpiaResponse } from "@harpia/core";
+import { preferredFormat } from "@harpia/core/utils";
 import { type AccessGuard, Unauthorized } from "./access";
 import { renderDashboard, renderLogin } from "./dashboard-page";
 import type { DailyStats, ErrorEntry, PageViews, ResponseTimeBucket, SlowRequest } from "./types";
@@ -18,6 +19,27 @@ export interface DashboardOptions {
    * only behind your own authentication middleware.
    */
   allowUnguarded?: boolean;
+}
+
+/** The `dashboard` option of `telemetry({ dashboard })`: where to mount it, and how it looks. */
+export interface DashboardRouteOptions extends DashboardOptions {
+  /** The path the dashboard is served at (GET, and HEAD), default `"/admin/telemetry"`. */
+  path?: string;
+}
+
+/** The default path of the `dashboard` option. */
+export const DEFAULT_DASHBOARD_PATH = "/admin/telemetry";
+
+/** Checks the `dashboard` option: an object whose `path`, when given, is an absolute path. */
+export function dashboardRoute(option: unknown): { path: string; options: DashboardOptions } {
+  if (option === null || typeof option !== "object" || Array.isArray(option))
+    throw new TypeError('Telemetry: `dashboard` must be an object such as { path: "/admin/telemetry" }');
+  const { path = DEFAULT_DASHBOARD_PATH, ...options } = option as DashboardRouteOptions;
+  if (typeof path !== "string" || !path.startsWith("/"))
+    throw new TypeError(
+      `Telemetry: \`dashboard.path\` must be a path starting with "/", got ${String(path)}`,
+    );
+  return { path, options };
 }
 
 /** Everything the dashboard shows (also served as JSON with `?format=json`). */
@@ -51,10 +73,14 @@ function bearerToken(req: HarpiaRequest<any>): string | undefined {
   return match?.[1] ?? req.headers.get("x-telemetry-token") ?? undefined;
 }
 
-function isHttps(req: HarpiaRequest<any>): boolean {
-  return (
-    req.url.startsWith("https:") || req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https"
-  );
+/**
+ * The CSP nonce of this response, when a security plugin made one: `req.state.nonce`
+ * (@harpia/shield), else `res.locals.nonce` (older shields, or an app's own middleware).
+ */
+function nonceOf(req: HarpiaRequest<any>, res: HarpiaResponse): string | undefined {
+  const fromState = (req.state as { nonce?: unknown }).nonce;
+  if (typeof fromState === "string") return fromState;
+  return typeof res.locals.nonce === "string" ? res.locals.nonce : undefined;
 }
 
 /** Builds the dashboard handler (see `Telemetry.dashboard`). */
@@ -73,7 +99,7 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       .header("cache-control", "no-store")
       .header("x-robots-tag", "noindex")
       .header("referrer-policy", "no-referrer");
-    const nonce = typeof res.locals.nonce === "string" ? res.locals.nonce : undefined;
+    const nonce = nonceOf(req, res);
     const queryToken = req.query.token;
     const wantsJson =
       req.query.format === "json" || preferredFormat(req.headers.get("accept"), ["html", "json"]) === "json";
@@ -90,7 +116,7 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       res.cookies.set(cookieName, guard.sessionProof(), {
         httpOnly: true,
         sameSite: "Strict",
-        secure: isHttps(req),
+        secure: req.secure,
         path: req.path,
         maxAge: cookieMaxAge,
       });

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { ServerHandle } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { testRedis } from "../../store-redis/test/support/target";
+import { siteWithTelemetry, uniquePrefix } from "../test/support/test-support";
 import type { Telemetry } from "./telemetry";
-import { siteWithTelemetry, uniquePrefix } from "./test-support";
 
 const stores: RedisStore[] = [];
 const servers: ServerHandle[] = [];

@@ -47,18 +47,21 @@ export function sourceKey(source: TrafficSource | undefined): string | undefined
   return undefined;
 }
 
-function errorOf(res: HarpiaResponse, errorStatus: number): VisitError | null {
-  const status = res.statusCode;
+function errorOf(res: HarpiaResponse, status: number, errorStatus: number): VisitError | null {
   if (status < errorStatus) return null;
   const thrown = res.error;
   const message = thrown instanceof Error && thrown.message ? thrown.message : statusText(status);
   return { code: status, message: clip(message, MAX_MESSAGE) };
 }
 
-/** Everything recorded about a finished request, read from this request's own objects. */
+/**
+ * Everything recorded about a finished request, read from this request's own objects; `status`
+ * is the one the `Response` was built with.
+ */
 export function observe(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
+  status: number,
   path: string,
   at: Date,
   milliseconds: number,
@@ -68,10 +71,10 @@ export function observe(
   const visit = {
     path: clip(path, MAX_PATH),
     method: req.method,
-    status: res.statusCode,
+    status,
     timestamp: at.toISOString(),
     responseTime: Math.round(milliseconds * 100) / 100,
-    error: errorOf(res, options.errorStatus),
+    error: errorOf(res, status, options.errorStatus),
     ...(trafficSource === undefined ? {} : { trafficSource }),
   };
   return { ip: visitorIp(req), visit, source: sourceKey(trafficSource), at };

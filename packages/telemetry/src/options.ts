@@ -1,7 +1,9 @@
 import { type AtomicStore, MemoryStore } from "@harpia/core";
+import { pathWithin } from "@harpia/core/utils";
 import type { TelemetryTrustProxy } from "./client-ip";
+import type { DashboardRouteOptions } from "./dashboard";
 
-/** Options of `new Telemetry(options)`. */
+/** Options of `telemetry(options)` (and `new Telemetry(options)`). */
 export interface TelemetryOptions {
   /**
    * Where data lives (default: a `MemoryStore` sized for the caps below). Use a `RedisStore`
@@ -41,6 +43,12 @@ export interface TelemetryOptions {
   accessToken?: string;
   /** IPs and IPv4 CIDR ranges allowed to read (checked against `callerIp`). */
   allowedIps?: string[];
+  /**
+   * Serves the dashboard on the app `app.use(telemetry)` installs on, at `path` (default
+   * `"/admin/telemetry"`), with the options of `telemetry.dashboard()` (title, slowThreshold...).
+   * Needs `accessToken` and/or `allowedIps` (or `allowUnguarded: true`).
+   */
+  dashboard?: DashboardRouteOptions;
   /**
    * Most recordings in flight at once (default 10,000). Recording happens after the response
    * is ready and is not awaited by it; beyond this, requests are counted in `droppedRecords`
@@ -116,8 +124,7 @@ export function compileIgnore(rules: (string | RegExp)[] = []): (path: string) =
   if (exact.size === 0 && subtrees.length === 0 && patterns.length === 0) return () => false;
   return (path) => {
     if (exact.has(path)) return true;
-    for (const root of subtrees)
-      if (root === "/" || path === root || path.startsWith(`${root}/`)) return true;
+    for (const root of subtrees) if (pathWithin(path, root)) return true;
     for (const pattern of patterns) {
       pattern.lastIndex = 0;
       if (pattern.test(path)) return true;

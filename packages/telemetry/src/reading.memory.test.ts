@@ -1,4 +1,4 @@
 import { MemoryStore } from "@harpia/core";
-import { describeReadingApi } from "./reading-suite";
+import { describeReadingApi } from "../test/support/reading-suite";
 
 describeReadingApi("MemoryStore", () => new MemoryStore({ sweepIntervalSeconds: 0 }));

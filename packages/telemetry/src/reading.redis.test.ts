@@ -1,8 +1,8 @@
 import { afterAll } from "bun:test";
 import { RedisStore } from "@harpia/store-redis";
 import { testRedis } from "../../store-redis/test/support/target";
-import { describeReadingApi } from "./reading-suite";
-import { uniquePrefix } from "./test-support";
+import { describeReadingApi } from "../test/support/reading-suite";
+import { uniquePrefix } from "../test/support/test-support";
 
 const store = new RedisStore(testRedis.connection(), { prefix: uniquePrefix("telemetry-reading") });
 

@@ -1,11 +1,11 @@
 // The seed's Telemetry section, call by call, with the import renamed to @harpia/telemetry.
-// The one change an app makes is the setup: `app.use(telemetry.middleware())` replaces
-// `initialize()` + `handleRequest()` (which throw, see telemetry.test.ts); UTM parameters are
-// read from the URL by the middleware. Every reading call below is written as in the seed.
+// The one change an app makes is the setup: `app.use(telemetry)` (a Telemetry is a plugin)
+// replaces `initialize()` + `handleRequest()` (which throw, see telemetry.test.ts); UTM
+// parameters are read from the URL. Every reading call below is written as in the seed.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { harpia, MemoryStore } from "@harpia/core";
+import { ManualClock } from "../test/support/test-support";
 import { Telemetry } from "./telemetry";
-import { ManualClock } from "./test-support";
 
 describe("seed: Telemetry", () => {
   const token = "seed-telemetry-token";
@@ -21,7 +21,7 @@ describe("seed: Telemetry", () => {
   // The seed's `trustProxy: true` on Telemetry is ignored (with a warning): the app's setting
   // decides `req.ip` for every package (see docs/migrating-from-harpiats.md).
   const app = harpia({ logErrors: false, trustProxy: true });
-  app.use(telemetry.middleware());
+  app.use(telemetry);
   for (const path of ["/home", "/about", "/pricing", "/favicon.ico", "/healthcheck"])
     app.get(path, () => "ok");
   app.get("/checkout", async () => {

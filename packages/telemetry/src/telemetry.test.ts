@@ -1,17 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { HttpError, harpia, MemoryStore } from "@harpia/core";
 import { RedisStore, StoreUnavailableError } from "@harpia/store-redis";
+import { ManualClock, siteWithTelemetry, visit } from "../test/support/test-support";
 import { Unauthorized } from "./access";
 import { Telemetry } from "./telemetry";
-import { ManualClock, siteWithTelemetry, visit } from "./test-support";
 
 const memory = () => new MemoryStore({ sweepIntervalSeconds: 0 });
 
 describe("the seed's initialize/handleRequest form", () => {
-  test("throws a TypeError pointing to the middleware", () => {
+  test("throws a TypeError pointing to app.use(telemetry)", () => {
     const telemetry = new Telemetry();
     expect(() => telemetry.initialize({}, "1.2.3.4")).toThrow(TypeError);
-    expect(() => telemetry.initialize({}, "1.2.3.4")).toThrow(/app\.use\(telemetry\.middleware\(\)\)/);
+    expect(() => telemetry.initialize({}, "1.2.3.4")).toThrow(/app\.use\(telemetry\)/);
     expect(() => telemetry.handleRequest()).toThrow(/shared Telemetry instance/);
   });
 });

@@ -19,9 +19,9 @@ export interface VisitData {
   path: string;
   method: string;
   status: number;
-  /** ISO 8601, UTC. */
+  /** When the response was ready: ISO 8601, UTC. */
   timestamp: string;
-  /** Milliseconds from the middleware to the end of the handler chain. */
+  /** Milliseconds from the request's arrival (before routing) until its response was ready. */
   responseTime: number;
   error: VisitError | null;
   trafficSource?: TrafficSource;

@@ -1,7 +1,7 @@
 // Every reading call, on a recorded scenario, run once per store (MemoryStore and RedisStore).
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { AtomicStore, Harpia } from "@harpia/core";
-import type { Telemetry } from "./telemetry";
+import type { Telemetry } from "../../src/telemetry";
 import { ManualClock, siteWithTelemetry, visit } from "./test-support";
 
 const DAY1 = "2023-10-24";

@@ -1,7 +1,7 @@
-// Helpers for this package's tests (not exported).
+// Helpers for this package's tests (not shipped: outside src/).
 import { type AtomicStore, type Harpia, type HarpiaOptions, harpia } from "@harpia/core";
-import type { TelemetryOptions } from "./options";
-import { Telemetry } from "./telemetry";
+import type { TelemetryOptions } from "../../src/options";
+import { telemetry as createTelemetry, type Telemetry } from "../../src/telemetry";
 
 /** The Redis the tests use: `REDIS_URL`, default `redis://127.0.0.1:6379`. */
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -21,7 +21,7 @@ export class ManualClock {
 }
 
 /**
- * An app with the telemetry middleware first and a few routes of every kind. The app trusts
+ * An app with telemetry installed (`app.use(telemetry(...))`) and a few routes of every kind. The app trusts
  * `X-Forwarded-For` by default (as behind a proxy), so {@link visit} can pick the client's IP.
  */
 export function siteWithTelemetry(
@@ -29,9 +29,9 @@ export function siteWithTelemetry(
   options: TelemetryOptions = {},
   appOptions: HarpiaOptions = { trustProxy: true },
 ): { app: Harpia; telemetry: Telemetry } {
-  const telemetry = new Telemetry({ store, ...options });
+  const telemetry = createTelemetry({ store, ...options });
   const app = harpia({ logErrors: false, ...appOptions });
-  app.use(telemetry.middleware());
+  app.use(telemetry);
   for (const path of [
     "/",
     "/home",
