@@ -139,7 +139,7 @@ export class TemplateEngine implements ViewEngine {
 
   /**
    * Adds a plugin callable from templates as `{{ name(args) }}`. Plugins are synchronous;
-   * `this` is the {@link PluginContext} of the render (response, locals, nonce). Return
+   * `this` is the {@link PluginContext} of the render (request, response, locals, nonce). Return
    * `raw(html)` to print markup unescaped.
    */
   registerPlugin<Args extends any[], Result>(name: string, plugin: Plugin<Args, Result>): this {
