@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import harpia from "@harpia/core";
-import { Shield, shield } from "./index";
+import { type SecurityHeaders, Shield, shield } from "./index";
 
 function policy(options: ConstructorParameters<typeof Shield>[0], nonce?: string): string | undefined {
   return new Shield(options).policy(nonce);
@@ -72,8 +72,25 @@ describe("Content-Security-Policy compilation", () => {
       /DENY, SAMEORIGIN/,
     );
     expect(() => new Shield({ referrerPolicy: { policy: "nope" as "origin" } })).toThrow(/referrerPolicy/);
-    expect(() => new Shield({ strictTransportSecurity: { maxAge: -1 } })).toThrow(/maxAge/);
+    expect(() => new Shield({ strictTransportSecurity: { maxAge: -1 } })).toThrow(
+      "Shield strictTransportSecurity.maxAge must be a whole number of seconds, got -1",
+    );
+    expect(() => new Shield({ strictTransportSecurity: "yes" as never })).toThrow(
+      "Shield strictTransportSecurity must be true, false or",
+    );
     expect(() => new Shield({ crossOriginOpenerPolicy: { policy: "same" as "same-origin" } })).toThrow();
+  });
+
+  test("HSTS from core's hstsHeader: an object's missing fields take the defaults", async () => {
+    const hsts = async (strictTransportSecurity: SecurityHeaders["strictTransportSecurity"]) => {
+      const app = harpia();
+      app.use(shield({ strictTransportSecurity }));
+      app.get("/", () => "ok");
+      return (await app.request("https://example.com/")).headers.get("strict-transport-security");
+    };
+    expect(await hsts({ maxAge: 31536000 })).toBe("max-age=31536000; includeSubDomains");
+    expect(await hsts({ preload: true })).toBe("max-age=15552000; includeSubDomains; preload");
+    expect(await hsts(true)).toBe("max-age=15552000; includeSubDomains");
   });
 
   test("xFrameOptions accepts lower case and sends the canonical value", async () => {

@@ -1,3 +1,4 @@
+import { hstsHeader } from "@harpia/core/utils";
 import { type CompiledPolicy, compilePolicy } from "./csp";
 import type { ReferrerPolicyValue, SecurityHeaders } from "./types";
 
@@ -37,17 +38,6 @@ function oneOf<T extends string>(label: string, value: unknown, allowed: readonl
   if (!allowed.includes(value as T))
     throw new TypeError(`Shield ${label}: "${String(value)}" is not one of ${allowed.join(", ")}`);
   return value as T;
-}
-
-function hstsValue(option: SecurityHeaders["strictTransportSecurity"]): string | undefined {
-  const hsts = pick(option, { maxAge: 15552000, includeSubDomains: true, preload: false });
-  if (hsts === false) return undefined;
-  if (!Number.isInteger(hsts.maxAge) || hsts.maxAge < 0)
-    throw new TypeError(`Shield strictTransportSecurity.maxAge must be whole seconds, got ${hsts.maxAge}`);
-  let value = `max-age=${hsts.maxAge}`;
-  if (hsts.includeSubDomains) value += "; includeSubDomains";
-  if (hsts.preload) value += "; preload";
-  return value;
 }
 
 function referrerValue(option: SecurityHeaders["referrerPolicy"]): string | undefined {
@@ -126,7 +116,7 @@ export function compileHeaders(options: SecurityHeaders): CompiledHeaders {
   return {
     fixed,
     policy,
-    hsts: hstsValue(options.strictTransportSecurity),
+    hsts: hstsHeader(options.strictTransportSecurity, "Shield strictTransportSecurity"),
     removePoweredBy: options.xPoweredBy !== true,
   };
 }

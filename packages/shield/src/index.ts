@@ -1,10 +1,9 @@
 /**
  * @harpia/shield — security headers for Harpia apps: a Content-Security-Policy with optional
- * per-response nonces, HSTS on HTTPS, cross-origin policies and the usual hardening headers,
- * on every response the app sends.
+ * per-request nonces (`req.state.nonce`), HSTS on HTTPS, cross-origin policies and the usual
+ * hardening headers, on every response the app sends. Install it with `app.use(shield(options))`.
  */
 export { type CompiledPolicy, DEFAULT_DIRECTIVES } from "./csp";
-export { createNonce, getNonce } from "./nonce";
 export { Shield, type ShieldMiddleware, shield } from "./shield";
 export type {
   ContentSecurityPolicyOptions,

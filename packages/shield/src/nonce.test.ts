@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import harpia from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { getNonce, shield } from "./index";
+import { shield } from "./index";
 
 function cspNonce(res: Response): string | undefined {
   return res.headers.get("content-security-policy")?.match(/script-src [^;]*'nonce-([^']+)'/)?.[1];
@@ -33,20 +33,56 @@ describe("nonces", () => {
     expect(seen.size).toBe(50);
   });
 
-  test("the nonce is in res.locals before any middleware or handler runs", async () => {
-    const early = harpia();
-    let seenByMiddleware: unknown;
-    let seenByGetNonce: unknown;
-    early.use((_req, res, next) => {
-      seenByMiddleware = res.locals.nonce;
-      seenByGetNonce = getNonce(res);
+  test("req.state.nonce, typed, is the CSP header's nonce, in a handler and before any middleware", async () => {
+    const typed = harpia();
+    let seenByMiddleware: string | undefined;
+    let mirroredInLocals: string | undefined;
+    typed.use((req, res, next) => {
+      seenByMiddleware = req.state.nonce;
+      mirroredInLocals = res.locals.nonce;
       return next();
     });
-    early.use(shield({ useNonce: true }));
-    early.get("/", () => "ok");
-    const res = await new TestClient(early).get("/");
-    expect(seenByMiddleware).toBe(cspNonce(res));
-    expect(seenByGetNonce).toBe(seenByMiddleware);
+    typed.use(shield({ useNonce: true }));
+    typed.get("/", (req) => {
+      const nonce: string | undefined = req.state.nonce; // typed by shield's RequestState
+      return { nonce };
+    });
+    const res = await new TestClient(typed).get("/");
+    const { nonce } = (await res.json()) as { nonce: string };
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(cspNonce(res)).toBe(nonce);
+    expect(seenByMiddleware).toBe(nonce);
+    expect(mirroredInLocals).toBe(nonce);
+  });
+
+  test("a handler replacing res.locals cannot lose the nonce: the header follows req.state", async () => {
+    const replaced = harpia();
+    replaced.use(shield({ useNonce: true }));
+    replaced.get("/", (req, res) => {
+      res.locals = { title: "fresh" };
+      return res.html(`<script nonce="${req.state.nonce}"></script>`);
+    });
+    const res = await new TestClient(replaced).get("/");
+    expect(await res.text()).toBe(`<script nonce="${cspNonce(res)}"></script>`);
+  });
+
+  test("only a well-formed nonce reaches the header: anything else in req.state.nonce is replaced", async () => {
+    const tampered = harpia();
+    tampered.use(shield({ useNonce: true }));
+    tampered.get("/:value", (req) => {
+      req.state.nonce = decodeURIComponent(req.params.value);
+      return "ok";
+    });
+    for (const value of ["abc' 'unsafe-inline", "short", `${"x".repeat(30)};script-src *`]) {
+      const res = await new TestClient(tampered).get(`/${encodeURIComponent(value)}`);
+      const csp = res.headers.get("content-security-policy")!;
+      expect(csp).not.toContain("unsafe-inline");
+      expect(csp).not.toContain(value);
+      expect(cspNonce(res)).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    }
+    const kept = "A".repeat(22);
+    const res = await new TestClient(tampered).get(`/${kept}`);
+    expect(cspNonce(res)).toBe(kept);
   });
 
   test("404s and errors carry a nonce too, different each time", async () => {

@@ -1,32 +1,23 @@
-import type { HarpiaResponse } from "@harpia/core";
-
-/** Random bytes per nonce: 144 bits (CSP asks for at least 128), 24 base64url characters. */
-const NONCE_BYTES = 18;
-
-const nonces = new WeakMap<HarpiaResponse, string>();
-
-/** A new nonce from the CSPRNG, base64url (valid in a CSP `'nonce-…'` source and in HTML). */
-export function createNonce(): string {
-  const bytes = new Uint8Array(NONCE_BYTES);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString("base64url");
-}
-
-/** The nonce of this response, creating it (and `res.locals.nonce`) on first use. */
-export function nonceFor(res: HarpiaResponse): string {
-  let nonce = nonces.get(res);
-  if (nonce === undefined) {
-    nonce = createNonce();
-    nonces.set(res, nonce);
-    res.locals.nonce = nonce;
-  }
-  return nonce;
-}
+import type { HarpiaRequest, HarpiaResponse } from "@harpia/core";
+import { createNonce } from "@harpia/core/utils";
 
 /**
- * The nonce shield gave this response, or `undefined` when `useNonce` is off. Same value as
- * `res.locals.nonce`; kept apart so a handler replacing `res.locals` cannot lose it.
+ * What shield accepts in a CSP header as a nonce: CSP's base64-value grammar, at least 128 bits
+ * (22 characters). Anything else in `req.state.nonce` (a value another step wrote) is replaced,
+ * so nothing but a nonce reaches the header.
  */
-export function getNonce(res: HarpiaResponse): string | undefined {
-  return nonces.get(res);
+const NONCE_SYNTAX = /^[A-Za-z0-9+/_-]{22,}={0,2}$/;
+
+/**
+ * The nonce of this request (`req.state.nonce`), made with core's `createNonce` on first use and
+ * mirrored into `res.locals.nonce` for templates.
+ */
+export function nonceFor(req: HarpiaRequest<any>, res: HarpiaResponse): string {
+  const state = req.state;
+  const current = state.nonce;
+  if (typeof current === "string" && NONCE_SYNTAX.test(current)) return current;
+  const nonce = createNonce();
+  state.nonce = nonce;
+  res.locals.nonce = nonce;
+  return nonce;
 }

@@ -1,9 +1,9 @@
 // The seed's "Security Headers (Shield)" examples, with app.shield() from the opt-in augment.
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import harpia from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import "./augment";
-import { type SecurityHeaders, shield } from "./index";
+import { type SecurityHeaders, Shield, shield } from "./index";
 
 const DEFAULT_CSP =
   "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; " +
@@ -202,11 +202,65 @@ describe("HSTS only on HTTPS", () => {
     expect((await viaProxy("203.0.113.9")).headers.has("strict-transport-security")).toBe(false);
   });
 
-  test("the deprecated shield({ trustProxy }) is still honoured", async () => {
+  test("the deprecated shield({ trustProxy }) is ignored: the app's trustProxy decides", async () => {
+    const warn = spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const app = harpia();
+      app.use(shield({ trustProxy: true }));
+      app.get("/", () => "ok");
+      const res = await new TestClient(app).get("/").set("x-forwarded-proto", "https");
+      expect(res.headers.has("strict-transport-security")).toBe(false);
+      const trusted = harpia({ trustProxy: true });
+      trusted.use(shield({ trustProxy: true }));
+      trusted.get("/", () => "ok");
+      const secure = await new TestClient(trusted).get("/").set("x-forwarded-proto", "https");
+      expect(secure.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("shield({ trustProxy }) still starts, with one warning per process", async () => {
+    // A fresh process, so the once-per-process warning is observed whatever ran before.
+    const script =
+      'import { shield } from "./src/index"; shield({ trustProxy: true }); shield({ trustProxy: 1 }); ' +
+      'shield(); console.log("constructed");';
+    const child = Bun.spawn([process.execPath, "-e", script], {
+      cwd: `${import.meta.dir}/..`,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]);
+    await child.exited;
+    expect(stdout.trim()).toBe("constructed");
+    const warnings = stderr.split("\n").filter((line) => line.includes("`trustProxy` option is deprecated"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("harpia({ trustProxy })");
+  });
+});
+
+describe("seed: the template engine section's shield module", () => {
+  // The seed's `./shield` module exports a value with `.middleware(app)` and `.instance`:
+  //   app.use(shield.middleware(app)); engine.configure(app, shield.instance);
+  test("app.use(shield.middleware(app)) installs the same plugin, once; .instance is the Shield", async () => {
+    const seedShield = shield({ useNonce: true });
     const app = harpia();
-    app.use(shield({ trustProxy: true }));
-    app.get("/", () => "ok");
-    const res = await new TestClient(app).get("/").set("x-forwarded-proto", "https");
-    expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000; includeSubDomains");
+    expect(seedShield.middleware(app)).toBe(seedShield);
+    app.use(seedShield.middleware(app));
+    app.use(seedShield); // the same value again: a no-op
+    expect(app.hasPlugin("@harpia/shield")).toBe(true);
+    expect(seedShield.instance).toBeInstanceOf(Shield);
+    let nonces = 0;
+    app.get("/", (req, res) => {
+      nonces = new Set([req.state.nonce, res.locals.nonce]).size;
+      return res.html(`<script nonce="${req.state.nonce}"></script>`);
+    });
+    const res = await new TestClient(app).get("/");
+    const nonce = nonceOf(res.headers.get("content-security-policy"), "script-src");
+    expect(await res.text()).toBe(`<script nonce="${nonce}"></script>`);
+    expect(nonces).toBe(1);
   });
 });

@@ -1,4 +1,21 @@
 import type { TrustProxy } from "@harpia/core";
+import type { HstsOptions } from "@harpia/core/utils";
+
+// Typed request state and template locals (declaration merging into core's interfaces).
+declare module "@harpia/core" {
+  interface RequestState {
+    /**
+     * This request's CSP nonce: set by `@harpia/shield` with `useNonce` before routing, and the
+     * value its `Content-Security-Policy` header carries. Templates read it too.
+     */
+    nonce?: string;
+  }
+
+  interface Locals {
+    /** The CSP nonce, for templates (`{{ nonce }}`): a copy of `req.state.nonce`. */
+    nonce?: string;
+  }
+}
 
 /**
  * CSP directives: name → sources. Names may be kebab-case (`"script-src"`) or camelCase
@@ -62,8 +79,11 @@ export interface SecurityHeaders {
   originAgentCluster?: boolean;
   /** `Referrer-Policy`: one value, or a list (fallbacks for older browsers, last wins). */
   referrerPolicy?: boolean | { policy: ReferrerPolicyValue | ReferrerPolicyValue[] };
-  /** `Strict-Transport-Security`, sent only on HTTPS responses. `maxAge` is in seconds. */
-  strictTransportSecurity?: boolean | { maxAge: number; includeSubDomains?: boolean; preload?: boolean };
+  /**
+   * `Strict-Transport-Security`, sent only on HTTPS requests (`req.secure`). `maxAge` is in
+   * seconds (default 15,552,000); `includeSubDomains` defaults to `true`, `preload` to `false`.
+   */
+  strictTransportSecurity?: boolean | HstsOptions;
   /** `X-Content-Type-Options: nosniff`. */
   xContentTypeOptions?: boolean;
   /** `X-DNS-Prefetch-Control`: `off` unless `{ allow: true }`. */
@@ -81,14 +101,14 @@ export interface SecurityHeaders {
   /** `X-XSS-Protection: 0`, which turns off the buggy XSS auditor of old browsers; `false` omits it. */
   xXssProtection?: boolean;
   /**
-   * A fresh nonce per response, in `res.locals.nonce` before the handler runs and added to
-   * `script-src` and `style-src` (default `false`).
+   * A fresh nonce per request, in `req.state.nonce` (and `res.locals.nonce` for templates)
+   * before any middleware or handler runs, and added to `script-src` and `style-src` (default
+   * `false`).
    */
   useNonce?: boolean;
   /**
-   * @deprecated HSTS is sent when `req.secure`, which follows the app's
-   * `harpia({ trustProxy })`: set it there. Still honoured while set (its proxy's
-   * `X-Forwarded-Proto: https` also counts), with a one-time warning.
+   * @deprecated Ignored, with a one-time warning: HSTS is sent when `req.secure`, which follows
+   * the app's `harpia({ trustProxy })`. Set it there.
    */
   trustProxy?: TrustProxy;
 }

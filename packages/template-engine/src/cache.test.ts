@@ -2,8 +2,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { harpia } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
+import { TemplateDir } from "../test/support/template-dir";
 import { TemplateNotFoundError } from "./errors";
-import { TemplateDir } from "./test-utils";
 
 let dir: TemplateDir;
 afterEach(() => dir.remove());

@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Harpia, harpia } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import ejs from "ejs";
-import { TemplateDir } from "./test-utils";
+import { TemplateDir } from "../test/support/template-dir";
 
 // The seed's EJS adapter, unchanged except for the base directory (the seed uses process.cwd()).
 const dir = new TemplateDir({

@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import path from "node:path";
 import { HttpError, harpia } from "@harpia/core";
+import { shield } from "@harpia/shield";
 import { TestClient } from "@harpia/test-client";
+import { TemplateDir } from "../test/support/template-dir";
 import { TemplateEngine } from "./engine";
 import { TemplateError, TemplateNotFoundError } from "./errors";
 import { raw } from "./plugins";
-import { TemplateDir } from "./test-utils";
 
 // The seed's layout: src/resources/{pages,layouts,components}, views as <view>/page.html.
 const dir = new TemplateDir({
@@ -136,12 +137,27 @@ describe("the seed's examples through an app", () => {
     await expect(engine.generate("nowhere/missing")).rejects.toThrow(path.resolve("nowhere/missing.html"));
   });
 
-  test("engine.configure(app, shield.instance) accepts and ignores the seed's second argument", async () => {
+  test("with security headers: app.use(shield.middleware(app)); engine.configure(app, shield.instance)", async () => {
+    // The seed's `./shield` module exports a value with `.middleware(app)` and `.instance`.
+    const seedShield = shield({ useNonce: true });
     const app = harpia();
+    // Apply security headers middleware
+    app.use(seedShield.middleware(app));
+    // Setup template engine (the second argument is accepted and ignored)
     const engine = seedEngine();
-    expect(engine.configure(app, { some: "shield instance" })).toBe(engine);
-    app.get("/", (_req, res) => res.render("home", { title: "ok" }));
-    expect((await new TestClient(app).get("/").execute()).status).toBe(200);
+    expect(engine.configure(app, seedShield.instance)).toBe(engine);
+    dir.write("src/resources/pages/script/page.html", '<script nonce="{{ nonce }}"></script>');
+    app.get("/books", async (_req, res) => {
+      await res.render("home", { title: "Books" });
+    });
+    app.get("/script", (_req, res) => res.render("script"));
+    const client = new TestClient(app);
+    const books = await client.get("/books").execute();
+    expect(await books.text()).toBe("<title>Books</title>\n<h1>Books</h1>\n");
+    expect(books.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    const script = await client.get("/script").execute();
+    const nonce = /nonce="([^"]+)"/.exec(await script.text())![1]!;
+    expect(script.headers.get("content-security-policy")).toContain(`script-src 'self' 'nonce-${nonce}'`);
   });
 });
 

@@ -1,9 +1,17 @@
 import path from "node:path";
-import type { Harpia, HarpiaResponse, ViewEngine } from "@harpia/core";
+import {
+  type AppSettings,
+  definePlugin,
+  type Harpia,
+  type Plugin as HarpiaPlugin,
+  type HarpiaRequest,
+  type HarpiaResponse,
+  type ViewEngine,
+} from "@harpia/core";
 import { TemplateCache, type TemplateEntry } from "./cache";
 import type { DependencyRequest } from "./compiler/compile";
 import { TemplateError, TemplateNotFoundError } from "./errors";
-import { builtinPlugins, type Plugin, RESERVED_PLUGINS, RenderScope } from "./plugins";
+import { builtinPlugins, existingNonce, type Plugin, RESERVED_PLUGINS, RenderScope } from "./plugins";
 import {
   componentFile,
   importFile,
@@ -35,7 +43,7 @@ export interface TemplateEngineOptions {
   fileExtension?: string;
   /**
    * Recompile templates when their files change (checked on every render). Defaults to the
-   * app's `development` flag once `configure(app)` was called, otherwise `false`.
+   * app's `development` setting once installed (`app.use(engine)`), otherwise `false`.
    */
   development?: boolean;
   /** Most template files kept compiled (default 2000). */
@@ -44,9 +52,14 @@ export interface TemplateEngineOptions {
   maxDepth?: number;
 }
 
-/** Where and how to render: the response (for `res.locals` and the nonce) and the module. */
+/**
+ * Where and how to render: the request (for `req.state.nonce`), the response (for `res.locals`)
+ * and the module. `res.render` passes them all (core's `RenderContext`).
+ */
 export interface RenderOptions {
-  /** The response being rendered; `res.render` passes it. */
+  /** The request being answered; defaults to `res.req`. */
+  req?: HarpiaRequest<any> | undefined;
+  /** The response being rendered. */
   res?: HarpiaResponse;
   /** The module of the view, when the engine uses modules. */
   module?: string;
@@ -54,15 +67,22 @@ export interface RenderOptions {
 
 const PLUGIN_NAME = /^[A-Za-z_$][\w$]*$/;
 
+/** The plugin name an engine installs under (`app.hasPlugin("@harpia/template-engine")`). */
+const NAME = "@harpia/template-engine";
+
 /**
  * The Harpia template engine. Templates are compiled once into JavaScript functions and
  * cached; expressions can reach only the data, `@set` locals, loop variables and plugins.
  *
+ * An engine is a Harpia plugin: `app.use(engine)` makes it the app's view engine
+ * (`res.render`), once per app. `engine.configure(app)` is the same call, kept from the seed.
+ *
  * @example
  * const engine = new TemplateEngine({ viewName: "page", path: { views: "src/resources/pages" } });
- * engine.configure(app);
+ * app.use(engine);
  * app.get("/", async (req, res) => { await res.render("home", { title: "Home" }); });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the plugin brand is set by the constructor
 export class TemplateEngine implements ViewEngine {
   private readonly paths: TemplatePaths;
   private readonly plugins: Record<string, Plugin> = builtinPlugins();
@@ -70,7 +90,8 @@ export class TemplateEngine implements ViewEngine {
   private readonly views = new Map<string, TemplateEntry>();
   private readonly maxTemplates: number;
   private readonly maxDepth: number;
-  private app: Harpia | undefined;
+  /** The settings of the app it was installed on last, for `development`. */
+  private settings: AppSettings | undefined;
 
   constructor(private readonly options: TemplateEngineOptions) {
     if (typeof options?.path?.views !== "string" || options.path.views === "")
@@ -91,27 +112,34 @@ export class TemplateEngine implements ViewEngine {
       isFile,
       this.maxTemplates,
     );
+    definePlugin({ name: NAME, setup: (app: Harpia) => this.install(app) }, this);
   }
 
   /** Whether templates are re-checked on disk for every render. */
   get development(): boolean {
-    return this.options.development ?? this.app?.development ?? false;
+    return this.options.development ?? this.settings?.development ?? false;
   }
 
   /**
-   * Makes this engine the app's view engine (`res.render`, `res.module(name).render`). The
-   * second argument of the seed's `engine.configure(app, shield.instance)` is accepted and
-   * ignored: the nonce reaches templates through `res.locals.nonce`.
+   * The seed's spelling of `app.use(engine)`: makes this engine the app's view engine
+   * (`res.render`, `res.module(name).render`), once per app, and returns the engine. The
+   * second argument of `engine.configure(app, shield.instance)` is accepted and ignored: the
+   * nonce reaches templates through `req.state.nonce`.
    */
   configure(app: Harpia, _shieldInstance?: unknown): this {
-    app.engine.set(this);
-    this.app = app;
+    app.use(this);
     return this;
+  }
+
+  /** The plugin's setup, run once per app by `app.use(engine)`. */
+  private install(app: Harpia): void {
+    app.engine.set(this);
+    this.settings = app.settings;
   }
 
   /**
    * Adds a plugin callable from templates as `{{ name(args) }}`. Plugins are synchronous;
-   * `this` is the {@link PluginContext} of the render (response, locals, nonce). Return
+   * `this` is the {@link PluginContext} of the render (request, response, locals, nonce). Return
    * `raw(html)` to print markup unescaped.
    */
   registerPlugin<Args extends any[], Result>(name: string, plugin: Plugin<Args, Result>): this {
@@ -144,7 +172,7 @@ export class TemplateEngine implements ViewEngine {
         this.views.set(key, entry);
       }
     }
-    return this.run(entry, data, options.res);
+    return this.run(entry, data, options);
   }
 
   /**
@@ -156,7 +184,7 @@ export class TemplateEngine implements ViewEngine {
       throw new TypeError("engine.generate() needs a template path");
     const resolved = path.resolve(withExtension(file, this.paths.extension));
     if (!(await isFile(resolved))) throw new TemplateNotFoundError(`Template "${file}"`, [resolved]);
-    return this.run(this.cache.entry(resolved), data, options.res);
+    return this.run(this.cache.entry(resolved), data, options);
   }
 
   /** Compiles views ahead of the first request; a broken or missing one fails here instead. */
@@ -176,14 +204,21 @@ export class TemplateEngine implements ViewEngine {
   private async run(
     entry: TemplateEntry,
     data: Record<string, any>,
-    res: HarpiaResponse | undefined,
+    options: RenderOptions,
   ): Promise<string> {
     if (data === null || typeof data !== "object")
       throw new TypeError(`Template data must be an object, got ${data === null ? "null" : typeof data}`);
+    const { res } = options;
+    const req = options.req ?? res?.req;
+    // `{{ nonce }}` without `@set`: the request's nonce when the data has none of its own.
+    if (!Object.hasOwn(data, "nonce")) {
+      const nonce = existingNonce(req, res);
+      if (nonce !== undefined) data = { ...data, nonce };
+    }
     await this.cache.prepare(entry, this.development);
     const state: RenderState = {
       plugins: this.plugins,
-      context: new RenderScope(res),
+      context: new RenderScope(req, res),
       stack: [entry.file],
       maxDepth: this.maxDepth,
     };
@@ -208,6 +243,10 @@ export class TemplateEngine implements ViewEngine {
     }
   }
 }
+
+// `definePlugin` brands every instance in the constructor; this tells TypeScript, so that
+// `app.use(engine)` type-checks.
+export interface TemplateEngine extends HarpiaPlugin {}
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { TemplateDir } from "../test/support/template-dir";
 import { codeFrame, TemplateError, TemplateNotFoundError, TemplateSyntaxError } from "./errors";
-import { TemplateDir } from "./test-utils";
 
 const dir = new TemplateDir();
 afterAll(() => dir.remove());

@@ -11,4 +11,4 @@ export {
   TemplateNotFoundError,
   TemplateSyntaxError,
 } from "./errors";
-export { createNonce, type Plugin, type PluginContext, raw, SafeString } from "./plugins";
+export { type Plugin, type PluginContext, raw, SafeString } from "./plugins";

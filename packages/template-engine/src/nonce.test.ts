@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { harpia } from "@harpia/core";
 import { shield } from "@harpia/shield";
 import { TestClient } from "@harpia/test-client";
+import { TemplateDir } from "../test/support/template-dir";
 import { TemplateEngine } from "./engine";
-import { TemplateDir } from "./test-utils";
 
 // The shield section's page: the nonce is cached with @set and used twice, and read again.
 const dir = new TemplateDir({
@@ -41,11 +41,13 @@ function app(withShield: boolean) {
 }
 
 describe("generateNonce()", () => {
-  test("without shield: one fresh 128-bit base64 nonce per response, stored in res.locals.nonce", async () => {
+  test("without shield: one fresh nonce per response (core's createNonce), kept on req.state and res.locals", async () => {
     const harpiaApp = app(false);
     let fromLocals: unknown;
-    harpiaApp.addHook("onSend", (_req, res) => {
+    let fromState: unknown;
+    harpiaApp.addHook("onSend", (req, res) => {
       fromLocals = res.locals.nonce;
+      fromState = req.state.nonce;
     });
     const html = await new TestClient(harpiaApp)
       .get("/secure")
@@ -55,8 +57,8 @@ describe("generateNonce()", () => {
     expect(script).toBe(style!);
     expect(direct).toBe(script!);
     expect(fromLocals).toBe(script);
-    expect(Buffer.from(script!, "base64").length).toBeGreaterThanOrEqual(16);
-    expect(script).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(fromState).toBe(script);
+    expect(script).toMatch(/^[A-Za-z0-9_-]{24}$/); // 144 bits, base64url
   });
 
   test("with shield (useNonce): the nonce is the one in the Content-Security-Policy header", async () => {
@@ -72,6 +74,44 @@ describe("generateNonce()", () => {
     const nonce = /nonce="([^"]+)"/.exec(await res.text())![1]!;
     expect(nonce.length).toBeGreaterThan(16);
     expect(res.headers.get("content-security-policy")).toContain(`'nonce-${nonce}'`);
+  });
+
+  test("the shield nonce comes from req.state, even when the handler replaced res.locals", async () => {
+    const harpiaApp = harpia();
+    harpiaApp.use(shield({ useNonce: true }));
+    new TemplateEngine({ path: { views: dir.path("views") } }).configure(harpiaApp);
+    harpiaApp.get("/:view", (req, res) => {
+      res.locals = {};
+      return res.render(req.params.view, { name: "Ada" });
+    });
+    const client = new TestClient(harpiaApp);
+    const secure = await client.get("/secure").execute();
+    const header = secure.headers.get("content-security-policy")!;
+    expect(nonces(await secure.text()).map((nonce) => header.includes(`'nonce-${nonce}'`))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // {{ nonce }} without @set: the engine adds req.state.nonce to data that has none.
+    const locals = await client.get("/locals").execute();
+    const nonce = /nonce="([^"]*)"/.exec(await locals.text())![1]!;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(locals.headers.get("content-security-policy")).toContain(`'nonce-${nonce}'`);
+  });
+
+  test("a nonce another step put in req.state.nonce is the one templates print", async () => {
+    const harpiaApp = harpia();
+    harpiaApp.use((req, _res, next) => {
+      req.state.nonce = "from-request-state";
+      return next();
+    });
+    new TemplateEngine({ path: { views: dir.path("views") } }).configure(harpiaApp);
+    harpiaApp.get("/", (_req, res) => res.render("secure", { name: "x" }));
+    harpiaApp.get("/locals", (_req, res) => res.render("locals"));
+    const client = new TestClient(harpiaApp);
+    const html = await (await client.get("/")).text();
+    expect(nonces(html)).toEqual(["from-request-state", "from-request-state", "from-request-state"]);
+    expect(await (await client.get("/locals")).text()).toBe('<script nonce="from-request-state"></script>');
   });
 
   test("the contract with shield: a string already in res.locals.nonce is used as is", async () => {

@@ -1,16 +1,29 @@
-import type { HarpiaResponse } from "@harpia/core";
+import type { HarpiaRequest, HarpiaResponse } from "@harpia/core";
+import { createNonce } from "@harpia/core/utils";
+
+declare module "@harpia/core" {
+  interface RequestState {
+    /**
+     * This request's CSP nonce (set by `@harpia/shield` with `useNonce`, or by the first
+     * `generateNonce()` of a render without shield).
+     */
+    nonce?: string;
+  }
+}
 
 /**
- * What a plugin sees as `this` while a template renders: the response being rendered (when
- * rendering through `res.render`) and the per-request `locals`. A fresh context is made for
- * every render, so nothing here is shared between concurrent requests.
+ * What a plugin sees as `this` while a template renders: the request and response being
+ * rendered (when rendering through `res.render`) and the per-request `locals`. A fresh context
+ * is made for every render, so nothing here is shared between concurrent requests.
  */
 export interface PluginContext {
+  /** The request being answered, or `undefined` for `engine.render`/`engine.generate` without one. */
+  readonly req: HarpiaRequest<any> | undefined;
   /** The response being rendered, or `undefined` for `engine.render`/`engine.generate` without one. */
   readonly res: HarpiaResponse | undefined;
   /** `res.locals`, or a per-render object when there is no response. */
   readonly locals: Record<string, any>;
-  /** The CSP nonce of this response (see the `generateNonce()` plugin). */
+  /** The CSP nonce of this request (see the `generateNonce()` plugin). */
   nonce(): string;
 }
 
@@ -20,19 +33,30 @@ export type Plugin<Args extends any[] = any[], Result = unknown> = (
   ...args: Args
 ) => Result;
 
-/** Bytes of randomness in a generated nonce (128 bits, the CSP recommendation's minimum). */
-const NONCE_BYTES = 16;
+/** A non-empty string, or `undefined`. */
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
 
-/** A fresh random nonce: 128 bits, base64. */
-export function createNonce(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(NONCE_BYTES))).toString("base64");
+/**
+ * The nonce a render already has: the request's (`req.state.nonce`, where `@harpia/shield` puts
+ * the one of its CSP header), else `res.locals.nonce`.
+ */
+export function existingNonce(
+  req: HarpiaRequest<any> | undefined,
+  res: HarpiaResponse | undefined,
+): string | undefined {
+  return text(req?.state.nonce) ?? text(res?.locals.nonce);
 }
 
 /** @internal The plugin context of one render. */
 export class RenderScope implements PluginContext {
   private ownLocals: Record<string, any> | undefined;
 
-  constructor(readonly res: HarpiaResponse | undefined) {}
+  constructor(
+    readonly req: HarpiaRequest<any> | undefined,
+    readonly res: HarpiaResponse | undefined,
+  ) {}
 
   get locals(): Record<string, any> {
     if (this.res !== undefined) return this.res.locals;
@@ -41,13 +65,14 @@ export class RenderScope implements PluginContext {
   }
 
   nonce(): string {
-    // `@harpia/shield` (with useNonce) stores the nonce it put in the CSP header here; reuse it
-    // so the page and the header agree. Without shield, make one and keep it for this response.
-    const locals = this.locals;
-    const current = locals.nonce;
-    if (typeof current === "string" && current !== "") return current;
+    // `@harpia/shield` (with useNonce) puts the nonce of its CSP header in req.state.nonce: reuse
+    // it so the page and the header agree. Without one, make one (core's createNonce) and keep
+    // it on the request, so every call during this response returns the same value.
+    const current = existingNonce(this.req, this.res) ?? text(this.ownLocals?.nonce);
+    if (current !== undefined) return current;
     const nonce = createNonce();
-    locals.nonce = nonce;
+    if (this.req !== undefined) this.req.state.nonce = nonce;
+    this.locals.nonce = nonce;
     return nonce;
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { renderSource, TemplateDir } from "../test/support/template-dir";
 import { TemplateError, TemplateSyntaxError } from "./errors";
-import { renderSource, TemplateDir } from "./test-utils";
 
 const dir = new TemplateDir();
 afterAll(() => dir.remove());

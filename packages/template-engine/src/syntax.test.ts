@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { renderSource, TemplateDir } from "./test-utils";
+import { renderSource, TemplateDir } from "../test/support/template-dir";
 
 const dir = new TemplateDir();
 afterAll(() => dir.remove());

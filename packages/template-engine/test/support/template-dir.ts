@@ -1,11 +1,11 @@
 /**
- * @internal Helpers for this package's tests: template files in a temporary directory.
+ * Helpers for this package's tests: template files in a temporary directory.
  * Not exported from the package.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { TemplateEngine, type TemplateEngineOptions } from "./engine";
+import { TemplateEngine, type TemplateEngineOptions } from "../../src/engine";
 
 /** A temporary directory of template files, removed by `remove()`. */
 export class TemplateDir {
