@@ -4,8 +4,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import harpia, { type Harpia, HttpError } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
-import { CSRF, Session } from "./index";
-import { seedSessionApp } from "./seed-example";
+import { csrf, session } from "./index";
+import { seedSessionApp } from "../test/support/seed-example";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const stores: RedisStore[] = [];
@@ -67,11 +67,9 @@ describe("seed: Redis sessions", () => {
 
 describe("req.session and CSRF on RedisStore", () => {
   function site(store: RedisStore): Harpia {
-    const session = new Session({ store });
-    const csrf = new CSRF({ store, maxTokens: 3 });
     const app = harpia({ logErrors: false });
-    app.use(session.middleware());
-    app.use(csrf.middleware());
+    app.use(session({ store }));
+    app.use(csrf({ store, maxTokens: 3 }));
     app.get("/form", (req, res) =>
       res.json({ token: res.locals.csrfToken, visits: req.session.visits ?? 0 }),
     );

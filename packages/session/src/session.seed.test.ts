@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import harpia, { MemoryStore, RequestCookies } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { Session, SessionManager } from "./index";
-import { seedSessionApp } from "./seed-example";
+import { seedSessionApp } from "../test/support/seed-example";
 
 function setCookies(response: Response): string[] {
   return response.headers.getSetCookie();
