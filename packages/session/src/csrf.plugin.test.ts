@@ -1,7 +1,8 @@
 // How CSRF protection installs (app.use(csrf()), the same value on one route) and which key
 // signs its tokens (`secret`, else the app's cookieSecret, else a secret kept in the store).
-import { createHmac } from "node:crypto";
+
 import { describe, expect, spyOn, test } from "bun:test";
+import { createHmac } from "node:crypto";
 import harpia, { type HarpiaOptions, isPlugin, MemoryStore, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { CSRF, CSRF_PLUGIN, type CSRFOptions, csrf } from "./index";
@@ -71,7 +72,10 @@ describe("installing CSRF protection", () => {
     expect((await client.post("/admin/delete").send(form({}))).status).toBe(403);
     const { token, cookie } = await visitorToken(app);
     expect((await post(app, token, cookie)).status).toBe(200);
-    const deleted = await client.post("/admin/delete").cookie("csrf_id", cookie).send(form({ _csrf: token }));
+    const deleted = await client
+      .post("/admin/delete")
+      .cookie("csrf_id", cookie)
+      .send(form({ _csrf: token }));
     expect(await deleted.json()).toEqual({ deleted: true });
   });
 

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import harpia, { type Harpia, HttpError } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
-import { csrf, session } from "./index";
 import { seedSessionApp } from "../test/support/seed-example";
+import { csrf, session } from "./index";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const stores: RedisStore[] = [];

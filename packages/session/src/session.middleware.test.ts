@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, setSystemTime, spyOn, test } from "bun:test";
-import harpia, { MemoryStore, Router } from "@harpia/core";
+import harpia, { MemoryStore } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { Session, session as sessionPlugin } from "./index";
 import { CountingStore, cookiesNamed } from "../test/support/helpers";
+import { Session, session as sessionPlugin } from "./index";
 
 afterEach(() => setSystemTime());
 
