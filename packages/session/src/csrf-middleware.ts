@@ -8,7 +8,7 @@ import { sessionHandleOf } from "./state";
 export interface CSRFMiddlewareOptions {
   /**
    * Finds the session id tokens are tied to. Default: `req.session`'s id when
-   * `session.middleware()` ran, else the `cookieName` cookie. A request without one is a
+   * the session plugin ran, else the `cookieName` cookie. A request without one is a
    * visitor: its tokens are tied to the `browserCookieName` cookie instead.
    */
   sessionId?: (
