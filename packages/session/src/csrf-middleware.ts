@@ -63,6 +63,22 @@ function checkCookieName(option: string, name: string): void {
     throw new TypeError(`CSRF middleware ${option} "${name}" is not a valid cookie name`);
 }
 
+/** Where `req.state` records the checks a request passed (module-private, not a data key). */
+const CHECKED = Symbol("harpia.csrf.checked");
+
+/**
+ * Whether this `check` already ran for the request (the plugin app-wide and on a route): the
+ * second run would issue a second browser cookie and token.
+ */
+function alreadyChecked(req: HarpiaRequest<any>, check: Middleware): boolean {
+  const state = req.state as unknown as Record<typeof CHECKED, Set<Middleware> | undefined>;
+  const done = state[CHECKED];
+  if (done?.has(check)) return true;
+  if (done === undefined) state[CHECKED] = new Set([check]);
+  else done.add(check);
+  return false;
+}
+
 /**
  * The per-request check of `csrf.middleware(options)`: unsafe methods need a valid token
  * (else 403 `CSRF_INVALID`), safe ones get `res.locals.csrfToken`.
@@ -100,7 +116,8 @@ export function csrfCheck(tokens: CsrfTokens, options: CSRFMiddlewareOptions): M
   const visitorTokenValid = (signer: TokenSigner, cookie: BrowserCookie, token: string) =>
     cookie.id !== undefined && signer.verify(`b:${cookie.id}`, token);
 
-  return async (req, res, next) => {
+  const check: Middleware = async (req, res, next) => {
+    if (alreadyChecked(req, check)) return next();
     const signer = await tokens.signer();
     const sessionId = await resolve(req, res);
     const cookie = readBrowserCookie(req, browserCookie);
@@ -141,4 +158,5 @@ export function csrfCheck(tokens: CsrfTokens, options: CSRFMiddlewareOptions): M
     res.locals.csrfToken = token as string;
     return next();
   };
+  return check;
 }

@@ -79,6 +79,19 @@ describe("installing CSRF protection", () => {
     expect(await deleted.json()).toEqual({ deleted: true });
   });
 
+  test("installed app-wide and used on a route too, it checks once: one browser cookie, one token", async () => {
+    const protect = csrf();
+    const app = harpia({ logErrors: false });
+    app.use(protect);
+    app.get("/form", protect, (_req, res) => ({ token: res.locals.csrfToken }));
+    app.post("/search", protect, (req) => ({ found: req.body.q }));
+    const browser = new TestClient(app, { cookies: true });
+    const page = await browser.get("/form");
+    expect(page.headers.getSetCookie().filter((c) => c.startsWith("csrf_id="))).toHaveLength(1);
+    const { token } = await page.json();
+    expect((await browser.post("/search").send(form({ _csrf: token, q: "x" }))).status).toBe(200);
+  });
+
   test("new CSRF().middleware() is the same kind of plugin (the seed-style alias)", async () => {
     const instance = new CSRF();
     const protect = instance.middleware();
