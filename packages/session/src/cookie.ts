@@ -1,5 +1,4 @@
-import type { CookiesOptions, HarpiaRequest, TrustProxy } from "@harpia/core";
-import { requestProtocol } from "@harpia/core";
+import type { CookiesOptions, HarpiaRequest } from "@harpia/core";
 import type { SessionCookieOptions } from "./types";
 
 /** The session cookie's defaults: hidden from scripts, not sent on cross-site subrequests. */
@@ -13,21 +12,17 @@ export const DEFAULT_COOKIE: Readonly<SessionCookieOptions> = Object.freeze({
 /**
  * Turns session cookie options into core's, deciding `secure: "auto"`: from the request when
  * there is one (`req.secure`, which follows the app's `trustProxy`), otherwise `withoutRequest`
- * (for setting: `Secure` unless `NODE_ENV` is `development`). `legacyTrust` is the deprecated
- * `Session({ trustProxy })`: while set, its proxy's `X-Forwarded-Proto: https` also counts.
+ * (for setting: `Secure` unless `NODE_ENV` is `development`).
  */
 export function resolveCookieOptions(
   options: SessionCookieOptions,
   req: HarpiaRequest<any> | undefined,
-  legacyTrust: TrustProxy | undefined,
   withoutRequest: boolean = process.env.NODE_ENV !== "development",
 ): CookiesOptions {
   const { secure, ...rest } = options;
   let resolved: boolean;
   if (secure === "auto" || secure === undefined) {
-    resolved = req
-      ? req.secure || (legacyTrust !== undefined && requestProtocol(req, legacyTrust) === "https")
-      : withoutRequest;
+    resolved = req ? req.secure : withoutRequest;
   } else {
     resolved = secure;
   }
@@ -38,12 +33,12 @@ export function resolveCookieOptions(
 
 let warnedTrustProxy = false;
 
-/** `Session({ trustProxy })` is deprecated; say so once per process. */
+/** `Session({ trustProxy })` is ignored; say so once per process. */
 export function warnSessionTrustProxy(): void {
   if (warnedTrustProxy) return;
   warnedTrustProxy = true;
   console.warn(
-    '[harpia/session] the Session `trustProxy` option is deprecated: `secure: "auto"` follows req.secure, ' +
+    '[harpia/session] the Session `trustProxy` option is ignored: `secure: "auto"` follows req.secure, ' +
       "which uses the app's setting. Set harpia({ trustProxy }) instead and drop it here.",
   );
 }

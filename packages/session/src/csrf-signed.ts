@@ -1,7 +1,8 @@
 import { CookieSigner, type Store } from "@harpia/core";
+import { randomToken } from "@harpia/core/utils";
 
 /**
- * Stateless CSRF tokens: `<expiry>.<HMAC-SHA256(secret, binding + expiry)>`, where the binding
+ * Stateless CSRF tokens: `<expiry>.<HMAC-SHA256(key, expiry + binding)>`, where the binding
  * is a session id or the random value of a browser's CSRF cookie. Nothing is stored per token
  * or per visitor; a token is only valid for its binding, and only until its expiry.
  */
@@ -13,15 +14,9 @@ const BROWSER_ID = /^[A-Za-z0-9_-]{43}$/;
 /** `<expiry in base 36>.<43 base64url characters>` */
 const SIGNED_TOKEN = /^[0-9a-z]{1,11}\.[A-Za-z0-9_-]{43}$/;
 
-function randomText(bytes: number): string {
-  const buffer = new Uint8Array(bytes);
-  crypto.getRandomValues(buffer);
-  return Buffer.from(buffer).toString("base64url");
-}
-
 /** A new browser id: 32 random bytes from the CSPRNG, base64url. */
 export function newBrowserId(): string {
-  return randomText(32);
+  return randomToken(32);
 }
 
 /** Whether `value` has the shape of a browser id. */
@@ -49,7 +44,7 @@ export function checkSecret(secret: unknown): asserts secret is string | string[
  */
 export async function sharedSecret(store: Store, key: string): Promise<string> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const mine = randomText(32);
+    const mine = randomToken(32);
     if (await store.add(key, mine)) return mine;
     const stored = await store.get(key);
     if (typeof stored === "string" && stored.length >= MIN_SECRET_LENGTH) return stored;
@@ -59,36 +54,43 @@ export async function sharedSecret(store: Store, key: string): Promise<string> {
   throw new Error(`CSRF: could not keep a secret under store key "${key}"`);
 }
 
+/** What signs tokens: core's `CookieSigner` (`app.signer`, or one made from `secret`). */
+export type MacSigner = Pick<CookieSigner, "sign" | "unsign">;
+
 /**
- * Issues and verifies signed tokens with one secret (or a list: the first signs, all verify,
- * for rotation). Comparisons are constant time (core's `CookieSigner`).
+ * The name under which tokens are signed. The binding goes into the signed value (not only
+ * the name) so that a signer reading other formats too (`cookieSignatureCompat: "express"`,
+ * whose MAC covers the value alone) cannot turn one binding's signature into another's.
+ */
+const TOKEN_NAME = "harpia-csrf";
+
+/**
+ * Issues and verifies signed tokens with one signer: core's `CookieSigner` made from a secret
+ * (or a list: the first signs, all verify, for rotation), or the app's (`app.signer`, from
+ * `cookieSecret`). Comparisons are constant time.
  */
 export class TokenSigner {
-  private readonly signer: CookieSigner;
+  private readonly signer: MacSigner;
 
-  constructor(secret: string | string[]) {
-    this.signer = new CookieSigner(secret);
+  constructor(secret: string | string[] | MacSigner) {
+    this.signer = typeof secret === "string" || Array.isArray(secret) ? new CookieSigner(secret) : secret;
   }
 
-  /**
-   * The HMAC covers `csrf:<binding>=<expiry>`. A colon cannot appear in a cookie name, so no
-   * signed cookie of an app using the same secret can be replayed as a token.
-   */
-  private name(binding: string): string {
-    return `csrf:${binding}`;
-  }
-
-  /** A token for `binding`, valid for `ttlMs`. */
+  /** A token for `binding`, valid for `ttlMs`: `<expiry>.<HMAC(harpia-csrf=<expiry>|<binding>)>`. */
   issue(binding: string, ttlMs: number): string {
     const expiresAt = (Date.now() + ttlMs).toString(36);
-    // CookieSigner gives `s:<value>.<mac>`; the token is `<value>.<mac>`.
-    return this.signer.sign(this.name(binding), expiresAt).slice(2);
+    // CookieSigner gives `s:<value>.<mac>`; the token is `<expiry>.<mac>`.
+    const signed = this.signer.sign(TOKEN_NAME, `${expiresAt}|${binding}`);
+    return `${expiresAt}.${signed.slice(signed.lastIndexOf(".") + 1)}`;
   }
 
   /** True when `token` was issued for `binding` and has not expired. */
   verify(binding: string, token: string): boolean {
     if (!isSignedToken(token)) return false;
-    const expiresAt = this.signer.unsign(this.name(binding), `s:${token}`);
-    return expiresAt !== undefined && Number.parseInt(expiresAt, 36) > Date.now();
+    const dot = token.indexOf(".");
+    const expiresAt = token.slice(0, dot);
+    const value = `${expiresAt}|${binding}`;
+    const valid = this.signer.unsign(TOKEN_NAME, `s:${value}.${token.slice(dot + 1)}`) === value;
+    return valid && Number.parseInt(expiresAt, 36) > Date.now();
   }
 }

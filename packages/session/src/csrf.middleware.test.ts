@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import harpia, { HttpError, MemoryStore } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { CSRF, Session } from "./index";
+import { CSRF, csrf as csrfPlugin, Session, session as sessionPlugin } from "./index";
 
 function tokenIn(html: string): string {
   const match = html.match(/name="_csrf" value="([^"]+)"/);
@@ -16,11 +16,11 @@ function form(fields: Record<string, string>): URLSearchParams {
 /** A small site with a CSRF-protected login form, an account page and an account deletion form. */
 function site() {
   const store = new MemoryStore();
-  const session = new Session({ store });
-  const csrf = new CSRF({ store, ttl: 60 * 60 * 1000 });
+  const session = sessionPlugin({ store });
+  const protect = csrfPlugin({ store, ttl: 60 * 60 * 1000 });
   const app = harpia({ logErrors: false });
-  app.use(session.middleware());
-  app.use(csrf.middleware());
+  app.use(session);
+  app.use(protect);
 
   app.get("/login", (_req, res) =>
     res.html(
@@ -54,7 +54,7 @@ function site() {
     res.redirect("/login", 303);
   });
   app.post("/api/notes", (req) => ({ saved: req.body.text }));
-  return { app, store, session, csrf };
+  return { app, store, session, csrf: protect.instance };
 }
 
 describe("login / logout with a CSRF-protected form", () => {
@@ -161,7 +161,7 @@ describe("login / logout with a CSRF-protected form", () => {
   });
 });
 
-describe("csrf.middleware() without session.middleware()", () => {
+describe("csrf.middleware() without the session plugin", () => {
   test("reads the seed's session cookie, or the id a custom sessionId gives", async () => {
     const store = new MemoryStore();
     const session = new Session({ store, cookieName: "my_session_id" });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, setSystemTime, test } from "bun:test";
 import { MemoryStore, type Store } from "@harpia/core";
+import { CountingStore } from "../test/support/helpers";
 import { CSRF } from "./index";
-import { CountingStore } from "./test-helpers";
 
 afterEach(() => setSystemTime());
 

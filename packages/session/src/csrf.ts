@@ -1,17 +1,15 @@
-import { timingSafeEqual } from "node:crypto";
 import {
-  type HarpiaRequest,
-  type HarpiaResponse,
-  HttpError,
+  definePlugin,
+  type Harpia,
   MemoryStore,
   type Middleware,
+  type Plugin,
   type Store,
 } from "@harpia/core";
-import { type BrowserCookie, isLinked, issueBrowserId, linkSession, readBrowserCookie } from "./csrf-browser";
+import { randomToken, safeEqual } from "@harpia/core/utils";
+import { type CSRFMiddlewareOptions, csrfCheck } from "./csrf-middleware";
 import { checkSecret, isSignedToken, sharedSecret, TokenSigner } from "./csrf-signed";
 import { TokenList } from "./csrf-tokens";
-import { isSessionId } from "./id";
-import { sessionHandleOf } from "./state";
 
 /** Options of {@link CSRF}. */
 export interface CSRFOptions {
@@ -31,47 +29,35 @@ export interface CSRFOptions {
   prefix?: string;
   /**
    * Key of the signed tokens (`token()` and the middleware's), at least 16 characters; a list
-   * rotates (the first signs, all verify). The app's `cookieSecret` is a good value. Default: a
+   * rotates (the first signs, all verify). Default: the app's `cookieSecret` (through
+   * `app.signer`) once the plugin is installed with `app.use()` on an app that has one; else a
    * random secret created once in `store` (shared by every process using that store).
    */
   secret?: string | string[];
 }
 
-/** Options of {@link CSRF.middleware}. */
-export interface CSRFMiddlewareOptions {
-  /**
-   * Finds the session id tokens are tied to. Default: `req.session`'s id when
-   * `session.middleware()` ran, else the `cookieName` cookie. A request without one is a
-   * visitor: its tokens are tied to the `browserCookieName` cookie instead.
-   */
-  sessionId?: (
-    req: HarpiaRequest<any>,
-    res: HarpiaResponse,
-  ) => string | undefined | Promise<string | undefined>;
-  /** Session cookie read by the default `sessionId` (default `session_id`). */
-  cookieName?: string;
-  /** Cookie holding a visitor's random browser id (default `csrf_id`). */
-  browserCookieName?: string;
-  /** Body field holding the token (default `_csrf`). */
-  fieldName?: string;
-  /** Header holding the token (default `X-CSRF-Token`). */
-  headerName?: string;
-  /** Methods that need no token (default GET, HEAD, OPTIONS, TRACE). */
-  ignoreMethods?: string[];
+declare module "@harpia/core" {
+  interface Locals {
+    /** The CSRF token for this page's forms, set by the `@harpia/session` CSRF plugin. */
+    csrfToken?: string;
+  }
 }
 
+/** The plugin name of CSRF protection (`app.hasPlugin("@harpia/session/csrf")`). */
+export const CSRF_PLUGIN = "@harpia/session/csrf";
+
+/**
+ * What `csrf(options)` and `csrf.middleware(options)` return. `app.use(plugin)` protects every
+ * unsafe request of the app; the same value is a middleware for one route or router
+ * (`app.post(path, plugin, handler)`, `router.use(plugin)`). `instance` is the {@link CSRF}
+ * behind it (`generate`, `check`, `token`, `delete`).
+ */
+export type CSRFPlugin = Middleware & Plugin & { readonly instance: CSRF };
+
 const DEFAULT_TTL_MS = 5 * 60 * 1000;
-const TOKEN_BYTES = 32;
 /** Longest token looked at; real ones are 43 (stored) or about 52 (signed) characters. */
 const MAX_TOKEN_LENGTH = 256;
 const MAX_SESSION_ID_LENGTH = 256;
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-function newToken(): string {
-  const bytes = new Uint8Array(TOKEN_BYTES);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString("base64url");
-}
 
 function validSessionId(sessionId: unknown): sessionId is string {
   return typeof sessionId === "string" && sessionId !== "" && sessionId.length <= MAX_SESSION_ID_LENGTH;
@@ -82,9 +68,22 @@ function checkSessionId(sessionId: unknown): asserts sessionId is string {
     throw new TypeError("CSRF: sessionId must be a non-empty string of at most 256 characters");
 }
 
-function checkCookieName(option: string, name: string): void {
-  if (typeof name !== "string" || !COOKIE_NAME.test(name))
-    throw new TypeError(`CSRF middleware ${option} "${name}" is not a valid cookie name`);
+/**
+ * Makes CSRF protection: `app.use(csrf())` answers 403 to unsafe requests (POST, PUT, PATCH,
+ * DELETE...) without a valid token and gives pages `res.locals.csrfToken`; the same value
+ * protects one route (`app.post("/transfer", protect, handler)`). Takes the options of
+ * {@link CSRF} and of {@link CSRF.middleware} together.
+ *
+ * @example
+ * import harpia from "@harpia/core";
+ * import { csrf, session } from "@harpia/session";
+ *
+ * const app = harpia({ cookieSecret: process.env.COOKIE_SECRET });
+ * app.use(session());
+ * app.use(csrf({ ttl: 60 * 60 * 1000 }));
+ */
+export function csrf(options: CSRFOptions & CSRFMiddlewareOptions = {}): CSRFPlugin {
+  return new CSRF(options).middleware(options);
 }
 
 /**
@@ -105,12 +104,17 @@ export class CSRF {
   readonly maxTokens: number;
   private readonly ttlSeconds: number;
   private readonly prefix: string;
-  private readonly store: Store;
+  /** Where `generate()` tokens (and, without a key, the shared secret) are kept. */
+  readonly store: Store;
   private readonly tokens: TokenList;
-  private signer: TokenSigner | undefined;
-  private loadingSigner: Promise<TokenSigner> | undefined;
+  #signer: TokenSigner | undefined;
+  #loadingSigner: Promise<TokenSigner> | undefined;
+  /** The `MemoryStore` this instance made itself (no `store` given): closed with the app. */
+  readonly #ownStore: MemoryStore | undefined;
 
   constructor(options: CSRFOptions = {}) {
+    if (options === null || typeof options !== "object")
+      throw new TypeError("CSRF options must be an object");
     this.ttl = options.ttl ?? DEFAULT_TTL_MS;
     if (!Number.isFinite(this.ttl) || this.ttl <= 0)
       throw new RangeError(`CSRF ttl must be a positive number of milliseconds, got ${options.ttl}`);
@@ -120,11 +124,12 @@ export class CSRF {
     // Stores take whole seconds; round up so a token never outlives its list.
     this.ttlSeconds = Math.max(1, Math.ceil(this.ttl / 1000));
     this.prefix = options.prefix ?? "csrf:";
-    this.store = options.store ?? new MemoryStore();
+    this.#ownStore = options.store === undefined ? new MemoryStore() : undefined;
+    this.store = options.store ?? (this.#ownStore as MemoryStore);
     this.tokens = new TokenList(this.store, this.maxTokens);
     if (options.secret !== undefined) {
       checkSecret(options.secret);
-      this.signer = new TokenSigner(options.secret);
+      this.#signer = new TokenSigner(options.secret);
     }
   }
 
@@ -132,17 +137,30 @@ export class CSRF {
     return this.prefix + sessionId;
   }
 
-  /** The signer: from `secret`, or from the secret kept in the store (read once). */
+  /** The signer: from `secret`, the app's `cookieSecret`, or the secret kept in the store (read once). */
   private tokenSigner(): TokenSigner | Promise<TokenSigner> {
-    if (this.signer) return this.signer;
-    this.loadingSigner ??= sharedSecret(this.store, `${this.prefix}~secret`).then(
-      (secret) => (this.signer = new TokenSigner(secret)),
+    if (this.#signer) return this.#signer;
+    this.#loadingSigner ??= sharedSecret(this.store, `${this.prefix}~secret`).then(
+      (secret) => (this.#signer = new TokenSigner(secret)),
       (error) => {
-        this.loadingSigner = undefined;
+        this.#loadingSigner = undefined;
         throw error;
       },
     );
-    return this.loadingSigner;
+    return this.#loadingSigner;
+  }
+
+  /**
+   * `app.use()` of one of this instance's plugins: without `secret`, sign with the app's
+   * `cookieSecret` (the first app installed on that has one; never once tokens were signed
+   * with the store's secret), and close the instance's own store when the app closes.
+   */
+  #install(app: Harpia, check: Middleware): void {
+    if (this.#signer === undefined && this.#loadingSigner === undefined && app.signer !== undefined)
+      this.#signer = new TokenSigner(app.signer);
+    app.use(check);
+    const own = this.#ownStore;
+    if (own !== undefined) app.onClose(() => own.close());
   }
 
   /**
@@ -151,7 +169,7 @@ export class CSRF {
    */
   async generate(sessionId: string): Promise<string> {
     checkSessionId(sessionId);
-    const token = newToken();
+    const token = randomToken(32);
     await this.tokens.push(this.key(sessionId), { token, expiresAt: Date.now() + this.ttl }, this.ttlSeconds);
     return token;
   }
@@ -174,14 +192,11 @@ export class CSRF {
     if (typeof token !== "string" || token === "" || token.length > MAX_TOKEN_LENGTH) return false;
     if (isSignedToken(token)) return (await this.tokenSigner()).verify(`s:${sessionId}`, token);
     const entries = await this.tokens.read(this.key(sessionId));
-    const given = Buffer.from(token);
     const now = Date.now();
     let valid = false;
     // Look at every entry, without stopping at a match, so timing tells nothing about which.
     for (const entry of entries) {
-      const expected = Buffer.from(entry.token);
-      const same = expected.length === given.length && timingSafeEqual(expected, given);
-      if (same && entry.expiresAt > now) valid = true;
+      if (safeEqual(token, entry.token) && entry.expiresAt > now) valid = true;
     }
     return valid;
   }
@@ -199,84 +214,31 @@ export class CSRF {
    * for forms: tied to the session when there is one, else to a random `csrf_id` cookie (no
    * session is created for it, and nothing is stored).
    *
+   * The value is a plugin (see {@link CSRFPlugin}): `app.use(csrf.middleware())` protects the
+   * whole app (and adopts its `cookieSecret`), and the same value is middleware for one route.
+   * `csrf(options)` is the factory form of `new CSRF(options).middleware(options)`.
+   *
    * @example
-   * app.use(session.middleware());
+   * app.use(session);
    * app.use(csrf.middleware());
    * app.get("/form", (req, res) =>
    *   res.html(`<form method="post"><input type="hidden" name="_csrf" value="${res.locals.csrfToken}"></form>`));
    */
-  middleware(options: CSRFMiddlewareOptions = {}): Middleware {
-    const fieldName = options.fieldName ?? "_csrf";
-    const headerName = options.headerName ?? "x-csrf-token";
-    const cookieName = options.cookieName ?? "session_id";
-    const browserCookie = options.browserCookieName ?? "csrf_id";
-    checkCookieName("cookieName", cookieName);
-    checkCookieName("browserCookieName", browserCookie);
-    const safe = new Set(
-      (options.ignoreMethods ?? ["GET", "HEAD", "OPTIONS", "TRACE"]).map((m) => m.toUpperCase()),
+  middleware(options: CSRFMiddlewareOptions = {}): CSRFPlugin {
+    const check = csrfCheck(
+      {
+        ttl: this.ttl,
+        signer: () => this.tokenSigner(),
+        token: (id) => this.token(id),
+        check: (id, t) => this.check(id, t),
+      },
+      options,
     );
-    const resolve =
-      options.sessionId ??
-      ((req: HarpiaRequest<any>): string | undefined => {
-        const handle = sessionHandleOf(req);
-        if (handle) return handle.id;
-        const fromCookie = req.cookies.get(cookieName);
-        return isSessionId(fromCookie) ? fromCookie : undefined;
-      });
-    /** When this request's session gets created from data, tokens of this browser stay valid for it. */
-    const linkWhenCreated = (
-      req: HarpiaRequest<any>,
-      res: HarpiaResponse,
-      signer: TokenSigner,
-      browserId: string,
-    ) => {
-      const handle = sessionHandleOf(req);
-      if (handle !== undefined && handle.id === undefined)
-        handle.onCreate((id) => linkSession(req, res, browserCookie, signer, browserId, id, this.ttl));
-    };
-    const visitorTokenValid = (signer: TokenSigner, cookie: BrowserCookie, token: string) =>
-      cookie.id !== undefined && signer.verify(`b:${cookie.id}`, token);
-
-    return async (req, res, next) => {
-      const signer = await this.tokenSigner();
-      const sessionId = await resolve(req, res);
-      const cookie = readBrowserCookie(req, browserCookie);
-      if (safe.has(req.method)) {
-        if (sessionId) {
-          res.locals.csrfToken = await this.token(sessionId);
-        } else {
-          const browserId = cookie.id ?? issueBrowserId(req, res, browserCookie);
-          res.locals.csrfToken = signer.issue(`b:${browserId}`, this.ttl);
-          linkWhenCreated(req, res, signer, browserId);
-        }
-        return next();
-      }
-      const body = req.body as Record<string, unknown> | undefined;
-      const token =
-        req.headers.get(headerName) ??
-        (body !== null && typeof body === "object" && !Array.isArray(body) ? body[fieldName] : undefined);
-      if (token === undefined || token === null || token === "") {
-        throw new HttpError(
-          403,
-          `Missing CSRF token: send it in the "${fieldName}" form field or the ${headerName} header`,
-          { code: "CSRF_INVALID" },
-        );
-      }
-      const valid =
-        typeof token === "string" &&
-        token.length <= MAX_TOKEN_LENGTH &&
-        (sessionId
-          ? (await this.check(sessionId, token)) ||
-            (visitorTokenValid(signer, cookie, token) && isLinked(signer, cookie, sessionId))
-          : visitorTokenValid(signer, cookie, token));
-      if (!valid) {
-        throw new HttpError(403, "Invalid or expired CSRF token: reload the page and try again", {
-          code: "CSRF_INVALID",
-        });
-      }
-      if (!sessionId && cookie.id !== undefined) linkWhenCreated(req, res, signer, cookie.id);
-      res.locals.csrfToken = token;
-      return next();
-    };
+    // The handle is another function than `check`: `app.use(check)` in setup must add the
+    // middleware, not find the plugin already installed.
+    const handle = Object.assign(((req, res, next) => check(req, res, next)) as Middleware, {
+      instance: this,
+    });
+    return definePlugin({ name: CSRF_PLUGIN, setup: (app: Harpia) => this.#install(app, check) }, handle);
   }
 }

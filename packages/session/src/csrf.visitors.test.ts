@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, setSystemTime, test } from "bun:test";
 import harpia, { HttpError, MemoryStore } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { CSRF, type CSRFOptions, Session } from "./index";
+import { type CSRFOptions, csrf, session } from "./index";
 
 afterEach(() => setSystemTime());
 
@@ -11,11 +11,10 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 
 /** A login form, an account page, a cart anyone can fill, and a search that stores nothing. */
 function site(store = new MemoryStore({ sweepIntervalSeconds: 0 }), csrfOptions: CSRFOptions = {}) {
-  const session = new Session({ store });
-  const csrf = new CSRF({ store, ttl: 60 * 60 * 1000, ...csrfOptions });
+  const protect = csrf({ store, ttl: 60 * 60 * 1000, ...csrfOptions });
   const app = harpia({ logErrors: false });
-  app.use(session.middleware());
-  app.use(csrf.middleware());
+  app.use(session({ store }));
+  app.use(protect);
   app.get("/form", (_req, res) => res.json({ token: res.locals.csrfToken }));
   app.post("/search", (req) => ({ found: req.body.q }));
   app.post("/cart", (req) => {
@@ -34,7 +33,7 @@ function site(store = new MemoryStore({ sweepIntervalSeconds: 0 }), csrfOptions:
       : res.status(401).send(),
   );
   app.post("/account", (req) => ({ user: req.session.user, saved: true }));
-  return { app, store, csrf };
+  return { app, store, csrf: protect.instance };
 }
 
 type Browser = TestClient;

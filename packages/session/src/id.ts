@@ -1,3 +1,5 @@
+import { randomToken } from "@harpia/core/utils";
+
 /** Random bytes in a session id: 192 bits, well above the 128 bits OWASP asks for. */
 const ID_BYTES = 24;
 
@@ -6,9 +8,7 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{8,256}$/;
 
 /** A new session id from the CSPRNG: 24 random bytes as base64url (32 characters). */
 export function generateSessionId(): string {
-  const bytes = new Uint8Array(ID_BYTES);
-  crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString("base64url");
+  return randomToken(ID_BYTES);
 }
 
 /**

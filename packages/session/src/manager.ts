@@ -13,7 +13,7 @@ import type { SessionData, SessionOptions } from "./types";
  * await sessionManager.deleteSession(sessionId);
  */
 export class SessionManager<Data extends object = SessionData> {
-  /** The underlying {@link Session} (for its cookie helpers and middleware). */
+  /** The underlying {@link Session}: its cookie helpers, and a plugin (`app.use(manager.session)`). */
   readonly session: Session<Data>;
 
   constructor(options: SessionOptions = {}) {

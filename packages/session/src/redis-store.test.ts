@@ -6,8 +6,8 @@ import harpia, { type Harpia, HttpError } from "@harpia/core";
 import { RedisStore } from "@harpia/store-redis";
 import { TestClient } from "@harpia/test-client";
 import { testRedis } from "../../store-redis/test/support/target";
-import { CSRF, Session } from "./index";
-import { seedSessionApp } from "./seed-example";
+import { seedSessionApp } from "../test/support/seed-example";
+import { csrf, session } from "./index";
 
 const stores: RedisStore[] = [];
 
@@ -68,11 +68,9 @@ describe("seed: Redis sessions", () => {
 
 describe("req.session and CSRF on RedisStore", () => {
   function site(store: RedisStore): Harpia {
-    const session = new Session({ store });
-    const csrf = new CSRF({ store, maxTokens: 3 });
     const app = harpia({ logErrors: false });
-    app.use(session.middleware());
-    app.use(csrf.middleware());
+    app.use(session({ store }));
+    app.use(csrf({ store, maxTokens: 3 }));
     app.get("/form", (req, res) =>
       res.json({ token: res.locals.csrfToken, visits: req.session.visits ?? 0 }),
     );

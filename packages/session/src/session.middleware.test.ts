@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, setSystemTime, test } from "bun:test";
+import { afterEach, describe, expect, setSystemTime, spyOn, test } from "bun:test";
 import harpia, { MemoryStore } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { Session } from "./index";
-import { CountingStore, cookiesNamed } from "./test-helpers";
+import { CountingStore, cookiesNamed } from "../test/support/helpers";
+import { Session, session as sessionPlugin } from "./index";
 
 afterEach(() => setSystemTime());
 
 function counterApp(options: ConstructorParameters<typeof Session>[0] = {}) {
   const store = new CountingStore();
-  const session = new Session({ store, ...options });
+  const session = sessionPlugin({ store, ...options });
   const app = harpia();
-  app.use(session.middleware());
+  app.use(session);
   app.get("/peek", (req) => ({ views: req.session.views ?? null, id: req.session.id ?? null }));
   app.get("/count", (req) => {
     req.session.views = (req.session.views ?? 0) + 1;
@@ -19,7 +19,7 @@ function counterApp(options: ConstructorParameters<typeof Session>[0] = {}) {
   return { app, store, session };
 }
 
-describe("session.middleware()", () => {
+describe("app.use(session(options)): req.session", () => {
   test("no session, cookie or store write until data is set", async () => {
     const { app, store } = counterApp();
     const res = await new TestClient(app).get("/peek");
@@ -78,7 +78,7 @@ describe("session.middleware()", () => {
   test("nested mutations and removed keys are saved", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     app.get("/add/:item", (req) => {
       req.session.cart ??= [];
       req.session.cart.push(req.params.item);
@@ -100,7 +100,7 @@ describe("session.middleware()", () => {
   test("concurrent requests changing different keys keep both changes", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -134,7 +134,7 @@ describe("session.middleware()", () => {
   test("a session destroyed by another request is not brought back by a slower one", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -166,7 +166,7 @@ describe("session.middleware()", () => {
   test("destroy() logs out; data set afterwards starts a new session under a new id", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     app.get("/login", (req) => {
       req.session.userId = "42";
       return "ok";
@@ -204,7 +204,7 @@ describe("session.middleware()", () => {
   test("req.session exposes data as properties; control names are reserved", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     app.get("/", (req) => {
       req.session.name = "Ada";
       let error = "";
@@ -234,7 +234,7 @@ describe("session.middleware()", () => {
   test("fromRequest under the middleware sees unsaved changes; current() is typed by the generic", async () => {
     const session = new Session<{ userId: string }>();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     app.get("/", async (req) => {
       const typed = session.current(req);
       typed.userId = "7";
@@ -278,9 +278,22 @@ describe("cookie security", () => {
     expect(cookiesNamed(spoofed, "session_id")[0]).not.toContain("Secure");
 
     // The deprecated Session({ trustProxy }) is still honoured.
-    const proxied = new TestClient(counterApp({ trustProxy: true }).app);
-    const res = await proxied.get("/count").set("x-forwarded-proto", "https");
-    expect(cookiesNamed(res, "session_id")[0]).toContain("Secure");
+    const res = await http.get("/count").set("x-forwarded-proto", "https");
+    expect(cookiesNamed(res, "session_id")[0]).not.toContain("Secure");
+  });
+
+  test("the deprecated Session({ trustProxy }) is ignored, with one warning: only the app's setting counts", async () => {
+    const warn = spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { app } = counterApp({ trustProxy: true });
+      counterApp({ trustProxy: true });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("trustProxy` option is ignored");
+      const res = await new TestClient(app).get("/count").set("x-forwarded-proto", "https");
+      expect(cookiesNamed(res, "session_id")[0]).not.toContain("Secure");
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('secure: "auto" follows the app\'s trustProxy (req.secure): one setting for the whole app', async () => {
@@ -319,7 +332,7 @@ describe("cookie security", () => {
   test("signed session cookies reject tampered and unsigned ids", async () => {
     const session = new Session({ cookie: { signed: true } });
     const app = harpia({ cookieSecret: "a-long-random-secret" });
-    app.use(session.middleware());
+    app.use(session);
     app.get("/count", (req) => {
       req.session.views = (req.session.views ?? 0) + 1;
       return { views: req.session.views };
@@ -350,7 +363,7 @@ describe("regenerate (session fixation)", () => {
   test("an id planted before login is worthless after it; the data moves to the new id", async () => {
     const session = new Session();
     const app = harpia();
-    app.use(session.middleware());
+    app.use(session);
     app.get("/shop/:item", (req) => {
       req.session.cart = [req.params.item];
       return "ok";

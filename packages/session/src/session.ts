@@ -1,22 +1,23 @@
 import {
+  definePlugin,
+  type Harpia,
   type HarpiaRequest,
   type HarpiaResponse,
   MemoryStore,
   type Middleware,
+  type Next,
+  type Plugin,
   RequestCookies,
   type Store,
-  type TrustProxy,
 } from "@harpia/core";
+import { asRecord, StoreBackend } from "./backend";
 import { DEFAULT_COOKIE, resolveCookieOptions, warnSessionTrustProxy } from "./cookie";
 import { generateSessionId, isSessionId } from "./id";
-import {
-  type Changes,
-  type RequestSession,
-  type SessionBackend,
-  SessionHandle,
-  sessionHandleOf,
-} from "./state";
+import { type RequestSession, type SessionBackend, SessionHandle, sessionHandleOf } from "./state";
 import type { SessionCookieOptions, SessionData, SessionOptions } from "./types";
+
+/** The plugin name of sessions (`app.hasPlugin("@harpia/session")`). */
+export const SESSION_PLUGIN = "@harpia/session";
 
 /** Cookies readable by name, like core's `RequestCookies` (`req.cookies`, `ws.data.cookies`). */
 export interface CookieReader {
@@ -35,28 +36,53 @@ export interface WebSocketWithCookies {
 const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+/**
+ * Makes a session plugin: `app.use(session({ store }))` gives every request `req.session`
+ * (also `req.state.session`). The value returned is the {@link Session}, so its API
+ * (`regenerate(req, res)`, `destroy(req, res)`, `current(req)` and the seed's calls) is at hand.
+ *
+ * @example
+ * import harpia from "@harpia/core";
+ * import { session } from "@harpia/session";
+ *
+ * const sessions = session({ ttl: 8 * 60 * 60 });
+ * const app = harpia();
+ * app.use(sessions);
+ * app.post("/login", async (req, res) => {
+ *   await sessions.regenerate(req, res);
+ *   req.session.userId = "42";
+ *   res.redirect("/", 303);
+ * });
+ */
+export function session<Data extends object = SessionData>(options: SessionOptions = {}): Session<Data> {
+  return new Session<Data>(options);
 }
 
 /**
+ * A `Session` is a plugin (made with core's `definePlugin` when constructed), so
+ * `app.use(new Session(options))` and `router.use(session)` install it.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: a merged declaration repeats the class's type parameters.
+export interface Session<Data extends object = SessionData> extends Plugin {}
+
+/**
  * Server-side sessions on any `Store`: the data stays on the server, the client holds only a
- * random id in a cookie. Use the seed's calls (`create`, `get`, `update`, `delete`,
- * `fromRequest`, `setCookie`) or `app.use(session.middleware())` for `req.session`.
+ * random id in a cookie. Install it with `app.use(session)` for `req.session`, or use the
+ * seed's calls (`create`, `get`, `update`, `delete`, `fromRequest`, `setCookie`) without it.
+ * {@link session} is the factory form.
  *
  * @typeParam Data - the session data (defaults to {@link SessionData}).
  *
  * @example
  * const session = new Session();
- * app.use(session.middleware());
+ * app.use(session);
  * app.post("/login", async (req, res) => {
  *   await session.regenerate(req, res);
  *   req.session.userId = "42";
  *   res.redirect("/", 303);
  * });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Session<Data extends object = SessionData> {
   /** Where sessions are kept. */
   readonly store: Store;
@@ -66,46 +92,76 @@ export class Session<Data extends object = SessionData> {
   readonly ttl: number;
   /** Whether activity slides the expiry. */
   readonly rolling: boolean;
-  private readonly cookie: SessionCookieOptions;
-  /** The deprecated `trustProxy` option (an extra source of "https" while set). */
-  private readonly trustProxy: TrustProxy | undefined;
-  private readonly prefix: string;
-  private readonly makeId: () => string;
-  /** Whether the cookie outlives the browser session, and so must be re-sent to slide. */
-  private readonly persistentCookie: boolean;
-  private readonly backend: SessionBackend;
+  readonly #cookie: SessionCookieOptions;
+  readonly #prefix: string;
+  readonly #makeId: () => string;
+  readonly #backend: SessionBackend;
+  /** The `MemoryStore` this session made itself (no `store` given): closed with the app. */
+  readonly #ownStore: MemoryStore | undefined;
+  /** What runs per request (plain, so the plugin can add it as middleware). */
+  readonly #handler: Middleware;
+  #routeMiddleware: (Middleware & Plugin) | undefined;
 
   constructor(options: SessionOptions = {}) {
-    this.store = options.store ?? new MemoryStore();
+    if (options === null || typeof options !== "object")
+      throw new TypeError("Session options must be an object");
+    this.#ownStore = options.store === undefined ? new MemoryStore() : undefined;
+    this.store = options.store ?? (this.#ownStore as MemoryStore);
     this.cookieName = options.cookieName ?? "session_id";
     if (!COOKIE_NAME.test(this.cookieName))
       throw new TypeError(`Session cookieName "${this.cookieName}" is not a valid cookie name`);
-    this.cookie = { ...DEFAULT_COOKIE, ...options.cookie };
-    const ttl = options.ttl ?? this.cookie.maxAge ?? DEFAULT_TTL_SECONDS;
+    this.#cookie = { ...DEFAULT_COOKIE, ...options.cookie };
+    const ttl = options.ttl ?? this.#cookie.maxAge ?? DEFAULT_TTL_SECONDS;
     if (!Number.isFinite(ttl) || ttl <= 0)
       throw new RangeError(`Session ttl must be a positive number of seconds, got ${ttl}`);
     // Stores such as Redis take whole seconds.
     this.ttl = Math.ceil(ttl);
     this.rolling = options.rolling ?? true;
-    this.trustProxy = options.trustProxy;
-    if (this.trustProxy !== undefined) warnSessionTrustProxy();
-    this.prefix = options.prefix ?? "sess:";
-    this.makeId = options.generateId ?? generateSessionId;
-    this.persistentCookie = this.cookie.maxAge !== undefined || this.cookie.expires !== undefined;
-    this.backend = {
-      persist: (handle, changes) => this.persist(handle, changes),
-      rotate: (handle) => this.rotate(handle),
-      remove: (handle) => this.remove(handle),
-      touch: (handle) => this.touchHandle(handle),
-    };
+    if (options.trustProxy !== undefined) warnSessionTrustProxy();
+    this.#prefix = options.prefix ?? "sess:";
+    this.#makeId = options.generateId ?? generateSessionId;
+    this.#backend = new StoreBackend({
+      store: this.store,
+      ttl: this.ttl,
+      rolling: this.rolling,
+      persistentCookie: this.#cookie.maxAge !== undefined || this.#cookie.expires !== undefined,
+      key: (id) => this.key(id),
+      newId: () => this.newId(),
+      setCookie: (res, id, req) => this.setCookie(res, id, {}, req),
+      clearCookie: (res, req) => this.clearCookie(res, req),
+    });
+    this.#handler = (req, res, next) => this.#handle(req, res, next);
+    definePlugin(
+      { name: SESSION_PLUGIN, setup: (app: Harpia) => this.#install(app), middleware: this.#handler },
+      this,
+    );
+  }
+
+  /** `app.use(session)`: the per-request middleware, and closing the session's own store. */
+  #install(app: Harpia): void {
+    app.use(this.#handler);
+    const own = this.#ownStore;
+    if (own !== undefined) app.onClose(() => own.close());
+  }
+
+  /** Loads the request's session into `req.state.session`, saves it when the request ends. */
+  async #handle(req: HarpiaRequest<any>, res: HarpiaResponse, next: Next): Promise<void> {
+    // Installed twice on one path (app and route): the first one owns the session.
+    if (sessionHandleOf(req) !== undefined) return next();
+    const id = this.idFromRequest(req);
+    const data = id === undefined ? undefined : asRecord(await this.store.get(this.key(id)));
+    const handle = new SessionHandle(this.#backend, req, res, data ? id : undefined, data ?? {});
+    handle.attach();
+    await next();
+    await handle.commit();
   }
 
   private key(id: string): string {
-    return this.prefix + id;
+    return this.#prefix + id;
   }
 
   private newId(): string {
-    const id = this.makeId();
+    const id = this.#makeId();
     if (!isSessionId(id))
       throw new Error("Session generateId() must return 8 to 256 base64url characters (A-Z a-z 0-9 _ -)");
     return id;
@@ -149,7 +205,7 @@ export class Session<Data extends object = SessionData> {
 
   /** The session id the request's cookie carries, when it has the shape of one. */
   idFromRequest(req: HarpiaRequest<any>): string | undefined {
-    const value = this.cookie.signed
+    const value = this.#cookie.signed
       ? req.cookies.getSigned(this.cookieName)
       : req.cookies.get(this.cookieName);
     return isSessionId(value) ? value : undefined;
@@ -167,7 +223,7 @@ export class Session<Data extends object = SessionData> {
 
   /**
    * The data of the request's session (from its cookie), or `undefined`. Under
-   * `session.middleware()` it is a copy of `req.session`'s data, including unsaved changes
+   * the session plugin it is a copy of `req.session`'s data, including unsaved changes
    * (`undefined` while a new session holds nothing).
    */
   async fromRequest(req: HarpiaRequest<any>): Promise<Data | undefined> {
@@ -193,7 +249,7 @@ export class Session<Data extends object = SessionData> {
     } else if (cookies !== null && cookies !== undefined && typeof cookies.get === "function") {
       const reader = cookies as CookieReader;
       value =
-        this.cookie.signed && reader.getSigned
+        this.#cookie.signed && reader.getSigned
           ? reader.getSigned(this.cookieName)
           : reader.get(this.cookieName);
     } else if (cookies !== null && cookies !== undefined) {
@@ -212,7 +268,7 @@ export class Session<Data extends object = SessionData> {
     options: SessionCookieOptions = {},
     req?: HarpiaRequest<any>,
   ): void {
-    const resolved = resolveCookieOptions({ ...this.cookie, ...options }, req, this.trustProxy);
+    const resolved = resolveCookieOptions({ ...this.#cookie, ...options }, req);
     res.cookies.set(this.cookieName, sessionId, resolved);
   }
 
@@ -222,37 +278,32 @@ export class Session<Data extends object = SessionData> {
    * browsers ignore `Secure` cookies sent over plain HTTP.
    */
   clearCookie(res: HarpiaResponse, req?: HarpiaRequest<any>): void {
-    const { path, domain, secure, sameSite, httpOnly } = resolveCookieOptions(
-      this.cookie,
-      req,
-      this.trustProxy,
-      false,
-    );
+    const { path, domain, secure, sameSite, httpOnly } = resolveCookieOptions(this.#cookie, req, false);
     res.cookies.delete(this.cookieName, { path, domain, secure, sameSite, httpOnly });
   }
 
   /**
-   * A middleware giving every request `req.session`. The session is loaded from the cookie,
-   * saved when the request ends if its data changed (only changed keys are written, over what
-   * the store holds then), created only once data is set, and its expiry slides when `rolling`.
+   * The seed/express spelling of installing sessions: `app.use(session.middleware())` is
+   * `app.use(session)`. The value (the same each call) is also a plain middleware, for one path
+   * or route: `app.use("/account", session.middleware())`, `app.get(path, session.middleware(), h)`.
+   * The session is loaded from the cookie, saved when the request ends if its data changed
+   * (only changed keys are written, over what the store holds then), created only once data is
+   * set, and its expiry slides when `rolling`.
    */
-  middleware(): Middleware {
-    return async (req, res, next) => {
-      if (sessionHandleOf(req) !== undefined) return next();
-      const id = this.idFromRequest(req);
-      const data = id === undefined ? undefined : asRecord(await this.store.get(this.key(id)));
-      const handle = new SessionHandle(this.backend, req, res, data ? id : undefined, data ?? {});
-      req.session = handle.proxy;
-      await next();
-      await handle.commit();
-    };
+  middleware(): Middleware & Plugin {
+    const handler = this.#handler;
+    this.#routeMiddleware ??= definePlugin(
+      { name: SESSION_PLUGIN, setup: (app: Harpia) => this.#install(app) },
+      ((req, res, next) => handler(req, res, next)) as Middleware,
+    );
+    return this.#routeMiddleware;
   }
 
   /** `req.session` typed with this instance's `Data`. Throws when the middleware did not run. */
   current(req: HarpiaRequest<any>): RequestSession<Data> {
     const handle = sessionHandleOf(req);
     if (handle === undefined)
-      throw new Error("No session on this request: add app.use(session.middleware()) before this route");
+      throw new Error("No session on this request: add app.use(session) before this route");
     return handle.proxy as RequestSession<Data>;
   }
 
@@ -263,7 +314,7 @@ export class Session<Data extends object = SessionData> {
    */
   async regenerate(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<string> {
     const handle = sessionHandleOf(req);
-    if (handle) return this.rotate(handle);
+    if (handle) return this.#backend.rotate(handle);
     const oldId = this.idFromRequest(req);
     const data = (oldId && asRecord(await this.store.get(this.key(oldId)))) || {};
     const id = this.newId();
@@ -276,65 +327,9 @@ export class Session<Data extends object = SessionData> {
   /** Deletes the request's session and clears its cookie (logout). */
   async destroy(req: HarpiaRequest<any>, res: HarpiaResponse): Promise<void> {
     const handle = sessionHandleOf(req);
-    if (handle) return this.remove(handle);
+    if (handle) return this.#backend.remove(handle);
     const id = this.idFromRequest(req);
     if (id) await this.store.delete(this.key(id));
     this.clearCookie(res, req);
-  }
-
-  private async persist(handle: SessionHandle, changes: Changes | undefined): Promise<void> {
-    if (handle.id === undefined) {
-      const id = this.newId();
-      await this.store.set(this.key(id), handle.data, this.ttl);
-      handle.id = id;
-      handle.markSaved();
-      this.setCookie(handle.res, id, {}, handle.req);
-      return;
-    }
-    if (changes === undefined) return;
-    // Apply only this request's changes over what the store holds now, so concurrent requests
-    // that change other keys of the same session do not undo each other.
-    const current = asRecord(await this.store.get(this.key(handle.id)));
-    if (current === undefined) {
-      // Deleted meanwhile (a logout elsewhere) or expired: do not bring it back.
-      handle.reset();
-      this.clearCookie(handle.res, handle.req);
-      return;
-    }
-    const merged: Record<string, unknown> = { ...current, ...changes.set };
-    for (const key of changes.removed) delete merged[key];
-    await this.store.set(this.key(handle.id), merged, this.ttl);
-    for (const key of Object.keys(handle.data)) if (!Object.hasOwn(merged, key)) delete handle.data[key];
-    for (const [key, value] of Object.entries(merged))
-      if (!Object.hasOwn(changes.set, key)) handle.data[key] = value;
-    handle.markSaved();
-    if (this.rolling && this.persistentCookie) this.setCookie(handle.res, handle.id, {}, handle.req);
-  }
-
-  private async touchHandle(handle: SessionHandle): Promise<void> {
-    if (!this.rolling || handle.id === undefined) return;
-    if (!(await this.store.expire(this.key(handle.id), this.ttl))) {
-      handle.reset();
-      this.clearCookie(handle.res, handle.req);
-      return;
-    }
-    if (this.persistentCookie) this.setCookie(handle.res, handle.id, {}, handle.req);
-  }
-
-  private async rotate(handle: SessionHandle): Promise<string> {
-    const oldId = handle.id;
-    const id = this.newId();
-    await this.store.set(this.key(id), handle.data, this.ttl);
-    if (oldId !== undefined) await this.store.delete(this.key(oldId));
-    handle.id = id;
-    handle.markSaved();
-    this.setCookie(handle.res, id, {}, handle.req);
-    return id;
-  }
-
-  private async remove(handle: SessionHandle): Promise<void> {
-    if (handle.id !== undefined) await this.store.delete(this.key(handle.id));
-    this.clearCookie(handle.res, handle.req);
-    handle.reset();
   }
 }

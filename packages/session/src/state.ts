@@ -28,10 +28,17 @@ export interface SessionControls {
 export type RequestSession<Data extends object = SessionData> = SessionControls & Partial<Data>;
 
 declare module "@harpia/core" {
+  interface RequestState {
+    /**
+     * The session of this request, set by the `@harpia/session` plugin (`app.use(session)`).
+     * Assign properties to store data; it is saved when the request ends if it changed.
+     */
+    session: RequestSession;
+  }
   interface HarpiaRequest<P> {
     /**
-     * The session of this request, set by `session.middleware()` from `@harpia/session`.
-     * Assign properties to store data; it is saved when the request ends if it changed.
+     * The session of this request: the same object as `req.state.session` (this spelling is
+     * the seed's and Express's). Set by the `@harpia/session` plugin.
      */
     session: RequestSession;
   }
@@ -60,11 +67,14 @@ export interface Changes {
 }
 
 const CONTROL_KEYS = new Set(["id", "isNew", "save", "regenerate", "destroy", "toJSON"]);
-const handles = new WeakMap<HarpiaRequest<any>, SessionHandle>();
+/** How `req.state.session` leads back to its handle (module-private: not a data key). */
+const HANDLE = Symbol("harpia.session.handle");
 
-/** The session handle the middleware attached to `req`, if any. */
+/** The session handle the plugin left in `req.state.session`, if any. */
 export function sessionHandleOf(req: HarpiaRequest<any>): SessionHandle | undefined {
-  return handles.get(req);
+  const session = req.state.session as unknown as Record<typeof HANDLE, unknown> | undefined;
+  const handle = session?.[HANDLE];
+  return handle instanceof SessionHandle ? handle : undefined;
 }
 
 function serialize(value: unknown): string {
@@ -92,7 +102,12 @@ export class SessionHandle {
     this.data = data;
     this.markSaved();
     this.proxy = this.createProxy();
-    handles.set(req, this);
+  }
+
+  /** Makes this the request's session: `req.state.session` and its alias `req.session`. */
+  attach(): void {
+    this.req.state.session = this.proxy;
+    this.req.session = this.proxy;
   }
 
   /** Remembers the current data as what the store holds. */
@@ -174,6 +189,7 @@ export class SessionHandle {
     };
     return new Proxy(controls, {
       get(target, key, receiver) {
+        if (key === HANDLE) return handle;
         if (typeof key === "string" && CONTROL_KEYS.has(key)) return Reflect.get(target, key, receiver);
         return typeof key === "string" ? handle.data[key] : undefined;
       },

@@ -48,9 +48,9 @@ export interface SessionOptions {
    */
   rolling?: boolean;
   /**
-   * @deprecated `secure: "auto"` follows `req.secure`, which uses the app's
-   * `harpia({ trustProxy })`: set it there. Still honoured while set (its proxy's
-   * `X-Forwarded-Proto: https` also makes the cookie `Secure`), with a one-time warning.
+   * @deprecated Ignored: `secure: "auto"` follows `req.secure`, which uses the app's
+   * `harpia({ trustProxy })`; set it there. Accepted so older code still starts, with a
+   * one-time warning.
    */
   trustProxy?: TrustProxy;
   /** Prefix of store keys (default `sess:`), so sessions can share a store with a cache or CSRF. */

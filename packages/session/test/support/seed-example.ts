@@ -3,7 +3,7 @@
  * name), built on any store. Test fixture: the same app runs on MemoryStore and RedisStore.
  */
 import harpia, { type Harpia, Router, type Store } from "@harpia/core";
-import { Session } from "./index";
+import { Session } from "../../src/index";
 
 export function seedSessionApp(store: Store): Harpia {
   const useSession = new Session({ store, cookieName: "my_session_id" });
