@@ -21,7 +21,10 @@ const root = path.resolve(import.meta.dir, "..");
 
 /** The Redis test files that run on every topology, by package. */
 const SUITES = [
-  { dir: "packages/store-redis", files: ["src/redis-store.test.ts", "src/pubsub.test.ts"] },
+  {
+    dir: "packages/store-redis",
+    files: ["src/redis-store.test.ts", "src/pubsub.test.ts", "src/close.test.ts"],
+  },
   { dir: "packages/session", files: ["src/redis-store.test.ts"] },
   { dir: "packages/telemetry", files: ["src/reading.redis.test.ts", "src/instances.redis.test.ts"] },
 ];

@@ -142,3 +142,29 @@ export function clientKeyPrefix(client: RedisClient): string {
   const options = client.options as { keyPrefix?: string; redisOptions?: { keyPrefix?: string } };
   return options.keyPrefix ?? options.redisOptions?.keyPrefix ?? "";
 }
+
+/** Milliseconds `closeClient` waits for the connection to end after `QUIT` before dropping it. */
+const END_WAIT_MS = 1000;
+
+/**
+ * Closes a client and resolves once its connections ended: `QUIT` when connected (bounded by
+ * the client's command timeout), else (or when the server does not hang up in time) drops the
+ * connection at once (a `QUIT` would wait in the offline queue).
+ */
+export async function closeClient(client: RedisClient): Promise<void> {
+  if (client.status === "end") return;
+  const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+  if (client.status === "ready") await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+  // Waiting to reconnect, there is no socket: disconnect() cancelled the retry, nothing will "end".
+  if ((client.status as string) === "end" || client.status === "reconnecting") return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      client.disconnect();
+      resolve();
+    }, END_WAIT_MS);
+  });
+  await Promise.race([ended, late]);
+  clearTimeout(timer);
+}

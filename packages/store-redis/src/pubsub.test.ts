@@ -13,7 +13,7 @@ import {
   uniquePrefix,
   until,
 } from "../test/support";
-import { attachRedisPubSub, type RedisPubSub, type RedisPubSubOptions, redisPubSub } from "./pubsub";
+import { type RedisPubSub, type RedisPubSubOptions, redisPubSub } from "./pubsub";
 import { RedisStore } from "./redis-store";
 
 const onSingleNode = testRedis.kind === "single";
@@ -35,6 +35,13 @@ async function connectClient(server: ServerHandle, path: string) {
   const client = await connectTo(server, path);
   cleanup.push(async () => client.socket.close());
   return client;
+}
+
+/** `app.use(redisPubSub(options))`: the fan-out, installed. */
+function attach(app: Harpia, options: RedisPubSubOptions): RedisPubSub {
+  const fanOut = redisPubSub(options);
+  app.use(fanOut);
+  return fanOut;
 }
 
 function instance(channel: string, install: (app: Harpia, store: RedisStore) => RedisPubSub) {
@@ -64,12 +71,8 @@ function instance(channel: string, install: (app: Harpia, store: RedisStore) => 
 describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
   test("text and binary messages published on one instance reach clients of both, once", async () => {
     const channel = uniquePrefix("ws");
-    const a = instance(channel, (app, store) => {
-      const plugin = redisPubSub({ store, channel });
-      app.use(plugin);
-      return plugin;
-    });
-    const b = instance(channel, (app) => attachRedisPubSub(app, { ...ownConnection(), channel }));
+    const a = instance(channel, (app, store) => attach(app, { store, channel }));
+    const b = instance(channel, (app) => attach(app, { ...ownConnection(), channel }));
     await Promise.all([a.pubsub.ready, b.pubsub.ready]);
     // Sharded pub/sub on a Cluster (the message stays within the channel's shard), classic elsewhere.
     const onCluster = testRedis.kind === "cluster";
@@ -107,12 +110,8 @@ describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
   });
 
   test("apps on different channels do not hear each other; close() makes publishing local", async () => {
-    const first = instance("", (app) =>
-      attachRedisPubSub(app, { ...ownConnection(), channel: uniquePrefix("one") }),
-    );
-    const second = instance("", (app) =>
-      attachRedisPubSub(app, { ...ownConnection(), channel: uniquePrefix("two") }),
-    );
+    const first = instance("", (app) => attach(app, { ...ownConnection(), channel: uniquePrefix("one") }));
+    const second = instance("", (app) => attach(app, { ...ownConnection(), channel: uniquePrefix("two") }));
     await Promise.all([first.pubsub.ready, second.pubsub.ready]);
     const client = await connectClient(second.server, "/rooms/lobby");
     await first.app.publish("lobby", "not for you");
@@ -135,7 +134,7 @@ describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
           ws.send("joined");
         },
       });
-      const pubsub = attachRedisPubSub(app, {
+      const pubsub = attach(app, {
         url: "redis://127.0.0.1:1",
         channel: uniquePrefix("down"),
         onError: (error) => errors.push(error),
@@ -158,7 +157,7 @@ describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
     cleanup.push(() => redis.kill());
     const channel = uniquePrefix("late");
     const late = instance(channel, (app) =>
-      attachRedisPubSub(app, {
+      attach(app, {
         url: redis.url,
         channel,
         options: { retryStrategy: () => 50 },
@@ -168,7 +167,7 @@ describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
     await Bun.sleep(100);
     await redis.start();
     await late.pubsub.ready;
-    const early = instance(channel, (app) => attachRedisPubSub(app, { url: redis.url, channel }));
+    const early = instance(channel, (app) => attach(app, { url: redis.url, channel }));
     await early.pubsub.ready;
     const client = await connectClient(late.server, "/rooms/lobby");
     const arrived = await eventually(async () => {
@@ -179,11 +178,34 @@ describe(`WebSocket fan-out through Redis (${testRedis.label})`, () => {
     expect(client.messages[0]).toBe("welcome");
   });
 
-  test.if(onSingleNode)("one fan-out belongs to one app", () => {
+  test.if(onSingleNode)("a fan-out closed before its subscription was made reports no error", async () => {
+    const errors: unknown[] = [];
+    const fanOut = redisPubSub({
+      url: REDIS_URL,
+      channel: uniquePrefix("quick"),
+      onError: (e) => errors.push(e),
+    });
+    await fanOut.close();
+    await Bun.sleep(50);
+    expect(errors).toEqual([]);
+  });
+
+  test.if(onSingleNode)("one fan-out belongs to one app, and one app has one fan-out", () => {
     const pubsub = redisPubSub({ url: REDIS_URL, channel: uniquePrefix("single") });
-    cleanup.push(() => pubsub.close());
-    harpia().use(pubsub);
+    const second = redisPubSub({ url: REDIS_URL, channel: uniquePrefix("single") });
+    cleanup.push(
+      () => pubsub.close(),
+      () => second.close(),
+    );
+    const app = harpia();
+    app.use(pubsub);
+    app.use(pubsub); // the same value again: a no-op
+    expect(app.hasPlugin("@harpia/store-redis/pubsub")).toBe(true);
     expect(() => harpia().use(pubsub)).toThrow(/one per app/);
+    // A second fan-out on one app would deliver every message from Redis twice.
+    expect(() => app.use(second)).toThrow(/already has a redisPubSub\(\) fan-out/);
     expect(() => redisPubSub({ url: REDIS_URL, channel: "" })).toThrow(/channel/);
+    // Installed only through app.use(): no public install method.
+    expect((pubsub as unknown as Record<string, unknown>).install).toBeUndefined();
   });
 });

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { definePlugin, type Plugin, type PubSubAdapter } from "@harpia/core";
+import { definePlugin, type Harpia, type Plugin, type PubSubAdapter } from "@harpia/core";
 import type { Cluster, RedisOptions } from "ioredis";
-import { connect, isCluster, type RedisClient } from "./connection";
+import { closeClient, connect, isCluster, type RedisClient } from "./connection";
 import type { RedisStore } from "./redis-store";
 
-/** The part of an app the fan-out needs (a Harpia app has it). */
-export interface PubSubHost {
-  setPubSub(adapter: PubSubAdapter | undefined): unknown;
-  publishLocal(topic: string, message: string | Uint8Array): number;
-}
+/** The fan-out's plugin name (`app.hasPlugin("@harpia/store-redis/pubsub")`). */
+const PUBSUB_PLUGIN = "@harpia/store-redis/pubsub";
+
+/** The fan-out installed on each app: a second one would deliver every message twice. */
+const installed = new WeakMap<Harpia, RedisFanOut>();
 
 /** Options of {@link redisPubSub}. */
 export interface RedisPubSubOptions {
@@ -67,13 +67,19 @@ function decode(frame: Buffer): { origin: Buffer; topic: string; message: string
   return { origin: frame.subarray(1, 1 + ORIGIN_BYTES), topic, message };
 }
 
-/** Quits gracefully when connected; otherwise drops the connection (a QUIT would wait in the offline queue). */
-async function end(client: RedisClient): Promise<void> {
-  if (client.status !== "ready") {
-    client.disconnect();
-    return;
+/** A connection like `publisher`'s for subscribing, its `connectionName` suffixed with ":sub". */
+function subscriberOf(publisher: RedisClient, sharded: boolean): RedisClient {
+  if (isCluster(publisher)) {
+    const name = (publisher.options.redisOptions as RedisOptions | undefined)?.connectionName;
+    return (publisher as Cluster).duplicate([], {
+      shardedSubscribers: sharded,
+      ...(name ? { redisOptions: { connectionName: `${name}:sub` } } : {}),
+    });
   }
-  await client.quit().catch(() => client.disconnect());
+  const name = (publisher.options as RedisOptions).connectionName;
+  return (publisher as { duplicate(override?: Partial<RedisOptions>): RedisClient }).duplicate(
+    name ? { connectionName: `${name}:sub` } : undefined,
+  );
 }
 
 function throttledWarning(): (error: unknown) => void {
@@ -87,9 +93,11 @@ function throttledWarning(): (error: unknown) => void {
 
 /**
  * Carries an app's `app.publish(topic, message)` to the WebSocket subscribers of every
- * instance through Redis pub/sub, on a subscriber connection of its own. A message reaches
- * this instance's subscribers at once and the other instances' through Redis (this instance
- * ignores its own echo, so nobody receives it twice). Text stays text, bytes stay bytes.
+ * instance through Redis pub/sub, on a subscriber connection of its own. Made by
+ * {@link redisPubSub} and installed with `app.use(fanOut)` (it becomes the app's pub/sub
+ * adapter); closed with the app. A message reaches this instance's subscribers at once and
+ * the other instances' through Redis (this instance ignores its own echo, so nobody receives
+ * it twice). Text stays text, bytes stay bytes.
  *
  * Redis pub/sub is fire-and-forget: while Redis is unreachable, messages still reach this
  * instance's subscribers but not the others', and `onError` is told; none are queued.
@@ -99,20 +107,38 @@ function throttledWarning(): (error: unknown) => void {
  * node as a classic `PUBLISH` does; the subscriber follows the slot to a new master after a
  * failover.
  */
-export class RedisPubSub implements PubSubAdapter {
-  /** Resolves once the subscriber listens to the channel. */
+export interface RedisPubSub extends PubSubAdapter, Plugin {
+  /** Resolves once the subscriber listens to the channel (Redis down at start: once it is up). */
   readonly ready: Promise<void>;
   /** The channel used. */
   readonly channel: string;
   /** Whether sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`) is used. */
+  readonly sharded: boolean;
+  /**
+   * Delivers to this instance's subscribers, then publishes to the others through Redis.
+   * Never rejects: a failure to reach Redis goes to `onError`. (`app.publish` calls it.)
+   */
+  publish(topic: string, message: string | Uint8Array): Promise<void>;
+  /**
+   * Stops listening, makes the app's publishing local again and closes the connections it
+   * opened (the subscriber, and the publisher unless it is a store's or your client). The app
+   * calls it on `app.close()`; calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** The fan-out behind {@link RedisPubSub} (made only by {@link redisPubSub}). */
+class RedisFanOut implements PubSubAdapter {
+  readonly ready: Promise<void>;
+  readonly channel: string;
   readonly sharded: boolean;
   private readonly origin = randomBytes(ORIGIN_BYTES);
   private readonly publisher: RedisClient;
   private readonly ownsPublisher: boolean;
   private readonly subscriber: RedisClient;
   private readonly onError: (error: unknown) => void;
-  private host: PubSubHost | undefined;
-  private closed = false;
+  private host: Harpia | undefined;
+  private closing: Promise<void> | undefined;
   /** Resolves `ready`; unset once subscribed. */
   private subscribed: (() => void) | undefined;
 
@@ -141,10 +167,9 @@ export class RedisPubSub implements PubSubAdapter {
     if (this.ownsPublisher) this.publisher.on("error", this.onError);
     this.sharded = options.sharded ?? isCluster(this.publisher);
     // A subscribing connection can do nothing else, so it is always a connection of its own
-    // (on a sharded Cluster, one per master, kept by ioredis on the masters of the moment).
-    this.subscriber = isCluster(this.publisher)
-      ? (this.publisher as Cluster).duplicate([], { shardedSubscribers: this.sharded })
-      : (this.publisher as { duplicate(): RedisClient }).duplicate();
+    // (on a sharded Cluster, one per master, kept by ioredis on the masters of the moment),
+    // named after the publisher's with ":sub" (`CLIENT LIST` tells them apart).
+    this.subscriber = subscriberOf(this.publisher, this.sharded);
     this.subscriber.on("error", this.onError);
     this.subscriber.on(this.sharded ? "smessageBuffer" : "messageBuffer", this.receive);
     this.ready = new Promise((resolve) => {
@@ -158,22 +183,42 @@ export class RedisPubSub implements PubSubAdapter {
     this.subscribe();
   }
 
+  /** A fan-out branded as a plugin: `app.use()` runs `#install` (not reachable otherwise). */
+  static create(options: RedisPubSubOptions): RedisPubSub {
+    const fanOut = new RedisFanOut(options);
+    return definePlugin({ name: PUBSUB_PLUGIN, setup: (app: Harpia) => fanOut.#install(app) }, fanOut);
+  }
+
   private subscribe(): void {
     const subscribed = this.sharded
       ? this.subscriber.ssubscribe(this.channel)
       : this.subscriber.subscribe(this.channel);
-    subscribed.then(() => {
-      this.subscribed?.();
-      this.subscribed = undefined;
-    }, this.onError);
+    subscribed.then(
+      () => {
+        this.subscribed?.();
+        this.subscribed = undefined;
+      },
+      // Closing while subscribing is not a failure.
+      (error) => {
+        if (this.closing === undefined) this.onError(error);
+      },
+    );
   }
 
-  /** Makes `app.publish` go through Redis (called by `app.use(pubsub)`). */
-  install(host: PubSubHost): void {
-    if (this.host !== undefined && this.host !== host)
-      throw new Error("This RedisPubSub is already installed on another app; create one per app");
-    this.host = host;
-    host.setPubSub(this);
+  /** `app.use(fanOut)`: makes `app.publish` go through Redis, and closes the fan-out with the app. */
+  #install(app: Harpia): void {
+    if (this.host !== undefined)
+      throw new Error("This redisPubSub() is already installed on another app; create one per app");
+    const other = installed.get(app);
+    if (other !== undefined && other.closing === undefined)
+      throw new Error(
+        "This app already has a redisPubSub() fan-out: one per app (each message would be delivered twice)",
+      );
+    if (this.closing !== undefined) throw new Error("This redisPubSub() was closed; create a new one");
+    installed.set(app, this);
+    this.host = app;
+    app.setPubSub(this);
+    app.onClose(() => this.close());
   }
 
   private readonly receive = (channel: Buffer, frame: Buffer): void => {
@@ -187,14 +232,10 @@ export class RedisPubSub implements PubSubAdapter {
     }
   };
 
-  /**
-   * Delivers to this instance's subscribers, then publishes to the others through Redis.
-   * Never rejects: a failure to reach Redis goes to `onError`.
-   */
   async publish(topic: string, message: string | Uint8Array): Promise<void> {
-    if (this.host === undefined) throw new Error("RedisPubSub: install it first with app.use(pubsub)");
+    if (this.host === undefined) throw new Error("redisPubSub(): install it first with app.use(fanOut)");
     this.host.publishLocal(topic, message);
-    if (this.closed) return;
+    if (this.closing !== undefined) return;
     // Only on a live connection: a message held in the offline queue would arrive late.
     if (this.publisher.status !== "ready") {
       this.onError(new Error(`Redis connection is ${this.publisher.status}; published locally only`));
@@ -210,35 +251,35 @@ export class RedisPubSub implements PubSubAdapter {
     }
   }
 
-  /** Stops listening, makes the app's publishing local again and closes the connections it opened. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.host?.setPubSub(undefined);
     this.subscriber.off(this.sharded ? "smessageBuffer" : "messageBuffer", this.receive);
-    await end(this.subscriber);
-    if (this.ownsPublisher) await end(this.publisher);
+    await closeClient(this.subscriber);
+    if (this.ownsPublisher) await closeClient(this.publisher);
   }
 }
 
 /**
- * WebSocket fan-out across instances, as a plugin: `app.use(redisPubSub({ url }))`.
+ * WebSocket fan-out across instances: `app.use(redisPubSub(options))`. The fan-out opens its
+ * subscriber connection at once (`await fanOut.ready` to wait for it) and closes it with the
+ * app (`app.close()`, or SIGTERM with `listen({ shutdownOnSignals: true })`). One per app.
  *
  * @example
+ * import harpia from "@harpia/core";
+ * import { RedisStore, redisPubSub } from "@harpia/store-redis";
+ *
+ * const app = harpia();
  * const store = new RedisStore({ url: process.env.REDIS_URL! });
- * const fanOut = redisPubSub({ store, channel: "chat:ws" });
- * app.use(fanOut);
+ * app.use(store);
+ * app.use(redisPubSub({ store, channel: "chat:ws" }));
  * app.ws("/chat", { open: (ws) => ws.subscribe("lobby") });
  * app.post("/announce", (req) => { app.publish("lobby", req.body.text); return { ok: true }; });
  */
-export function redisPubSub(options: RedisPubSubOptions = {}): RedisPubSub & Plugin {
-  const pubsub = new RedisPubSub(options);
-  return definePlugin({ name: "@harpia/store-redis/pubsub", setup: (app) => pubsub.install(app) }, pubsub);
-}
-
-/** Installs {@link redisPubSub} on `app` and returns it (for `await pubsub.ready` and `close()`). */
-export function attachRedisPubSub(app: PubSubHost, options: RedisPubSubOptions = {}): RedisPubSub {
-  const pubsub = new RedisPubSub(options);
-  pubsub.install(app);
-  return pubsub;
+export function redisPubSub(options: RedisPubSubOptions = {}): RedisPubSub {
+  return RedisFanOut.create(options);
 }

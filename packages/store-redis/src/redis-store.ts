@@ -1,6 +1,6 @@
-import type { AtomicStore, ListPushOptions } from "@harpia/core";
+import { type AtomicStore, definePlugin, type Harpia, type ListPushOptions, type Plugin } from "@harpia/core";
 import { Availability, type OutageLogger } from "./availability";
-import { clientKeyPrefix, connect, type RedisClient, type RedisConnection } from "./connection";
+import { clientKeyPrefix, closeClient, connect, type RedisClient, type RedisConnection } from "./connection";
 import { type Durability, Executor, type RedisCommand } from "./executor";
 import { scanPrefix, unlinkKeys } from "./scan";
 import { HASH_INCREMENT, INCREMENT_WITH_TTL, LIST_PUSH, type LuaScript, SET_ADD } from "./scripts";
@@ -44,6 +44,8 @@ export interface RedisStoreOptions {
 }
 
 const DEFAULT_PREFIX = "harpia:";
+/** The plugin name of every `RedisStore` (several stores on one app are all installed). */
+const STORE_PLUGIN = "@harpia/store-redis";
 
 function durabilityOption(
   option: RedisStoreOptions["durability"],
@@ -94,6 +96,12 @@ function positiveInteger(
 }
 
 /**
+ * A `RedisStore` is a plugin (branded by core's `definePlugin` in its constructor):
+ * `app.use(store)` closes it with the app.
+ */
+export interface RedisStore extends Plugin {}
+
+/**
  * A core `AtomicStore` on Redis (ioredis): sessions, CSRF tokens, caches, rate-limit counters
  * and telemetry shared by every instance of an app. Each operation is one atomic Redis
  * command or script on one key (`SET PX/NX`, `INCRBY`, `HINCRBY`, `SADD`, `LPUSH`+`LTRIM`),
@@ -103,11 +111,22 @@ function positiveInteger(
  * While Redis is unreachable every call fails fast with {@link StoreUnavailableError} (a 503);
  * the client reconnects by itself and the store serves again as soon as it is back.
  *
+ * The store is also a plugin: `app.use(store)` closes it when the app closes (`app.close()`,
+ * or SIGTERM with `listen({ shutdownOnSignals: true })`), after the plugins installed later
+ * (hooks run in reverse), so install it before the plugins that use it. Without `app.use`,
+ * close it yourself.
+ *
  * @example
+ * import harpia from "@harpia/core";
+ * import { session } from "@harpia/session";
  * import { RedisStore } from "@harpia/store-redis";
+ *
+ * const app = harpia();
  * const store = new RedisStore({ url: process.env.REDIS_URL! }, { prefix: "myapp:" });
- * const session = new Session({ store, cookieName: "my_session_id" });
+ * app.use(store);
+ * app.use(session({ store }));
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the brand the constructor adds (definePlugin).
 export class RedisStore implements AtomicStore {
   /** The ioredis client (a `Redis` or a `Cluster`), for commands the Store interface lacks. */
   readonly client: RedisClient;
@@ -119,6 +138,7 @@ export class RedisStore implements AtomicStore {
   private readonly exec: Executor;
   private readonly maxCollectionSize: number;
   private readonly maxListLength: number;
+  private closing: Promise<void> | undefined;
 
   constructor(connection?: RedisConnection, options: RedisStoreOptions = {}) {
     const commandTimeout = positiveInteger("commandTimeout", options.commandTimeout, 2000);
@@ -141,6 +161,7 @@ export class RedisStore implements AtomicStore {
       typeof clientTimeout === "number" ? undefined : commandTimeout,
       durability,
     );
+    definePlugin({ name: STORE_PLUGIN, setup: (app: Harpia) => app.onClose(() => this.close()) }, this);
   }
 
   private full(key: string): string {
@@ -402,16 +423,17 @@ export class RedisStore implements AtomicStore {
 
   /**
    * Stops the store: later calls fail with `StoreUnavailableError`. A client the store created
-   * is closed gracefully (`QUIT`); a client you passed stays open.
+   * is closed gracefully (`QUIT`); a client you passed stays open. The app calls it on
+   * `app.close()` when the store was installed with `app.use(store)`; calling it again returns
+   * the same promise.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     this.availability.close();
-    if (!this.owned) return;
-    try {
-      if (this.client.status === "ready") await this.client.quit();
-      else this.client.disconnect();
-    } catch {
-      this.client.disconnect();
-    }
+    if (this.owned) await closeClient(this.client);
   }
 }

@@ -3,7 +3,7 @@
 // every acknowledged write is read back.
 import { expect } from "bun:test";
 import { type Harpia, harpia, type ServerHandle } from "@harpia/core";
-import { attachRedisPubSub, type RedisConnection, type RedisPubSub, RedisStore } from "../../src/index";
+import { type RedisConnection, type RedisPubSub, RedisStore, redisPubSub } from "../../src/index";
 import { type FailoverFigures, figures, type LoadReport, lostWrites, runLoad } from "./load";
 import { connectClient, until } from "./ws";
 
@@ -36,7 +36,8 @@ export function failoverApp(store: RedisStore, channel: string): FailoverInstanc
     return { saved: true };
   });
   app.get("/docs/:id", async (req) => ({ doc: (await store.get(`doc:${req.params.id}`)) ?? null }));
-  const pubsub = attachRedisPubSub(app, { store, channel, onError: () => {} });
+  const pubsub = redisPubSub({ store, channel, onError: () => {} });
+  app.use(pubsub);
   const server = app.listen({ port: 0, hostname: "127.0.0.1" });
   return {
     app,

@@ -1,5 +1,6 @@
 // Helpers for the Redis tests of every package (not shipped): a real Redis, never a mock.
 
+export * from "./clients";
 export * from "./durability";
 export * from "./failover";
 export * from "./load";

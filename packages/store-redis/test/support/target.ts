@@ -13,8 +13,11 @@ export interface TestRedis {
   readonly kind: TopologyKind;
   /** For test names: `single node`, `Cluster`, `Sentinel`. */
   readonly label: string;
-  /** A `RedisStore` connection to it (a fresh object each call). */
-  connection(): RedisConnection;
+  /**
+   * A `RedisStore` connection to it (a fresh object each call); with `name`, its connections
+   * are named so (`CLIENT SETNAME`: ioredis's `connectionName`, on every node of a Cluster).
+   */
+  connection(name?: string): RedisConnection;
   /** An ioredis client of the test's own (`Redis` or `Cluster`), closed by the test. */
   client(options?: { keyPrefix?: string }): RedisClient;
 }
@@ -48,7 +51,7 @@ export function parseTarget(spec: string | undefined): TestRedis {
     return {
       kind: "single",
       label: "single node",
-      connection: () => ({ url: REDIS_URL }),
+      connection: (name) => ({ url: REDIS_URL, options: name ? { connectionName: name } : undefined }),
       client: (options = {}) => new Redis(REDIS_URL, options),
     };
   }
@@ -57,7 +60,10 @@ export function parseTarget(spec: string | undefined): TestRedis {
     return {
       kind: "cluster",
       label: "Cluster",
-      connection: () => ({ cluster: nodes.map((n) => ({ ...n })) }),
+      connection: (name) => ({
+        cluster: nodes.map((n) => ({ ...n })),
+        options: name ? { redisOptions: { connectionName: name } } : undefined,
+      }),
       client: (options = {}) => new Cluster(nodes, { keyPrefix: options.keyPrefix }),
     };
   }
@@ -68,7 +74,11 @@ export function parseTarget(spec: string | undefined): TestRedis {
     return {
       kind: "sentinel",
       label: "Sentinel",
-      connection: () => ({ sentinels: sentinels.map((s) => ({ ...s })), name }),
+      connection: (connectionName) => ({
+        sentinels: sentinels.map((s) => ({ ...s })),
+        name,
+        ...(connectionName ? { connectionName } : {}),
+      }),
       client: (options = {}) => new Redis({ sentinels, name, ...options }),
     };
   }
