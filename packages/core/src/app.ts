@@ -145,6 +145,7 @@ export class Harpia extends RouteGroup<""> {
   private readonly pluginNames = new Map<string, number>();
   /** Plugins whose `setup` is running (a setup may `app.use` its own handle as middleware). */
   private readonly installing = new Set<Plugin>();
+  private pluginSigner: CookieSigner | undefined;
   private closed: Promise<void> | undefined;
   private readonly appSettings: AppSettings;
 
@@ -225,7 +226,11 @@ export class Harpia extends RouteGroup<""> {
    * checks), for plugins that need a keyed signature; `undefined` without a secret.
    */
   get signer(): CookieSigner | undefined {
-    return this._signer;
+    // Never the Express-compatible reader: Express signatures cover the value only, not what it
+    // is bound to, so a plugin signing tokens must not accept them.
+    if (this.pluginSigner === undefined && this.harpiaOptions.cookieSecret !== undefined)
+      this.pluginSigner = new CookieSigner(this.harpiaOptions.cookieSecret);
+    return this.pluginSigner;
   }
 
   /** @internal `app.use(plugin)`: installs a plugin once (see `definePlugin`). */

@@ -142,6 +142,20 @@ describe("settings, signer and request state", () => {
     expect(app.signer!.unsign("other", signed)).toBeUndefined();
   });
 
+  test("app.signer never accepts Express signatures, even with cookieSignatureCompat", async () => {
+    const secret = "express-secret-express-secret";
+    const app = harpia({ cookieSecret: secret, cookieSignatureCompat: "express" });
+    // cookie-signature's format: s:value.base64(HMAC-SHA256(value)) without padding.
+    const mac = new Bun.CryptoHasher("sha256", secret).update("value").digest("base64").replace(/=+$/, "");
+    const expressSigned = `s:value.${mac}`;
+    app.get("/cookie", (req) => ({ value: req.cookies.getSigned("c") ?? null }));
+    const read = await app.request("/cookie", {
+      headers: { cookie: `c=${encodeURIComponent(expressSigned)}` },
+    });
+    expect(await read.json()).toEqual({ value: "value" }); // cookies: opted in
+    expect(app.signer!.unsign("ctx", expressSigned)).toBeUndefined(); // plugins: never
+  });
+
   test("req.state carries typed values from a plugin to handlers, one object per request", async () => {
     const user = definePlugin({
       name: "user",
