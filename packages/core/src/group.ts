@@ -56,11 +56,14 @@ export interface MiddlewareEntry {
 
 /** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
 export interface RouteMethod<Prefix extends string, Self> {
-  <Path extends string>(path: Path, ...handlers: Handler<ParamsOf<JoinPath<Prefix, Path>>>[]): Self;
+  <Path extends string>(
+    path: Path,
+    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
+  ): Self;
   <Path extends string>(
     path: Path,
     options: RouteOptions,
-    ...handlers: Handler<ParamsOf<JoinPath<Prefix, Path>>>[]
+    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
   ): Self;
 }
 
@@ -112,17 +115,14 @@ export class RouteGroup<Prefix extends string = ""> {
     if (typeof path !== "string") throw new TypeError(`${method} route: the path must be a string`);
     let options: CheckedRouteOptions = {};
     let handlers = args;
-    if (args.length > 0 && typeof args[0] === "object" && args[0] !== null) {
+    if (args.length > 0 && typeof args[0] === "object" && args[0] !== null && !isPlugin(args[0])) {
       options = checkRouteOptions(args[0], `${method} ${path}`);
       handlers = args.slice(1);
     }
     if (handlers.length === 0) throw new TypeError(`${method} ${path}: at least one handler is required`);
     parsePattern(joinPaths(this.prefix, path)); // reject a bad pattern here, at the call site
-    handlers.forEach((h, i) => {
-      if (typeof h !== "function")
-        throw new TypeError(`${method} ${path}: handler #${i + 1} is not a function`);
-    });
-    this._routes.push({ method, path, handlers: handlers as Handler<any>[], options });
+    const fns = handlers.map((h, i) => asMiddleware(h, `${method} ${path}: handler #${i + 1}`));
+    this._routes.push({ method, path, handlers: fns, options });
     this._invalidate();
     return this;
   }
@@ -182,7 +182,7 @@ export class RouteGroup<Prefix extends string = ""> {
    * mounted under the path, like `routes`.
    */
   use(...fns: (Middleware | RouteGroup<any> | Plugin)[]): this;
-  use(path: string, ...fns: (Middleware | RouteGroup<any>)[]): this;
+  use(path: string, ...fns: (Middleware | RouteGroup<any> | Plugin)[]): this;
   use(...args: unknown[]): this {
     let path: string | null = null;
     if (typeof args[0] === "string") path = normalizePattern(args.shift() as string);
@@ -190,8 +190,8 @@ export class RouteGroup<Prefix extends string = ""> {
     for (const fn of args) {
       if (isPlugin(fn) && path === null) this._install(fn);
       else if (fn instanceof RouteGroup) this.routes(fn, path ?? "");
-      else if (typeof fn === "function")
-        this._middleware.push({ path: path === "/" ? null : path, fn: fn as Middleware });
+      else if (typeof fn === "function" || isPlugin(fn))
+        this._middleware.push({ path: path === "/" ? null : path, fn: asMiddleware(fn, `use("${path}")`) });
       else throw new TypeError("use() takes middleware functions, routers or plugins");
     }
     this._invalidate();
@@ -310,4 +310,20 @@ function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?
  */
 export function Router<Prefix extends string = "">(prefix?: Prefix): RouteGroup<Prefix> {
   return new RouteGroup(prefix);
+}
+
+/**
+ * What runs for a handler given at registration: a function as is, a plugin as its middleware
+ * (a session or CSRF plugin on one route or path); anything else is refused, naming `where`.
+ */
+function asMiddleware(value: unknown, where: string): Handler<any> {
+  if (typeof value === "function") return value as Handler<any>;
+  if (isPlugin(value)) {
+    const record = pluginRecord(value);
+    if (record.middleware !== undefined) return record.middleware;
+    throw new TypeError(
+      `${where}: plugin "${record.name}" has no route middleware; install it with app.use()`,
+    );
+  }
+  throw new TypeError(`${where} is not a function`);
 }

@@ -104,6 +104,33 @@ describe("definePlugin and app.use", () => {
     expect(app.hasPlugin("flaky")).toBe(true);
   });
 
+  test("an object plugin with middleware works on one route and under a path", async () => {
+    const hits: string[] = [];
+    const tagged = definePlugin(
+      {
+        name: "object-with-middleware",
+        setup() {},
+        middleware: (req, _res, next) => {
+          hits.push(req.path);
+          return next();
+        },
+      },
+      { kind: "handle" },
+    );
+    const app = harpia();
+    app.get("/one", tagged, () => "one");
+    app.use("/admin", tagged);
+    app.get("/admin/x", () => "x");
+    app.get("/other", () => "other");
+    await app.request("/one");
+    await app.request("/admin/x");
+    await app.request("/other");
+    expect(hits).toEqual(["/one", "/admin/x"]);
+    const bare = definePlugin({ name: "bare", setup() {} });
+    expect(() => harpia().get("/x", bare, () => "x")).toThrow('plugin "bare" has no route middleware');
+    expect(() => harpia().get("/x", 3 as never)).toThrow("handler #1 is not a function");
+  });
+
   test("a plugin with no middleware cannot go on a router", () => {
     const plugin = definePlugin({ name: "app-only", setup() {} });
     expect(() => Router().use(plugin)).toThrow('Plugin "app-only" is installed on the app: use app.use()');
