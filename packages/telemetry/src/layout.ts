@@ -60,7 +60,14 @@ export class Layout {
   sourceNames(date: string): { members: string; slots: string } {
     return { members: `${this.day(date)}source-names`, slots: `${this.day(date)}source-slots` };
   }
-  /** Counter: visitor slots handed out (= visitors kept, once concurrent requests settle). */
+  /**
+   * A short-lived claim on `value` of a capped dimension (`kind`): the one request that sets it
+   * takes the value's slot, so concurrent requests for the same new value never hold two.
+   */
+  claim(date: string, kind: string, value: string): string {
+    return `${this.day(date)}claim:${kind}:${value}`;
+  }
+  /** Counter: visitor slots handed out, one per new visitor; those up to the cap are kept. */
   visitorSlots(date: string): string {
     return `${this.day(date)}visitor-slots`;
   }

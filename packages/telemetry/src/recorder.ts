@@ -3,6 +3,27 @@ import { dayOf, histogramField, type Layout, OTHER } from "./layout";
 import type { ResolvedOptions } from "./options";
 import type { VisitData } from "./types";
 
+/** How long a request waits for a concurrent first request of its value to decide: tries × ms. */
+const DECISION_TRIES = 50;
+const DECISION_WAIT_MS = 2;
+
+/**
+ * Waits until `admitted()` or until the claim is gone (the value was refused); bounded. Used by
+ * a request that lost the claim on a new value to the value's first request, still deciding.
+ */
+async function decided(
+  store: AtomicStore,
+  claim: string,
+  admitted: () => Promise<boolean>,
+): Promise<boolean> {
+  for (let i = 0; i < DECISION_TRIES; i++) {
+    if (await admitted()) return true;
+    if (!(await store.has(claim))) return admitted();
+    await Bun.sleep(DECISION_WAIT_MS);
+  }
+  return admitted();
+}
+
 /** One finished request, ready to be recorded. */
 export interface Observation {
   ip: string;
@@ -56,7 +77,7 @@ export class Recorder {
   }
 
   private async recordPath(date: string, visit: VisitData, micros: number): Promise<void> {
-    const field = await this.admit(this.layout.paths(date), visit.path, this.options.maxPaths);
+    const field = await this.admit(this.layout.paths(date), "path", date, visit.path, this.options.maxPaths);
     const { store, layout, ttl } = this;
     await Promise.all([
       store.hashIncrement(layout.views(date), field, 1, ttl),
@@ -66,51 +87,76 @@ export class Recorder {
   }
 
   private async recordSource(date: string, source: string): Promise<void> {
-    const field = await this.admit(this.layout.sourceNames(date), source, this.options.maxSources);
+    const field = await this.admit(
+      this.layout.sourceNames(date),
+      "source",
+      date,
+      source,
+      this.options.maxSources,
+    );
     await this.store.hashIncrement(this.layout.sources(date), field, 1, this.ttl);
   }
 
   /**
    * The field to count `value` under: itself when it already has one or a slot is free,
-   * `(other)` beyond the cap. A slot is reserved with an atomic increment before the member
-   * is added and handed back when the reservation was over the cap or lost a race.
+   * `(other)` beyond the cap. Only the request that claims a new value takes a slot (an atomic
+   * ticket that is never handed back), so the first `max` distinct values are kept exactly,
+   * however requests interleave across instances. A request racing its value's first one counts
+   * waits (briefly, bounded) for that one to decide.
    */
-  private async admit(keys: { members: string; slots: string }, value: string, max: number): Promise<string> {
+  private async admit(
+    keys: { members: string; slots: string },
+    kind: string,
+    date: string,
+    value: string,
+    max: number,
+  ): Promise<string> {
     const { store, ttl } = this;
     if (await store.setHas(keys.members, value)) return value;
-    const slot = await store.increment(keys.slots, 1, ttl);
-    if (slot > max) {
-      await store.increment(keys.slots, -1, ttl);
+    const claim = this.layout.claim(date, kind, value);
+    if (!(await store.add(claim, 1, ttl))) {
+      return (await decided(store, claim, () => store.setHas(keys.members, value))) ? value : OTHER;
+    }
+    if ((await store.increment(keys.slots, 1, ttl)) > max) {
+      await store.delete(claim);
       return OTHER;
     }
-    if ((await store.setAdd(keys.members, [value], ttl)) === 1) return value;
-    await store.increment(keys.slots, -1, ttl);
-    return (await store.setHas(keys.members, value)) ? value : OTHER;
+    await store.setAdd(keys.members, [value], ttl);
+    return value;
   }
 
   /**
    * Counts the request for its visitor and keeps the visit, for at most `maxVisitorsKeys`
-   * visitors a day. A new visitor reserves a slot first; the request that creates the
-   * visitor's counter keeps it, a concurrent one from the same IP hands it back.
+   * visitors a day. Only the request that claims a new visitor takes a slot (a ticket never
+   * handed back), so exactly the first `maxVisitorsKeys` visitors are kept; a refused visitor's
+   * claim is dropped, so nothing is stored per refused address. A request racing its visitor's
+   * first one waits (briefly, bounded) for that one to decide.
    */
   private async recordVisitor(date: string, ip: string, visit: VisitData): Promise<void> {
     const { store, layout, ttl } = this;
     const counter = layout.visitor(date, ip);
     const keep = () =>
-      store.listPush(layout.visits(date, ip), [visit], {
-        maxLength: this.options.maxVisitsPerIp,
-        ttlSeconds: ttl,
-      });
+      Promise.all([
+        store.increment(counter, 1, ttl),
+        store.listPush(layout.visits(date, ip), [visit], {
+          maxLength: this.options.maxVisitsPerIp,
+          ttlSeconds: ttl,
+        }),
+      ]);
+    const untracked = () => store.increment(layout.untracked(date), 1, ttl);
     if (await store.has(counter)) {
-      await Promise.all([store.increment(counter, 1, ttl), keep()]);
+      await keep();
       return;
     }
-    const slots = layout.visitorSlots(date);
-    if ((await store.increment(slots, 1, ttl)) > this.options.maxVisitorsKeys) {
-      await Promise.all([store.increment(slots, -1, ttl), store.increment(layout.untracked(date), 1, ttl)]);
+    const claim = layout.claim(date, "visitor", ip);
+    if (!(await store.add(claim, 1, ttl))) {
+      await ((await decided(store, claim, () => store.has(counter))) ? keep() : untracked());
       return;
     }
-    if ((await store.increment(counter, 1, ttl)) > 1) await store.increment(slots, -1, ttl);
+    if ((await store.increment(layout.visitorSlots(date), 1, ttl)) > this.options.maxVisitorsKeys) {
+      await Promise.all([store.delete(claim), untracked()]);
+      return;
+    }
     await keep();
   }
 }
