@@ -1,12 +1,10 @@
 import { BlockList, isIP } from "node:net";
 
-/** Prefix of an IPv4 address written as IPv6 (`::ffff:127.0.0.1`, what dual-stack sockets report). */
-const MAPPED = "::ffff:";
-
 /**
  * Compiles a list of IP addresses and CIDR ranges (`"127.0.0.1"`, `"10.0.0.0/8"`, `"::1"`,
  * `"fd00::/8"`) into a matcher on `node:net`'s `BlockList`, once. A bad entry is a `TypeError`
- * naming `option`. An IPv4-mapped IPv6 address (`::ffff:10.1.2.3`) matches as its IPv4 form.
+ * naming `option`. `BlockList` matches an IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, what
+ * dual-stack sockets report) against the IPv4 ranges too.
  */
 export function compileAllowList(entries: unknown, option: string): (address: string | undefined) => boolean {
   if (!Array.isArray(entries))
@@ -28,8 +26,6 @@ export function compileAllowList(entries: unknown, option: string): (address: st
   }
   return (address) => {
     if (address === undefined) return false;
-    if (address.startsWith(MAPPED) && isIP(address.slice(MAPPED.length)) === 4)
-      address = address.slice(MAPPED.length);
     const family = isIP(address);
     if (family === 0) return false;
     return list.check(address, family === 6 ? "ipv6" : "ipv4");

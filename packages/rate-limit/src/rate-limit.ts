@@ -92,18 +92,15 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   let local: MemoryStore | undefined;
   let failing = false;
 
-  const clientOf = async (req: HarpiaRequest<any>): Promise<string> => {
-    if (key !== undefined) {
-      const value = await key(req);
-      if (value !== undefined) {
-        if (typeof value !== "string" || value === "")
-          throw new TypeError(
-            `rateLimit({ key }) returned ${JSON.stringify(value)}: a key is a non-empty string, or undefined for the client address`,
-          );
-        return userKey(value);
-      }
-    }
-    return addressKey(req.ip, ipv6Subnet);
+  /** The counter key of `req` with a `key` option: its answer, else the address. */
+  const keyOf = async (req: HarpiaRequest<any>, key: NonNullable<typeof settings.key>): Promise<string> => {
+    const value = await key(req);
+    if (value === undefined) return addressKey(req.ip, ipv6Subnet);
+    if (typeof value !== "string" || value === "")
+      throw new TypeError(
+        `rateLimit({ key }) returned ${JSON.stringify(value)}: a key is a non-empty string, or undefined for the client address`,
+      );
+    return userKey(value);
   };
 
   /** Counts the request; `undefined` when the store failed and `onStoreError` lets it through. */
@@ -135,7 +132,8 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const limiter: Middleware = async (req, res, next) => {
     if (skip !== undefined && (await skip(req))) return next();
     if (allowed?.(req.ip)) return next();
-    const counted = await count(await clientOf(req), now());
+    const client = key === undefined ? addressKey(req.ip, ipv6Subnet) : await keyOf(req, key);
+    const counted = await count(client, now());
     if (counted === undefined) return next();
     const [hit, store] = counted;
     const headers = writeHeaders(res, hit.remaining, hit.resetSeconds);
