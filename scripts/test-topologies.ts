@@ -4,8 +4,8 @@
  *
  * 1. Starts a 6-node Redis Cluster (3 masters, 3 replicas) and a Sentinel setup (master,
  *    replica, three sentinels) on loopback ports (see scripts/topology for the port variables).
- * 2. Runs the Redis test files of store-redis, session and telemetry on each, pointed at it by
- *    `HARPIA_TEST_REDIS` (the same files run on the single node in `bun run test`).
+ * 2. Runs the Redis test files of store-redis, session, telemetry and rate-limit on each, pointed
+ *    at it by `HARPIA_TEST_REDIS` (the same files run on the single node in `bun run test`).
  * 3. Stops them and runs the failover tests, which start their own topologies and kill a master.
  *
  * Each run is bounded in time; the last line is `N passed, N failed` (a run that crashes or
@@ -27,6 +27,7 @@ const SUITES = [
   },
   { dir: "packages/session", files: ["src/redis-store.test.ts"] },
   { dir: "packages/telemetry", files: ["src/reading.redis.test.ts", "src/instances.redis.test.ts"] },
+  { dir: "packages/rate-limit", files: ["test/redis.test.ts"] },
 ];
 
 /** Tests that start (and break) their own topologies. */

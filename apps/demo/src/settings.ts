@@ -45,7 +45,7 @@ export interface DemoOptions {
   signupLimit?: AttemptLimit;
 }
 
-/** At most `max` attempts per client IP in a fixed window of `windowSeconds`. */
+/** At most `max` attempts per client IP per `windowSeconds` (a sliding window of `@harpia/rate-limit`). */
 export interface AttemptLimit {
   max: number;
   windowSeconds: number;

@@ -52,6 +52,12 @@ export const loadUser: Middleware = async (req, res, next) => {
   return next();
 };
 
+/** The app's login limiter (failed logins per client IP), on `POST /login`, before anything else. */
+export const loginRateLimit: Middleware = (req, res, next) => services(req).loginLimit(req, res, next);
+
+/** The app's sign-up limiter (per client IP), on `POST /signup`, before anything else. */
+export const signupRateLimit: Middleware = (req, res, next) => services(req).signupLimit(req, res, next);
+
 /** The middleware of every HTML page: CSRF, then the signed-in user. */
 export const pageMiddleware: Middleware[] = [csrfProtection, loadUser];
 

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Cache, type Middleware, Upload } from "@harpia/core";
+import { type RateLimiter, rateLimit } from "@harpia/rate-limit";
 import { CSRF } from "@harpia/session";
 import { redisPubSub } from "@harpia/store-redis";
 import { Telemetry } from "@harpia/telemetry";
@@ -9,7 +10,6 @@ import type { DemoSettings } from "../settings";
 import { BookRepository } from "./books";
 import { ChatHistory } from "./chat-history";
 import { NoteRepository } from "./notes";
-import { AttemptLimiter } from "./rate-limit";
 import { createStores, type DemoStores } from "./stores";
 import { UserRepository } from "./users";
 
@@ -34,8 +34,10 @@ export interface DemoServices {
   readonly upload: Upload;
   readonly telemetry: Telemetry;
   readonly engine: TemplateEngine;
-  readonly loginLimiter: AttemptLimiter;
-  readonly signupLimiter: AttemptLimiter;
+  /** Failed logins per client IP (`@harpia/rate-limit`, on `POST /login`). */
+  readonly loginLimit: RateLimiter;
+  /** Sign-ups per client IP (on `POST /signup`); forms sent back with errors (422) do not count. */
+  readonly signupLimit: RateLimiter;
   /** The chat's fan-out across processes, with Redis. */
   readonly pubsub: ReturnType<typeof redisPubSub> | undefined;
   /** Waits for telemetry in flight and closes stores and connections. */
@@ -95,9 +97,22 @@ export async function createServices(settings: DemoSettings): Promise<DemoServic
       },
     }),
     // Every client address makes a counter: in memory they have a pool of their own, so a flood
-    // of addresses only evicts other counters, never members' sessions or accounts.
-    loginLimiter: new AttemptLimiter(stores.limits, "login", settings.loginLimit),
-    signupLimiter: new AttemptLimiter(stores.limits, "signup", settings.signupLimit),
+    // of addresses only evicts other counters, never members' sessions or accounts. With Redis,
+    // every worker counts into the same counters.
+    loginLimit: rateLimit({
+      name: "login",
+      limit: settings.loginLimit.max,
+      window: settings.loginLimit.windowSeconds,
+      store: stores.limits,
+      count: "failures", // a successful login is given back: only wrong passwords use the budget
+    }),
+    signupLimit: rateLimit({
+      name: "signup",
+      limit: settings.signupLimit.max,
+      window: settings.signupLimit.windowSeconds,
+      store: stores.limits,
+      count: (_req, res) => res.statusCode !== 422,
+    }),
     pubsub,
     async close() {
       await telemetry.settled();

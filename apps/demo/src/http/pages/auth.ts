@@ -1,14 +1,14 @@
 import type { HarpiaResponse } from "@harpia/core";
 import type { FileRequest } from "@harpia/file-router";
 import { services } from "../../context";
-import { pageMiddleware, safeNext } from "../../middleware/pages";
+import { loginRateLimit, pageMiddleware, safeNext, signupRateLimit } from "../../middleware/pages";
 import { validateCredentials } from "../../services/users";
 
-function clientKey(req: FileRequest): string {
-  return req.ip ?? "unknown";
-}
-
-/** Sign up, log in and log out, with CSRF-protected forms and a new session id on login. */
+/**
+ * Sign up, log in and log out, with CSRF-protected forms and a new session id on login. Posting
+ * the forms is rate-limited per client IP (`@harpia/rate-limit`), before the page middleware:
+ * a refused request costs no session or CSRF work.
+ */
 export default class AuthPages {
   routes = {
     "get /signup": "signupForm",
@@ -18,20 +18,22 @@ export default class AuthPages {
     "post /logout": "logout",
   };
 
-  middleware = { "*": pageMiddleware };
+  middleware = {
+    "*": pageMiddleware,
+    signup: [signupRateLimit, ...pageMiddleware],
+    login: [loginRateLimit, ...pageMiddleware],
+  };
 
   async signupForm(_req: FileRequest, res: HarpiaResponse) {
     await res.render("signup", { values: {}, errors: {} });
   }
 
   async signup(req: FileRequest, res: HarpiaResponse) {
-    const { users, signupLimiter, cache } = services(req);
-    await signupLimiter.check(clientKey(req));
+    const { users, cache } = services(req);
     const { username, password, errors } = validateCredentials(req.body);
     if (errors.username || errors.password) {
       return res.status(422).render("signup", { values: { username }, errors });
     }
-    await signupLimiter.record(clientKey(req));
     const created = await users.create(username, password);
     if (created === "taken") {
       return res.status(409).render("signup", {
@@ -56,14 +58,12 @@ export default class AuthPages {
   }
 
   async login(req: FileRequest, res: HarpiaResponse) {
-    const { users, loginLimiter } = services(req);
-    await loginLimiter.check(clientKey(req));
+    const { users } = services(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof body.username === "string" ? body.username.trim().toLowerCase() : "";
     const password = typeof body.password === "string" ? body.password : "";
     const user = username && password ? await users.verify(username, password) : undefined;
     if (user === undefined) {
-      await loginLimiter.record(clientKey(req));
       return res.status(401).render("login", {
         values: { username },
         next: safeNext(body.next, req),

@@ -1,0 +1,56 @@
+import ms from "ms";
+
+/** Units a {@link Duration} string may use (any case), as the `ms` package reads them. */
+export type DurationUnit =
+  | "s"
+  | "sec"
+  | "secs"
+  | "second"
+  | "seconds"
+  | "m"
+  | "min"
+  | "mins"
+  | "minute"
+  | "minutes"
+  | "h"
+  | "hr"
+  | "hrs"
+  | "hour"
+  | "hours"
+  | "d"
+  | "day"
+  | "days"
+  | "w"
+  | "week"
+  | "weeks";
+
+/**
+ * A window length: a whole number of **seconds** (as `maxAge` of static files, session `ttl`
+ * and every store TTL), or a duration with a unit: `"15s"`, `"1m"`, `"15 minutes"`, `"1h"`,
+ * `"1d"`. It must come to whole seconds, from 1 second to 1 year.
+ */
+export type Duration = number | `${number}${DurationUnit}` | `${number} ${DurationUnit}`;
+
+/** The longest window: a year. */
+export const LONGEST_WINDOW_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * Seconds in a {@link Duration}, checked: a `TypeError` naming `option` for anything that is not
+ * a whole number of seconds from 1 to a year (`0`, `-1`, `1.5`, `"500ms"`, `"60"` without a
+ * unit, which Express-style code would read as milliseconds).
+ */
+export function durationSeconds(value: unknown, option: string): number {
+  let seconds = Number.NaN;
+  if (typeof value === "number") seconds = value;
+  else if (typeof value === "string" && /[a-z]\s*$/i.test(value)) {
+    const parsed = ms(value.trim() as ms.StringValue);
+    if (typeof parsed === "number") seconds = parsed / 1000;
+  }
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > LONGEST_WINDOW_SECONDS) {
+    const shown = typeof value === "string" ? `"${value}"` : String(value);
+    throw new TypeError(
+      `${option} must be a whole number of seconds (1 to a year) or a duration such as "15s", "1m" or "1h", got ${shown}`,
+    );
+  }
+  return seconds;
+}
