@@ -8,7 +8,7 @@ const app = harpia({ logErrors: false });
 // TODO(route schemas): S4V — once core validates route schemas, add
 //   case "S4V": app.post("/echo-valid", { body: echoSchema }, (req, res) => res.json(req.body));
 // (echoSchema from ../validated) and drop this line. Until then the runner skips Harpia for S4V.
-if (scenario === "S4V") unsupported("S4V needs route schemas (not in core yet)");
+if (scenario === "S4V") unsupported("needs route schemas, not in core yet");
 
 switch (scenario) {
   case "S1":
