@@ -23,10 +23,9 @@ interface Registered {
 export class RuntimeApp {
   readonly #routes: Registered[] = [];
 
-  /** Registers a route; returns `this` (the typed variations give it a new type). */
-  add(method: string, path: string, body: StandardSchemaV1 | undefined, handler: Registered["handler"]) {
+  /** Registers a route (the typed apps around it give themselves a new type per route). */
+  add(method: string, path: string, body: StandardSchemaV1 | undefined, handler: Registered["handler"]): void {
     this.#routes.push({ method, parts: path.split("/"), body, handler });
-    return this;
   }
 
   /** Answers a request: 404 when no route matches, 400 when the body is invalid. */

@@ -37,11 +37,18 @@ export interface App<Routes = {}> {
 /** A new app with no routes. */
 export function createApp(): App {
   const app = new RuntimeApp();
-  return {
-    get: (path: string, handler: any) => app.add("GET", path, undefined, handler),
-    post: (path: string, schema: any, handler: any) => app.add("POST", path, schema.body, handler),
+  const self = {
+    get: (path: string, handler: any) => {
+      app.add("GET", path, undefined, handler);
+      return self;
+    },
+    post: (path: string, schema: { body: StandardSchemaV1 }, handler: any) => {
+      app.add("POST", path, schema.body, handler);
+      return self;
+    },
     fetch: app.fetch,
-  } as unknown as App;
+  };
+  return self as unknown as App;
 }
 
 /** The route map of an app type. */
