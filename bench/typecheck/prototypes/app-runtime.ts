@@ -24,7 +24,12 @@ export class RuntimeApp {
   readonly #routes: Registered[] = [];
 
   /** Registers a route (the typed apps around it give themselves a new type per route). */
-  add(method: string, path: string, body: StandardSchemaV1 | undefined, handler: Registered["handler"]): void {
+  add(
+    method: string,
+    path: string,
+    body: StandardSchemaV1 | undefined,
+    handler: Registered["handler"],
+  ): void {
     this.#routes.push({ method, parts: path.split("/"), body, handler });
   }
 
