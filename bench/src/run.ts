@@ -13,6 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart";
 import { SCENARIOS, type Scenario, STATIC_FILE } from "./scenarios";
+import { INVALID_BODY, VALID_BODY } from "./validated";
 
 const FRAMEWORKS = ["bun", "harpia", "hono", "elysia"] as const;
 type Framework = (typeof FRAMEWORKS)[number];
@@ -32,6 +33,8 @@ interface Case {
   method?: string;
   body?: string;
   headers?: Record<string, string>;
+  /** A body every framework must refuse with a 4xx (checked once, before measuring). */
+  invalidBody?: string;
 }
 
 const CASES: Case[] = [
@@ -45,6 +48,16 @@ const CASES: Case[] = [
     path: "/echo",
     method: "POST",
     body: JSON.stringify({ name: "Ada", tags: ["math", "engines"], n: 1815 }),
+    headers: { "content-type": "application/json" },
+  },
+  {
+    id: "S4V",
+    scenario: "S4V",
+    title: SCENARIOS.S4V,
+    path: "/echo-valid",
+    method: "POST",
+    body: JSON.stringify(VALID_BODY),
+    invalidBody: JSON.stringify(INVALID_BODY),
     headers: { "content-type": "application/json" },
   },
   { id: "S5", scenario: "S5", title: SCENARIOS.S5, path: `/static/${STATIC_FILE}` },
@@ -93,6 +106,7 @@ interface Sample {
   errors: number;
 }
 
+/** Starts a server for the case; `null` when the framework says it does not implement the scenario. */
 async function startServer(framework: Framework, c: Case) {
   const proc = Bun.spawn(
     [...serverPin, "bun", path.join(import.meta.dir, "servers", `${framework}.ts`), c.scenario, "0"],
@@ -109,12 +123,17 @@ async function startServer(framework: Framework, c: Case) {
   while (!/ready (\d+)/.test(text)) {
     if (Date.now() > deadline) throw new Error(`${framework} ${c.id}: server did not start`);
     const { value, done } = await reader.read();
+    if (value) text += new TextDecoder().decode(value);
+    const skip = /^unsupported (.*)$/m.exec(text);
+    if (skip) {
+      await proc.exited;
+      return { skipped: skip[1]! };
+    }
     if (done) throw new Error(`${framework} ${c.id}: server exited before it was ready`);
-    text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
   const port = Number(/ready (\d+)/.exec(text)![1]);
-  return { proc, url: `http://127.0.0.1:${port}${c.path}` };
+  return { proc, url: `http://127.0.0.1:${port}${c.path}`, skipped: undefined };
 }
 
 /** The answer a server gives, to check every framework does the same work. */
@@ -166,6 +185,8 @@ const median = (xs: number[]) => {
 
 const samples = new Map<string, Sample[]>();
 const mismatches: string[] = [];
+/** "S4V:harpia" → why the framework skipped it. */
+const skipped = new Map<string, string>();
 const scriptDir = await mkdtemp(path.join(tmpdir(), "harpia-bench-"));
 
 console.log(
@@ -181,9 +202,26 @@ for (let round = 0; round < rounds; round++) {
     const order = frameworks.map((_, i) => frameworks[(i + round) % frameworks.length]!);
     let baseline: string | undefined;
     for (const framework of order) {
-      const { proc, url } = await startServer(framework, c);
+      const started = await startServer(framework, c);
+      if (started.skipped !== undefined) {
+        if (framework === "bun") throw new Error(`the baseline must implement ${c.id}`);
+        skipped.set(`${c.id}:${framework}`, started.skipped);
+        if (round === 0)
+          console.log(
+            `round ${round + 1} ${c.id.padEnd(8)} ${LABEL[framework].padEnd(10)} skipped: ${started.skipped}`,
+          );
+        continue;
+      }
+      const { proc, url } = started;
       try {
         const got = await answer(url, c);
+        if (c.invalidBody !== undefined && round === 0) {
+          const refused = await answer(url, { ...c, body: c.invalidBody });
+          if (!/^4\d\d /.test(refused))
+            mismatches.push(
+              `${c.id} ${LABEL[framework]}: an invalid body got "${refused.slice(0, 80)}", not a 4xx`,
+            );
+        }
         if (framework === "bun") baseline = got;
         if (round === 0)
           samples.set(`answer:${c.id}:${framework}`, [{ rps: 0, p99: got, rssMb: 0, errors: 0 }]);
@@ -201,6 +239,7 @@ for (let round = 0; round < rounds; round++) {
     }
     if (baseline !== undefined && round === 0) {
       for (const framework of frameworks) {
+        if (skipped.has(`${c.id}:${framework}`)) continue;
         const got = samples.get(`answer:${c.id}:${framework}`)?.[0]?.p99;
         if (got !== baseline)
           mismatches.push(
@@ -224,8 +263,8 @@ const rows: Row[] = cases.map((c) => {
   const row: Row = { id: c.id, title: c.title, rps: {}, ratio: {}, rss: {}, errors: {} };
   for (const framework of frameworks) {
     const list = samples.get(`${c.id}:${framework}`) ?? [];
-    row.rps[framework] = median(list.map((s) => s.rps));
-    row.rss[framework] = median(list.map((s) => s.rssMb));
+    row.rps[framework] = list.length ? median(list.map((s) => s.rps)) : Number.NaN;
+    row.rss[framework] = list.length ? median(list.map((s) => s.rssMb)) : Number.NaN;
     row.errors[framework] = list.reduce((n, s) => n + s.errors, 0);
   }
   for (const framework of frameworks) row.ratio[framework] = row.rps[framework]! / row.rps.bun!;
@@ -237,10 +276,11 @@ const header = `| scenario | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`;
 const rule = `| --- | ${frameworks.map(() => "---:").join(" | ")} |`;
 const ratioLines = rows.map(
   (r) =>
-    `| ${r.id}: ${r.title} | ${frameworks.map((f) => `${r.ratio[f]!.toFixed(2)}×${r.errors[f] ? " ⚠" : ""}`).join(" | ")} |`,
+    `| ${r.id}: ${r.title} | ${frameworks.map((f) => (Number.isNaN(r.ratio[f]!) ? "—" : `${r.ratio[f]!.toFixed(2)}×${r.errors[f] ? " ⚠" : ""}`)).join(" | ")} |`,
 );
 const memLines = rows.map(
-  (r) => `| ${r.id} | ${frameworks.map((f) => `${r.rss[f]!.toFixed(1)}`).join(" | ")} |`,
+  (r) =>
+    `| ${r.id} | ${frameworks.map((f) => (Number.isNaN(r.rss[f]!) ? "—" : r.rss[f]!.toFixed(1))).join(" | ")} |`,
 );
 const s6 = (id: string) => rows.find((r) => r.id === id)?.rps.harpia;
 const flat = s6("S6-10") && s6("S6-1000") ? (s6("S6-1000")! / s6("S6-10")!).toFixed(2) : undefined;
@@ -263,7 +303,10 @@ const markdown = [
     : "",
   mismatches.length
     ? `\nAnswers that differ from raw Bun's:\n${mismatches.map((m) => `- ${m}`).join("\n")}`
-    : "All frameworks gave the same status, content type and body as raw Bun in every scenario.",
+    : `All frameworks gave the same status, content type and body as raw Bun in every scenario${skipped.size ? " they implement" : ""}${cases.some((c) => c.invalidBody) ? ", and refused invalid bodies with a 4xx" : ""}.`,
+  skipped.size
+    ? `\n— marks a framework that does not implement the scenario yet: ${[...skipped].map(([k, why]) => `${k.replace(":", " ")} (${why})`).join("; ")}.`
+    : "",
   rows.some((r) => Object.values(r.errors).some(Boolean))
     ? "\n⚠ marks runs with non-2xx answers or socket errors."
     : "",
@@ -276,7 +319,7 @@ if (!args["no-write"]) {
   await Bun.write(path.join(out, "latest.md"), `${markdown}\n`);
   await Bun.write(
     path.join(out, "latest.json"),
-    JSON.stringify({ machine, args, rows, mismatches }, null, 2),
+    JSON.stringify({ machine, args, rows, mismatches, skipped: Object.fromEntries(skipped) }, null, 2),
   );
   const svg = renderChart(
     rows.map((r) => ({ label: r.id, values: frameworks.map((f) => r.ratio[f]!) })),

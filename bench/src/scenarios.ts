@@ -9,6 +9,7 @@ export const SCENARIOS = {
   S2: "GET /users/:id JSON",
   S3: "S2 behind 5 no-op global middlewares",
   S4: "POST /echo JSON body echoed",
+  S4V: "S4 with a 5-field body validated (400/422 when invalid)",
   S5: "GET a 4 KB static file",
   S6: "200 registered routes, the last one requested",
   S7: "S2 behind CORS, reading a cookie, setting 12 headers",
@@ -47,6 +48,15 @@ export function serverArgs(): { scenario: Scenario; port: number } {
   const [scenario = "S1", port = "0"] = process.argv.slice(2);
   if (!(scenario in SCENARIOS)) throw new Error(`unknown scenario ${scenario}`);
   return { scenario: scenario as Scenario, port: Number(port) };
+}
+
+/**
+ * Tells the runner this framework does not implement the scenario (yet), and exits: the runner
+ * skips it and shows "—".
+ */
+export function unsupported(reason: string): never {
+  console.log(`unsupported ${reason}`);
+  process.exit(0);
 }
 
 /** Tells the runner the server is up. */

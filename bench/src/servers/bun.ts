@@ -17,6 +17,19 @@ switch (scenario) {
   case "S4":
     routes = { "/echo": { POST: async (req: Request) => Response.json(await req.json()) } };
     break;
+  case "S4V": {
+    const { echoSchema } = await import("../validated");
+    routes = {
+      "/echo-valid": {
+        POST: async (req: Request) => {
+          const result = echoSchema.safeParse(await req.json().catch(() => undefined));
+          if (!result.success) return Response.json({ issues: result.error.issues }, { status: 400 });
+          return Response.json(result.data);
+        },
+      },
+    };
+    break;
+  }
   case "S5": {
     const file = path.join(STATIC_DIR, STATIC_FILE);
     routes = { [`/static/${STATIC_FILE}`]: () => new Response(Bun.file(file)) };

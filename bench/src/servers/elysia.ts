@@ -1,7 +1,7 @@
 /** Elysia on Bun, written as its docs suggest. */
 import { cors } from "@elysiajs/cors";
 import { staticPlugin } from "@elysiajs/static";
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, user } from "../scenarios";
 
 const { scenario, port } = serverArgs();
@@ -18,6 +18,17 @@ switch (scenario) {
     break;
   case "S4":
     app = app.post("/echo", ({ body }) => body as Record<string, unknown>);
+    break;
+  case "S4V":
+    app = app.post("/echo-valid", ({ body }) => body, {
+      body: t.Object({
+        name: t.String({ minLength: 1 }),
+        email: t.String({ format: "email" }),
+        age: t.Integer({ minimum: 0 }),
+        tags: t.Array(t.String()),
+        active: t.Boolean(),
+      }),
+    });
     break;
   case "S5":
     app = app.use(await staticPlugin({ assets: STATIC_DIR, prefix: "/static" }));

@@ -20,6 +20,12 @@ switch (scenario) {
   case "S4":
     app.post("/echo", async (c) => c.json(await c.req.json()));
     break;
+  case "S4V": {
+    const { zValidator } = await import("@hono/zod-validator");
+    const { echoSchema } = await import("../validated");
+    app.post("/echo-valid", zValidator("json", echoSchema), (c) => c.json(c.req.valid("json")));
+    break;
+  }
   case "S5":
     app.use(
       "/static/*",
