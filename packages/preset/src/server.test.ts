@@ -94,20 +94,6 @@ describe("plain HTTP", () => {
     await other.stop(true);
     await expect(fetch(new URL("/hello", url))).rejects.toThrow();
   });
-
-  test("a failing ready listener stops the servers it started", async () => {
-    let url: URL | undefined;
-    const error = await new Preset()
-      .on("ready", (_app, _config, { servers }) => {
-        url = servers!.main.url;
-        throw new Error("cache warm-up failed");
-      })
-      .createApp({ logger: false, server: LOCAL })
-      .catch((e) => e);
-    expect(error.step).toBe("ready");
-    expect(url).toBeDefined();
-    await expect(fetch(url!)).rejects.toThrow();
-  });
 });
 
 const openssl = Bun.which("openssl");
