@@ -27,8 +27,7 @@ const route = (key: string, extra = "") =>
   `export default new (class { routes = { ${JSON.stringify(key)}: "run" }; ${extra} run() { return "ok"; } })();`;
 
 async function failure(files: Record<string, string>): Promise<FileRouteError> {
-  const app = harpia();
-  const error = await fileRoutes(app, { dir: folder(files) }).then(
+  const error = await fileRoutes({ dir: folder(files) }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -55,23 +54,41 @@ describe("which files are routes", () => {
       "data.json": "{}",
     });
     const app = harpia();
-    const loaded = await fileRoutes(app, { dir: root });
-    expect(loaded.map((r) => r.path)).toEqual(["/a", "/a/z", "/b", "/c"]);
+    const plugin = await fileRoutes({ dir: root });
+    app.use(plugin);
+    expect(plugin.routes.map((r) => r.path)).toEqual(["/a", "/a/z", "/b", "/c"]);
     expect(await (await app.request("/a/z")).text()).toBe("ok");
   });
 
   test("an empty folder registers nothing", async () => {
-    expect(await fileRoutes(harpia(), { dir: folder({}) })).toEqual([]);
+    expect((await fileRoutes({ dir: folder({}) })).routes).toEqual([]);
   });
 
   test("a missing folder is a clear error", async () => {
-    const error = await fileRoutes(harpia(), { dir: "/nonexistent/harpia/http" }).catch((e) => e);
+    const error = await fileRoutes({ dir: "/nonexistent/harpia/http" }).catch((e) => e);
     expect(error).toBeInstanceOf(FileRouteError);
     expect(error.message).toContain("routes folder not found: /nonexistent/harpia/http");
   });
 
   test("options without dir are refused", async () => {
+    await expect(fileRoutes({} as never)).rejects.toThrow(/needs the routes folder/);
     await expect(fileRoutes(harpia(), {} as never)).rejects.toThrow(/needs the routes folder/);
+  });
+
+  test("bad options are refused with a TypeError naming them", async () => {
+    const dir = folder({});
+    for (const [options, message] of [
+      [{ dir, prfix: "/api" }, 'unknown option "prfix"'],
+      [{ dir: 42 }, "fileRoutes({ dir })"],
+      [{ dir, prefix: 1 }, "fileRoutes({ prefix })"],
+      [{ dir, compatHeaders: "no" }, "fileRoutes({ compatHeaders })"],
+      [{ dir, extensions: ["ts"] }, "fileRoutes({ extensions })"],
+      [{ dir, ignore: "tests" }, "fileRoutes({ ignore })"],
+    ] as const) {
+      const error = await fileRoutes(options as never).catch((e) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toContain(message);
+    }
   });
 });
 
@@ -129,7 +146,7 @@ describe("start-up errors name the file and the key", () => {
       "two.ts": route("get /x/:name"),
       "three.ts": route("post /x/:name"),
     });
-    expect(await fileRoutes(harpia(), { dir: root })).toHaveLength(3);
+    expect((await fileRoutes({ dir: root })).routes).toHaveLength(3);
   });
 
   test("a middleware key naming no route method", async () => {
@@ -170,18 +187,42 @@ describe("start-up errors name the file and the key", () => {
     expect(error.cause).toBeDefined();
   });
 
-  test("a clash with a route already on the app names the file", async () => {
+  test("a clash with a route already on the app names the file and leaves the app untouched", async () => {
     const app = harpia();
     app.get("/taken", () => "app");
-    const error = await fileRoutes(app, { dir: folder({ "mine.ts": route("get /taken") }) }).catch((e) => e);
+    const plugin = await fileRoutes({
+      dir: folder({ "free.ts": route("get /free"), "mine.ts": route("get /taken") }),
+    });
+    let error: unknown;
+    try {
+      app.use(plugin);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(FileRouteError);
-    expect(error.message).toMatch(/mine\.ts: route 'get \/taken' clashes with a route already on the app/);
+    expect((error as Error).message).toMatch(
+      /mine\.ts: route 'get \/taken' clashes with a route already on the app/,
+    );
+    expect(app.hasPlugin("@harpia/file-router")).toBe(false);
+    // Nothing of the folder was registered: the app still compiles and serves what it had.
+    expect(await (await app.request("/taken")).text()).toBe("app");
+    expect((await app.request("/free")).status).toBe(404);
   });
 
-  test("nothing is registered when any file is invalid", async () => {
+  test("a clash only compilation sees (an optional parameter's variant) still names the file", async () => {
     const app = harpia();
+    app.get("/docs/:page?", () => "app");
+    const plugin = await fileRoutes({ dir: folder({ "docs.ts": route("get /docs") }) });
+    expect(() => app.use(plugin)).toThrow(
+      /docs\.ts: route 'get \/docs' clashes with a route already on the app/,
+    );
+  });
+
+  test("nothing is loaded into any app when any file is invalid", async () => {
     const root = folder({ "a.ts": route("get /a"), "b.ts": route("get /b", "middleware = { nope: [] };") });
-    await fileRoutes(app, { dir: root }).catch(() => {});
+    const app = harpia();
+    await fileRoutes(app, { dir: root }).catch(() => {}); // the deprecated form too
     expect((await app.request("/a")).status).toBe(404);
+    await expect(fileRoutes({ dir: root })).rejects.toBeInstanceOf(FileRouteError);
   });
 });

@@ -1,10 +1,17 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import path from "node:path";
-import { type Harpia, harpia, Router } from "@harpia/core";
-import { fileRoutes, type LoadedRoute } from "./index";
+import { type Harpia, harpia, isPlugin, Router } from "@harpia/core";
+import { type FileRoutesOptions, fileRoutes, type LoadedRoute } from "./index";
 
 const SEED = path.join(import.meta.dir, "../fixtures/seed/http");
 const AUTH = { authorization: "abc123" };
+
+/** The one way: `app.use(await fileRoutes(options))`; returns the routes the plugin registered. */
+async function install(app: Harpia, options: FileRoutesOptions): Promise<readonly LoadedRoute[]> {
+  const plugin = await fileRoutes(options);
+  app.use(plugin);
+  return plugin.routes;
+}
 
 async function json(response: Response): Promise<any> {
   return response.json();
@@ -12,11 +19,11 @@ async function json(response: Response): Promise<any> {
 
 describe("the seed's http folder", () => {
   let app: Harpia;
-  let loaded: LoadedRoute[];
+  let loaded: readonly LoadedRoute[];
 
   beforeAll(async () => {
     app = harpia({ logErrors: false });
-    loaded = await fileRoutes(app, { dir: SEED });
+    loaded = await install(app, { dir: SEED });
   });
 
   test("anatomy example: the '*' middleware guards the route, the method answers", async () => {
@@ -129,7 +136,7 @@ describe("the seed's http folder", () => {
       seen.push((error as Error).message);
       return res.status(503).send({ handled: true });
     });
-    await fileRoutes(custom, { dir: SEED });
+    await install(custom, { dir: SEED });
     const response = await custom.request("/fail/reject");
     expect(response.status).toBe(503);
     expect(seen).toEqual(["async boom"]);
@@ -185,29 +192,21 @@ describe("the seed's http folder", () => {
 describe("options", () => {
   test("prefix mounts every route under a path", async () => {
     const app = harpia();
-    const loaded = await fileRoutes(app, { dir: SEED, prefix: "/api/" });
+    const loaded = await install(app, { dir: SEED, prefix: "/api/" });
     expect(loaded.every((r) => r.path.startsWith("/api/"))).toBe(true);
     expect(await json(await app.request("/api/pets/dog"))).toEqual({ kind: "dog", sound: "woof" });
     expect((await app.request("/pets/dog")).status).toBe(404);
   });
 
-  test("a Router can be the target, and its prefix applies", async () => {
-    const app = harpia();
-    const v1 = Router("v1");
-    await fileRoutes(v1, { dir: SEED });
-    app.routes(v1);
-    expect(await json(await app.request("/v1/blogs/7"))).toEqual({ id: "7", title: "Seven" });
-  });
-
   test("a file: URL works as dir", async () => {
     const app = harpia();
-    await fileRoutes(app, { dir: new URL("../fixtures/seed/http/", import.meta.url) });
+    await install(app, { dir: new URL("../fixtures/seed/http/", import.meta.url) });
     expect((await app.request("/pets/cat")).status).toBe(200);
   });
 
   test("compatHeaders: false leaves core's Headers untouched", async () => {
     const app = harpia();
-    await fileRoutes(app, { dir: SEED, compatHeaders: false });
+    await install(app, { dir: SEED, compatHeaders: false });
     const body = await json(await app.request("/headers", { headers: { "x-api-key": "k1" } }));
     expect(body.property).toBeNull();
     expect(body.method).toBe("k1");
@@ -217,8 +216,57 @@ describe("options", () => {
 
   test("ignore skips files by relative path", async () => {
     const app = harpia();
-    const loaded = await fileRoutes(app, { dir: SEED, ignore: (p) => p.startsWith("precedence") });
+    const loaded = await install(app, { dir: SEED, ignore: (p) => p.startsWith("precedence") });
     expect(loaded.some((r) => r.file.includes("precedence"))).toBe(false);
     expect((await app.request("/p1/hello")).status).toBe(404);
+  });
+});
+
+describe("the plugin", () => {
+  test("fileRoutes() resolves to a plugin that lists its routes and touches no app until app.use", async () => {
+    const plugin = await fileRoutes({ dir: SEED });
+    expect(isPlugin(plugin)).toBe(true);
+    expect(plugin.routes.find((r) => r.key === "get /pets/(dog|cat)")).toMatchObject({
+      method: "GET",
+      handler: "pet",
+    });
+    expect(Object.isFrozen(plugin.routes)).toBe(true);
+    const app = harpia();
+    expect((await app.request("/pets/dog")).status).toBe(404);
+    app.use(plugin);
+    expect(app.hasPlugin("@harpia/file-router")).toBe(true);
+    expect(await json(await app.request("/pets/dog"))).toEqual({ kind: "dog", sound: "woof" });
+  });
+
+  test("one plugin value serves several apps (the route classes are shared)", async () => {
+    const plugin = await fileRoutes({ dir: SEED });
+    const [a, b] = [harpia(), harpia()];
+    a.use(plugin);
+    b.use(plugin);
+    a.use(plugin); // the same value twice on one app: installed once
+    for (const app of [a, b]) expect((await app.request("/blogs/7")).status).toBe(200);
+  });
+
+  test("it is not middleware: router.use() refuses it", async () => {
+    const plugin = await fileRoutes({ dir: SEED });
+    expect(() => Router("v1").use(plugin as never)).toThrow(/app\.use\(\)/);
+  });
+});
+
+describe("the deprecated fileRoutes(target, options)", () => {
+  test("on an app: installs the plugin and resolves to the routes", async () => {
+    const app = harpia();
+    const loaded = await fileRoutes(app, { dir: SEED });
+    expect(loaded.length).toBeGreaterThan(10);
+    expect(app.hasPlugin("@harpia/file-router")).toBe(true);
+    expect(await json(await app.request("/blogs/7"))).toEqual({ id: "7", title: "Seven" });
+  });
+
+  test("a Router can be the target, and its prefix applies", async () => {
+    const app = harpia();
+    const v1 = Router("v1");
+    await fileRoutes(v1, { dir: SEED });
+    app.routes(v1);
+    expect(await json(await app.request("/v1/blogs/7"))).toEqual({ id: "7", title: "Seven" });
   });
 });

@@ -1,12 +1,13 @@
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Harpia, type Middleware, type RouteGroup } from "@harpia/core";
-import { compatHeadersMiddleware } from "./compat-headers";
-import { DEFAULT_EXTENSIONS, discoverFiles } from "./discover";
-import { FileRouteError } from "./errors";
-import { type ClassRoute, instantiate, readRouteClass } from "./route-class";
-import { routeShape } from "./route-key";
+import { fileURLToPath } from "node:url";
+import { definePlugin, type Harpia, type Plugin, type RouteGroup } from "@harpia/core";
+import { DEFAULT_EXTENSIONS } from "./discover";
+import { type LoadOptions, loadRoutes, type PendingRoute } from "./load";
+import { checkClashes, compileWithin, registerRoutes } from "./register";
 import type { LoadedRoute } from "./types";
+
+/** The plugin's name (`app.hasPlugin("@harpia/file-router")`). */
+export const PLUGIN_NAME = "@harpia/file-router";
 
 /** Options of {@link fileRoutes}. */
 export interface FileRoutesOptions {
@@ -25,104 +26,37 @@ export interface FileRoutesOptions {
   ignore?: (relativePath: string) => boolean;
 }
 
-interface PendingRoute extends ClassRoute {
-  file: string;
-  fullPath: string;
+/** What `await fileRoutes(options)` resolves to: a plugin that knows the routes it registers. */
+export interface FileRoutesPlugin extends Plugin {
+  /** Every route the folder declares, in registration order (handy for a start-up log). */
+  readonly routes: readonly LoadedRoute[];
 }
 
-/** How a file is named in messages: relative to the working directory when inside it. */
-function shown(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative.split(path.sep).join("/");
+const KNOWN = new Set(["dir", "prefix", "compatHeaders", "extensions", "ignore"]);
+
+/** Checks the options (a `TypeError` names the first bad one) and resolves the folder. */
+function checkOptions(options: FileRoutesOptions): LoadOptions & { compat: boolean } {
+  if (options === null || typeof options !== "object" || options.dir === undefined)
+    throw new TypeError('fileRoutes({ dir }) needs the routes folder, e.g. { dir: "http" }');
+  for (const key of Object.keys(options))
+    if (!KNOWN.has(key))
+      throw new TypeError(`fileRoutes(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
+  const { dir, prefix, compatHeaders = true, extensions = DEFAULT_EXTENSIONS, ignore } = options;
+  if (typeof dir !== "string" && !(dir instanceof URL))
+    throw new TypeError("fileRoutes({ dir }) must be a path or a file: URL");
+  if (prefix !== undefined && typeof prefix !== "string")
+    throw new TypeError('fileRoutes({ prefix }) must be a string such as "/api"');
+  if (typeof compatHeaders !== "boolean")
+    throw new TypeError("fileRoutes({ compatHeaders }) must be a boolean");
+  if (!Array.isArray(extensions) || extensions.some((e) => typeof e !== "string" || !e.startsWith(".")))
+    throw new TypeError('fileRoutes({ extensions }) must be a list such as [".ts", ".js"]');
+  if (ignore !== undefined && typeof ignore !== "function")
+    throw new TypeError("fileRoutes({ ignore }) must be a function (relativePath) => boolean");
+  const root = dir instanceof URL ? fileURLToPath(dir) : path.resolve(process.cwd(), dir);
+  return { root, prefix, extensions, ignore, compat: compatHeaders };
 }
 
-function withPrefix(prefix: string | undefined, route: string): string {
-  if (!prefix || prefix === "/") return route;
-  const base = `/${prefix.replace(/^\/+|\/+$/g, "")}`;
-  return route === "/" ? base : `${base}${route}`;
-}
-
-/** Imports every module first and checks every route, so a bad file leaves the app untouched. */
-async function collect(root: string, options: FileRoutesOptions): Promise<PendingRoute[]> {
-  let files: string[];
-  try {
-    files = await discoverFiles(root, {
-      extensions: options.extensions ?? DEFAULT_EXTENSIONS,
-      ignore: options.ignore,
-    });
-  } catch (error) {
-    throw new FileRouteError(`file-router: ${(error as Error).message}`, { cause: error });
-  }
-  const pending: PendingRoute[] = [];
-  const seen = new Map<string, PendingRoute>();
-  for (const relative of files) {
-    const absolute = path.join(root, relative);
-    const file = shown(absolute);
-    let exported: unknown;
-    try {
-      exported = (await import(pathToFileURL(absolute).href)).default;
-    } catch (error) {
-      throw new FileRouteError(`file-router: ${file}: cannot be loaded: ${(error as Error)?.message}`, {
-        file,
-        cause: error,
-      });
-    }
-    for (const route of readRouteClass(instantiate(exported, file), file)) {
-      const entry = { ...route, file, fullPath: withPrefix(options.prefix, route.path) };
-      const shape = routeShape(route.method, entry.fullPath);
-      const earlier = seen.get(shape);
-      if (earlier !== undefined) {
-        throw new FileRouteError(
-          `file-router: route ${route.method} ${entry.fullPath} is declared twice: ` +
-            `${earlier.file} ('${earlier.key}') and ${file} ('${route.key}')`,
-          { file, key: route.key },
-        );
-      }
-      seen.set(shape, entry);
-      pending.push(entry);
-    }
-  }
-  return pending;
-}
-
-/**
- * Loads every route class under a folder and registers its routes on `target` (the app or a
- * `Router`). Files are read recursively in a stable sorted order; dotfiles, tests
- * (`*.test.*`, `*.spec.*`) and `.d.ts` files are skipped. Each file's default export is a
- * class instance (or a class) with a `routes` map and an optional `middleware` map; route
- * methods run with `this` bound to the instance.
- *
- * Mistakes stop start-up with a {@link FileRouteError} naming the file and key: a route
- * naming a missing method, a malformed key, a middleware key naming no route method, the
- * same route in two files. Nothing is registered unless every file is valid.
- *
- * @returns the routes registered, in order (handy for a start-up log).
- *
- * @example
- * import harpia from "@harpia/core";
- * import { fileRoutes } from "@harpia/file-router";
- *
- * const app = harpia();
- * await fileRoutes(app, { dir: "http" });
- * app.listen({ port: 3000 });
- */
-export async function fileRoutes(
-  target: RouteGroup<any>,
-  options: FileRoutesOptions,
-): Promise<LoadedRoute[]> {
-  if (options === null || typeof options !== "object" || options.dir === undefined) {
-    throw new TypeError('fileRoutes(app, { dir }) needs the routes folder, e.g. { dir: "http" }');
-  }
-  const root =
-    options.dir instanceof URL ? fileURLToPath(options.dir) : path.resolve(process.cwd(), options.dir);
-  const pending = await collect(root, options);
-  const compat = options.compatHeaders !== false;
-  for (const route of pending) {
-    const chain: Middleware[] = compat ? [compatHeadersMiddleware] : [];
-    chain.push(...(route.middleware as Middleware[]), route.handler as Middleware);
-    target.on(route.method, route.fullPath, ...chain);
-  }
-  if (target instanceof Harpia) compileWithin(target, pending);
+function report(pending: readonly PendingRoute[]): LoadedRoute[] {
   return pending.map((r) => ({
     method: r.method,
     path: r.fullPath,
@@ -133,21 +67,75 @@ export async function fileRoutes(
   }));
 }
 
-/** Compiles now so a clash with a route registered elsewhere is reported with its file. */
-function compileWithin(app: Harpia, pending: PendingRoute[]): void {
-  try {
-    app.compile();
-  } catch (error) {
-    const message = (error as Error).message;
-    const clash = /^Route (\S+) (\S+) is already registered/.exec(message);
-    const culprit = clash
-      ? pending.find((r) => routeShape(r.method, r.fullPath) === routeShape(clash[1]!, clash[2]!))
-      : undefined;
-    throw new FileRouteError(
-      culprit
-        ? `file-router: ${culprit.file}: route '${culprit.key}' clashes with a route already on the app: ${message}`
-        : `file-router: the app's routes do not compile: ${message}`,
-      { file: culprit?.file, key: culprit?.key, cause: error },
-    );
+/** Whether the first argument is a route target (app or `Router`) rather than options. */
+function isGroup(value: unknown): value is RouteGroup<any> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as RouteGroup<any>).on === "function" &&
+    typeof (value as RouteGroup<any>).use === "function"
+  );
+}
+
+/**
+ * Loads every route class under a folder and resolves to a plugin that registers their routes:
+ * `app.use(await fileRoutes({ dir: "http" }))`. Files are read recursively in a stable sorted
+ * order; dotfiles, tests (`*.test.*`, `*.spec.*`) and `.d.ts` files are skipped. Each file's
+ * default export is a class instance (or a class) with a `routes` map and an optional
+ * `middleware` map; route methods run with `this` bound to the instance.
+ *
+ * Every module is imported and checked here, before any app is touched. Mistakes reject with a
+ * {@link FileRouteError} naming the file and key: a route naming a missing method, a malformed
+ * key, a middleware key naming no route method, the same route in two files. `app.use()` then
+ * throws one naming the file when a route clashes with one already on the app, and registers
+ * nothing.
+ *
+ * @example
+ * import harpia from "@harpia/core";
+ * import { fileRoutes } from "@harpia/file-router";
+ *
+ * const app = harpia();
+ * app.use(await fileRoutes({ dir: "http" }));
+ * app.listen({ port: 3000 });
+ */
+export function fileRoutes(options: FileRoutesOptions): Promise<FileRoutesPlugin>;
+/**
+ * Loads the folder and registers its routes on `target` (an app or a `Router`, whose prefix
+ * applies); resolves to the routes registered.
+ *
+ * @deprecated Use `target.use(await fileRoutes(options))` on an app. For a `Router`, use the
+ * `prefix` option and path-scoped middleware (`app.use("/admin", auth)`).
+ */
+export function fileRoutes(target: RouteGroup<any>, options: FileRoutesOptions): Promise<LoadedRoute[]>;
+export async function fileRoutes(
+  first: FileRoutesOptions | RouteGroup<any>,
+  second?: FileRoutesOptions,
+): Promise<FileRoutesPlugin | LoadedRoute[]> {
+  if (isGroup(first)) return legacyFileRoutes(first, second as FileRoutesOptions);
+  const options = checkOptions(first);
+  const pending = await loadRoutes(options);
+  return definePlugin(
+    {
+      name: PLUGIN_NAME,
+      setup(app) {
+        checkClashes(app, pending);
+        registerRoutes(app, pending, options.compat);
+        compileWithin(app, pending);
+      },
+    },
+    { routes: Object.freeze(report(pending)) },
+  );
+}
+
+/** The earlier `fileRoutes(target, options)`: the plugin on an app, the routes on a `Router`. */
+async function legacyFileRoutes(target: RouteGroup<any>, options: FileRoutesOptions): Promise<LoadedRoute[]> {
+  if (typeof (target as Harpia).hasPlugin === "function") {
+    const plugin = await fileRoutes(options);
+    (target as Harpia).use(plugin);
+    return [...plugin.routes];
   }
+  const checked = checkOptions(options);
+  const pending = await loadRoutes(checked);
+  registerRoutes(target, pending, checked.compat);
+  return report(pending);
 }

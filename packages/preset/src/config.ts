@@ -3,11 +3,16 @@ import type {
   LoggerOptions,
   Middleware,
   Plugin,
+  ServerOptions,
   StaticOptions,
   TrustProxy,
   WebSocketOptions,
 } from "@harpia/core";
+import type { HstsOptions } from "@harpia/core/utils";
+import type { HealthOptions } from "@harpia/health";
 import type { TLSOptions } from "bun";
+
+export type { HstsOptions };
 
 /** One static mount of `config.static`. */
 export interface StaticEntry {
@@ -21,16 +26,6 @@ export interface StaticEntry {
   cors?: boolean;
   /** More options of core's static mounts for a folder (`maxAge`, `immutable`, `index`, `extensions`...). */
   options?: Omit<StaticOptions, "prefix" | "fallthrough">;
-}
-
-/** `Strict-Transport-Security` sent by the HTTPS server. */
-export interface HstsOptions {
-  /** Seconds browsers remember to use HTTPS only (default 15 552 000, 180 days). */
-  maxAge?: number;
-  /** Covers subdomains too (default `true`). */
-  includeSubDomains?: boolean;
-  /** Adds `preload` (only after submitting the domain to the preload list). Default `false`. */
-  preload?: boolean;
 }
 
 /** Where and how the app is served (`config.server`). */
@@ -48,7 +43,10 @@ export interface PresetServerConfig {
    * changes the port). Default: the request's host and the HTTPS server's port.
    */
   publicUrl?: string;
-  /** With `tls`: the HSTS header on HTTPS responses; `false` sends none. */
+  /**
+   * With `tls`: the HSTS header on HTTPS responses (core's `hstsHeader`: `maxAge` 180 days,
+   * `includeSubDomains`, no `preload` by default); `false` sends none.
+   */
   hsts?: HstsOptions | false;
   /** `Retry-After` (seconds) of the 503 answered before `ready` (default 5). */
   retryAfter?: number;
@@ -60,6 +58,14 @@ export interface PresetServerConfig {
   maxRequestBodySize?: number;
   /** WebSocket settings for `app.ws` routes (`maxPayloadLength`, `idleTimeout`, ...), as core's `listen({ ws })`. */
   ws?: WebSocketOptions;
+  /**
+   * Close the app gracefully (`app.close()`: stop accepting, drain, WebSockets closed with
+   * 1001, `onClose` hooks) on SIGTERM and SIGINT (`true`) or the signals listed, as core's
+   * `listen({ shutdownOnSignals })`; the process then ends by itself.
+   */
+  shutdownOnSignals?: ServerOptions["shutdownOnSignals"];
+  /** With `shutdownOnSignals`: milliseconds in-flight requests get to finish (default 10,000). */
+  shutdownTimeout?: number;
 }
 
 /** `config.bodyParser`. */
@@ -92,18 +98,27 @@ export interface SessionSettings {
   [key: string]: unknown;
 }
 
-/** What a session provider yields: a middleware or a plugin, given to `app.use`. */
-export type SessionMiddleware = Middleware | Plugin;
+/** What a session provider yields: a plugin (preferred) or a middleware, given to `app.use`. */
+export type SessionMiddleware = Plugin | Middleware;
 
 /**
  * Where sessions come from, structurally (the preset depends on no session package):
- * - an object with `middleware(settings)` (a `Session` of `@harpia/session` fits: `provider: session`), or
- * - a factory `(settings) => middleware | plugin` (may be async), e.g.
- *   `({ ttlSeconds }) => new Session({ store, ttl: ttlSeconds }).middleware()`.
+ * - a plugin, installed as it is (`provider: sessionPlugin`; it keeps its own settings), or
+ * - a factory `(settings) => plugin | middleware` (may be async), which gets the preset's
+ *   `ttl`/`ttlSeconds` and secret, e.g.
+ *   `({ ttlSeconds }) => new Session({ store, ttl: ttlSeconds }).middleware()`, or
+ * - an object with `middleware(settings)` (a `Session` of `@harpia/session` fits: `provider: session`).
  */
 export type SessionProvider =
-  | { middleware(settings: SessionSettings): SessionMiddleware }
-  | ((settings: SessionSettings) => SessionMiddleware | Promise<SessionMiddleware>);
+  | Plugin
+  | ((settings: SessionSettings) => SessionMiddleware | Promise<SessionMiddleware>)
+  | { middleware(settings: SessionSettings): SessionMiddleware };
+
+/**
+ * `config.health`: the probes of `@harpia/health` (`live`, `ready`, `checks`, `timeout`). The
+ * preset marks the app ready in its `ready` step, so `readyOnListen` is not an option here.
+ */
+export type PresetHealthConfig = Omit<HealthOptions, "readyOnListen">;
 
 /** `config.session`: sessions are installed when it is set. */
 export interface SessionConfig {
@@ -146,6 +161,11 @@ export interface PresetConfig {
   cookieParser?: CookieParserConfig;
   /** Sessions, installed when set (see {@link SessionConfig}). */
   session?: SessionConfig;
+  /**
+   * Liveness and readiness probes (`/healthz`, `/readyz` of `@harpia/health`), installed by
+   * default and marked ready in the `ready` step; options, or `false` for none.
+   */
+  health?: PresetHealthConfig | false;
 }
 
 /** A session config with its defaults applied. */
@@ -162,6 +182,7 @@ export type ResolvedConfig<C extends PresetConfig = PresetConfig> = Omit<
   | "logger"
   | "dumpExceptions"
   | "development"
+  | "health"
 > & {
   development: boolean;
   dumpExceptions: boolean;
@@ -171,6 +192,7 @@ export type ResolvedConfig<C extends PresetConfig = PresetConfig> = Omit<
   bodyParser: BodyParserConfig & { limit: number | string; urlencoded: boolean | string[] };
   cookieParser: CookieParserConfig;
   session: ResolvedSessionConfig | undefined;
+  health: PresetHealthConfig | false;
 };
 
 /** Thirty minutes, the seed's session lifetime. */
@@ -200,5 +222,6 @@ export function resolveConfig<C extends PresetConfig>(config: C): ResolvedConfig
     bodyParser: { limit: "100kb", urlencoded: false, ...config.bodyParser },
     cookieParser: { ...config.cookieParser },
     session,
+    health: config.health === false ? false : { ...config.health },
   } as ResolvedConfig<C>;
 }

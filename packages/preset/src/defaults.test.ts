@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import path from "node:path";
-import { HttpError, withRouteOptions } from "@harpia/core";
+import { definePlugin, HttpError, withRouteOptions } from "@harpia/core";
 import { Preset, type PresetConfig, type SessionSettings } from "./index";
 
 const FIXTURES = path.join(import.meta.dir, "../fixtures");
@@ -190,6 +190,18 @@ describe("body parser", () => {
     expect((await app.request("/echo", form("user=ada"))).status).toBe(415);
   });
 
+  test("urlencoded paths cover whole segments (core's pathWithin), a trailing slash ignored", async () => {
+    const app = await build({ bodyParser: { urlencoded: ["/login/"] } }, (a) => {
+      a.post("/login/step-2", (req) => ({ body: req.body }));
+      a.post("/loginx", (req) => ({ body: req.body }));
+    });
+    expect((await app.request("/login/step-2", form("user=ada"))).status).toBe(200);
+    expect((await app.request("/loginx", form("user=ada"))).status).toBe(415);
+    await expect(build({ bodyParser: { urlencoded: ["login"] } })).rejects.toThrow(
+      'paths must start with "/"',
+    );
+  });
+
   test("multipart and JSON are unaffected by the urlencoded switch", async () => {
     const app = await build({}, routes);
     const data = new FormData();
@@ -303,6 +315,41 @@ describe("sessions", () => {
     expect((await app.request("/")).headers.get("x-session-ttl")).toBe("60");
   });
 
+  test("a plugin provider is installed as it is; a factory may return a plugin", async () => {
+    const installs: string[] = [];
+    const sessionPlugin = (name: string) =>
+      definePlugin({
+        name: "test-session",
+        setup(app) {
+          installs.push(name);
+          app.addHook("onSend", (_req, res) => void res.header("x-session", name));
+        },
+      });
+    const direct = await build({ session: { provider: sessionPlugin("direct") } }, (a) => {
+      a.get("/", () => "ok");
+    });
+    expect((await direct.request("/")).headers.get("x-session")).toBe("direct");
+    expect(direct.hasPlugin("test-session")).toBe(true);
+    const received: number[] = [];
+    const made = await build(
+      {
+        session: {
+          ttl: 120_000,
+          provider: async ({ ttlSeconds }) => {
+            received.push(ttlSeconds);
+            return sessionPlugin("made");
+          },
+        },
+      },
+      (a) => {
+        a.get("/", () => "ok");
+      },
+    );
+    expect(received).toEqual([120]);
+    expect((await made.request("/")).headers.get("x-session")).toBe("made");
+    expect(installs).toEqual(["direct", "made"]);
+  });
+
   test("no session config, no sessions; a bad provider fails at start", async () => {
     const used: string[] = [];
     await build({}, () => used.push("routes"));
@@ -312,12 +359,12 @@ describe("sessions", () => {
       .createApp({ logger: false, session: { provider: { nope: true } as never } })
       .catch((e) => e);
     expect(error.step).toBe("configure.session");
-    expect(error.message).toContain("config.session.provider must be an object with middleware()");
+    expect(error.message).toContain("config.session.provider must be a plugin, a function");
     const empty = await new Preset()
       .on("start", () => false)
       .createApp({ logger: false, session: { provider: () => "nothing" as never } })
       .catch((e) => e);
-    expect(empty.message).toContain("gave no middleware");
+    expect(empty.message).toContain("gave neither a plugin nor a middleware");
     await expect(new Preset().createApp({ session: { provider: () => () => {}, ttl: -1 } })).rejects.toThrow(
       "config.session.ttl must be a positive number of milliseconds, got -1",
     );

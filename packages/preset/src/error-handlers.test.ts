@@ -10,6 +10,9 @@ const routes = (app: Harpia) => {
     throw new HttpError(410, "This book was removed", { code: "BOOK_GONE", details: { id: 7 } });
   });
   app.post("/only-post", () => "x");
+  app.get("/busy", () => {
+    throw new HttpError(503, "redis at 10.0.0.7 refused", { headers: { "retry-after": "3" } });
+  });
 };
 
 async function build(config: PresetConfig = {}, ...extra: [string, StepListener][]) {
@@ -38,7 +41,7 @@ describe("unhandled errors", () => {
     const html = await app.request("/crash", { headers: ACCEPT.html });
     expect(html.headers.get("content-type")).toStartWith("text/html");
     const page = await html.text();
-    expect(page).toContain("<h1>500 Internal Server Error</h1>");
+    expect(page).toContain("<h1>500</h1><p>Internal Server Error</p>"); // core's error page
     expect(page).not.toContain("secret database detail");
     expect(page).not.toContain("<pre>");
     for (const headers of [ACCEPT.text, ACCEPT.none]) {
@@ -46,6 +49,22 @@ describe("unhandled errors", () => {
       expect(text.headers.get("content-type")).toStartWith("text/plain");
       expect(await text.text()).toBe("Internal Server Error");
     }
+  });
+
+  test("a hidden message reads as its status text in every format, with the error's headers", async () => {
+    const app = await build();
+    const json = await app.request("/busy", { headers: ACCEPT.json });
+    expect(json.status).toBe(503);
+    expect(json.headers.get("retry-after")).toBe("3");
+    expect(await json.json()).toEqual({
+      status: 503,
+      code: "SERVICE_UNAVAILABLE",
+      message: "Service Unavailable",
+    });
+    const page = await (await app.request("/busy", { headers: ACCEPT.html })).text();
+    expect(page).toContain("<p>Service Unavailable</p>");
+    expect(page).not.toContain("10.0.0.7");
+    expect(await (await app.request("/busy")).text()).toBe("Service Unavailable");
   });
 
   test("an error's own status, message, code, details and headers are used", async () => {

@@ -1,13 +1,12 @@
 import {
-  escapeHtml,
+  type ErrorCodeName,
   type HarpiaRequest,
   type HarpiaResponse,
-  type HttpError,
-  preferredFormat,
+  HttpError,
   statusText,
   toHttpError,
-  writeErrorResponse,
 } from "@harpia/core";
+import { preferredFormat, writeErrorResponse } from "@harpia/core/utils";
 
 /**
  * An error handler of the preset's chain (`context.addErrorHandler` in
@@ -65,41 +64,38 @@ export class ErrorHandlerChain {
   };
 }
 
-/** What the client gets to read about an error. */
-function describe(error: HttpError, dump: boolean): { message: string; stack: string | undefined } {
-  const message = error.expose || dump ? error.message : statusText(error.status);
-  if (!dump) return { message, stack: undefined };
-  const source = error.cause instanceof Error ? error.cause : error;
-  return { message, stack: source.stack };
+/**
+ * The error as the client may read it: itself when its message is exposed (or dumped), else
+ * one that says only its status text ("Service Unavailable", not the internal message).
+ */
+function readable(error: HttpError, dump: boolean): HttpError {
+  if (error.expose || dump) return error;
+  return new HttpError(error.status, statusText(error.status), {
+    code: error.code as ErrorCodeName,
+    headers: error.headers,
+    expose: true,
+  });
 }
 
 /**
  * The seed's unhandled-error handler: answers in the format the client asked for (JSON, HTML,
  * or plain text when it expressed no preference), with the error's status and, when exposed,
- * its message. Server errors read "Internal Server Error" unless `dump` is on, which adds the
- * message and stack trace to every format.
+ * its message; JSON and HTML are core's error page (`writeErrorResponse`). A hidden message
+ * reads as the status text ("Internal Server Error"). With `dump`, every message is shown and
+ * server errors (5xx) carry their stack trace, in every format.
  */
 export function unhandledErrorHandler(dump: () => boolean): FinalErrorHandler {
   return (thrown, req, res) => {
-    const error = toHttpError(thrown);
-    const { message, stack } = describe(error, dump());
+    const dumping = dump();
+    const error = readable(toHttpError(thrown), dumping);
+    if (preferredFormat(req.headers.get("accept"), ["text", "json", "html"]) !== "text") {
+      writeErrorResponse(error, req, res, dumping);
+      return;
+    }
     res.status(error.status);
     if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
-    const format = preferredFormat(req.headers.get("accept"), ["text", "json", "html"]);
-    if (format === "json") {
-      const body: Record<string, unknown> = { status: error.status, code: String(error.code), message };
-      if ((error.expose || dump()) && error.details !== undefined) body.details = error.details;
-      if (stack !== undefined) body.stack = stack.split("\n").map((line) => line.trim());
-      res.json(body);
-    } else if (format === "html") {
-      const title = `${error.status} ${escapeHtml(message)}`;
-      const trace = stack === undefined ? "" : `<pre>${escapeHtml(stack)}</pre>`;
-      res.html(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
-          `<body><h1>${error.status} ${escapeHtml(statusText(error.status))}</h1><p>${escapeHtml(message)}</p>${trace}</body></html>`,
-      );
-    } else {
-      res.text(stack === undefined ? message : `${message}\n\n${stack}`);
-    }
+    const source = error.cause instanceof Error ? error.cause : error;
+    const stack = dumping && error.status >= 500 ? source.stack : undefined;
+    res.text(stack === undefined ? error.message : `${error.message}\n\n${stack}`);
   };
 }

@@ -2,13 +2,14 @@
  * @harpia/preset — a ready Harpia app assembled through named, cancellable steps (`init`,
  * `configure.*`, `start`, `ready`) with sensible defaults: access log, static files, no-cache
  * headers, a JSON body parser, signed cookies, sessions, error pages, TLS with an HTTP
- * redirect, and 503 until ready.
+ * redirect, health probes, 503 until ready and a graceful `close()`.
  */
 export type {
   BodyParserConfig,
   CookieParserConfig,
   HstsOptions,
   PresetConfig,
+  PresetHealthConfig,
   PresetServerConfig,
   ResolvedConfig,
   ResolvedSessionConfig,

@@ -1,4 +1,5 @@
-import { type Harpia, harpia, logger } from "@harpia/core";
+import { type CloseOptions, type Harpia, harpia, logger } from "@harpia/core";
+import { type HealthPlugin, health } from "@harpia/health";
 import { type PresetConfig, type ResolvedConfig, resolveConfig } from "./config";
 import { bodyParser } from "./defaults/body-parser";
 import { noCache } from "./defaults/cache";
@@ -22,6 +23,8 @@ export interface StepContext {
   addErrorHandler(handler: PresetErrorHandler): void;
   /** The servers, once the `start` step's default has run (so in `ready` listeners). */
   readonly servers: PresetServers | undefined;
+  /** The health probes (`setReady`, `paths`...), unless `config.health` is `false`. */
+  readonly health: HealthPlugin | undefined;
 }
 
 /**
@@ -44,7 +47,22 @@ export interface PresetApp<C extends PresetConfig = PresetConfig> {
   readonly servers: PresetServers | undefined;
   /** URL of the main server (HTTPS with `tls`), when listening. */
   readonly url: URL | undefined;
-  /** Stops the servers (in-flight requests finish unless `force`). */
+  /**
+   * The health probes of `@harpia/health` (`/healthz`, `/readyz`), unless `config.health` is
+   * `false`: `health.setReady(false)` takes the app out of rotation, `health.paths` lists them.
+   */
+  readonly health: HealthPlugin | undefined;
+  /**
+   * Shuts the app down gracefully: `app.close(options)`. `/readyz` answers 503 from the first
+   * moment, the servers stop accepting, in-flight requests finish (bounded by `timeout`, 10 s
+   * by default), WebSockets are closed with 1001, then every `onClose` hook runs (stores,
+   * timers). Calling it again returns the same promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /**
+   * The earlier name of {@link close}: `stop()` is `close()`, and `stop(true)` closes without
+   * waiting for in-flight requests (`close({ timeout: 0 })`).
+   */
   stop(force?: boolean): Promise<void>;
 }
 
@@ -54,6 +72,7 @@ interface Run<C extends PresetConfig> {
   config: ResolvedConfig<C>;
   errors: ErrorHandlerChain;
   servers: PresetServers | undefined;
+  health: HealthPlugin | undefined;
 }
 
 type Default<C extends PresetConfig> = (run: Run<C>) => void | Promise<void>;
@@ -85,9 +104,13 @@ function defaults<C extends PresetConfig>(): Record<StepName, Default<C> | undef
       errors.final = unhandledErrorHandler(() => config.dumpExceptions);
     },
     start: (run) => {
-      run.servers = startServers(run.app, run.config.server);
+      const probes = run.health ? Object.values(run.health.paths).filter((p) => p !== undefined) : [];
+      run.servers = startServers(run.app, run.config.server, probes);
     },
-    ready: ({ servers }) => servers?.open(),
+    ready: ({ servers, health }) => {
+      servers?.open();
+      health?.setReady(true);
+    },
   };
 }
 
@@ -99,6 +122,17 @@ function onCancel<C extends PresetConfig>(step: StepName, run: Run<C>): void {
 
 function cookieSecret(config: ResolvedConfig<any>): string | string[] | undefined {
   return config.cookieParser.secret ?? config.session?.secret;
+}
+
+/**
+ * The health probes, installed with the app (before `init`), not ready until the `ready` step.
+ * `readyOnListen` is the preset's to decide: it listens in `start` but serves from `ready`.
+ */
+function installHealth(app: Harpia, config: ResolvedConfig<any>): HealthPlugin | undefined {
+  if (config.health === false) return undefined;
+  const probes = health({ ...config.health, readyOnListen: false });
+  app.use(probes);
+  return probes;
 }
 
 /** The app, created from the config before `init` (core reads these options at construction). */
@@ -160,30 +194,35 @@ export class Preset<C extends PresetConfig = PresetConfig> {
   }
 
   /**
-   * Builds an app: creates it from `config`, runs every step in order, and resolves once
-   * `ready` has run (servers listening and serving). If a step fails, servers already started
-   * are stopped and the promise rejects with a {@link PresetStepError}.
+   * Builds an app: creates it from `config` (with the health probes unless `health: false`),
+   * runs every step in order, and resolves once `ready` has run (servers listening and
+   * serving, `/readyz` answering 200). If a step fails, the app is closed at once (servers
+   * stopped, `onClose` hooks run) and the promise rejects with a {@link PresetStepError}.
    */
   async createApp(config: C = {} as C): Promise<PresetApp<C>> {
     const resolved = resolveConfig(config);
     const app = createHarpia(resolved);
     const errors = new ErrorHandlerChain(() => app.development);
     app.setErrorHandler(errors.handle);
-    const run: Run<C> = { app, config: resolved, errors, servers: undefined };
+    const probes = installHealth(app, resolved);
+    const run: Run<C> = { app, config: resolved, errors, servers: undefined, health: probes };
     const table = defaults<C>();
     try {
       for (const step of STEPS) await this.runStep(step, run, table[step]);
     } catch (error) {
-      await run.servers?.stop(true);
+      await app.close({ timeout: 0 });
       throw error;
     }
     const servers = run.servers;
+    const close = (options?: CloseOptions) => app.close(options);
     return {
       app,
       config: resolved,
       servers,
       url: servers?.main.url,
-      stop: (force = false) => servers?.stop(force) ?? Promise.resolve(),
+      health: probes,
+      close,
+      stop: (force = false) => close(force ? { timeout: 0 } : undefined),
     };
   }
 
@@ -194,6 +233,7 @@ export class Preset<C extends PresetConfig = PresetConfig> {
       get servers() {
         return run.servers;
       },
+      health: run.health,
     };
     // A snapshot: listeners added while the step runs take part from the next createApp on.
     for (const listener of [...(this.listeners.get(step) ?? [])]) {
@@ -225,7 +265,7 @@ export class Preset<C extends PresetConfig = PresetConfig> {
  * import { createApp, Preset } from "@harpia/preset";
  *
  * const preset = new Preset().on("configure.routes", (app) => app.get("/", () => "Hello World!"));
- * const { url, stop } = await createApp({ server: { port: 0 } }, preset);
+ * const { url, close } = await createApp({ server: { port: 0 } }, preset);
  */
 export function createApp<C extends PresetConfig>(config?: C, preset?: Preset<C>): Promise<PresetApp<C>> {
   return (preset ?? new Preset<C>()).createApp(config);

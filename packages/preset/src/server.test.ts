@@ -94,20 +94,6 @@ describe("plain HTTP", () => {
     await other.stop(true);
     await expect(fetch(new URL("/hello", url))).rejects.toThrow();
   });
-
-  test("a failing ready listener stops the servers it started", async () => {
-    let url: URL | undefined;
-    const error = await new Preset()
-      .on("ready", (_app, _config, { servers }) => {
-        url = servers!.main.url;
-        throw new Error("cache warm-up failed");
-      })
-      .createApp({ logger: false, server: LOCAL })
-      .catch((e) => e);
-    expect(error.step).toBe("ready");
-    expect(url).toBeDefined();
-    await expect(fetch(url!)).rejects.toThrow();
-  });
 });
 
 const openssl = Bun.which("openssl");
@@ -222,6 +208,32 @@ describe.skipIf(!openssl)("TLS (self-signed certificate made with openssl)", () 
     } finally {
       await other.stop(true);
     }
+  });
+
+  test("close() stops the redirect server too (so a signal-driven close lets the process end)", async () => {
+    const key = readFileSync(path.join(dir, "key.pem"), "utf8");
+    const other = await withRoutes().createApp({
+      logger: false,
+      server: { ...LOCAL, tls: { cert, key }, httpPort: 0 },
+    });
+    const httpPort = other.servers!.redirect!.port;
+    expect((await fetch(`http://127.0.0.1:${httpPort}/`, { redirect: "manual" })).status).toBe(301);
+    await other.close({ timeout: 1_000 });
+    await expect(fetch(`http://127.0.0.1:${httpPort}/`, { redirect: "manual" })).rejects.toThrow();
+    await expect(fetch(other.url!, { tls: { ca: cert } })).rejects.toThrow();
+  });
+
+  test("bad hsts options fail at start with core's message", async () => {
+    const key = readFileSync(path.join(dir, "key.pem"), "utf8");
+    const error = await withRoutes()
+      .createApp({
+        logger: false,
+        server: { ...LOCAL, tls: { cert, key }, httpPort: false, hsts: { maxAge: 1.5 } },
+      })
+      .catch((e) => e);
+    expect(error.step).toBe("start");
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(error.message).toContain("server.hsts.maxAge must be a whole number of seconds, got 1.5");
   });
 });
 

@@ -1,19 +1,13 @@
-import { HttpError, type Middleware, mediaType, withRouteOptions } from "@harpia/core";
+import { HttpError, type Middleware, withRouteOptions } from "@harpia/core";
+import { mediaType, parseSize, pathWithin, trimTrailingSlash } from "@harpia/core/utils";
 import type { BodyParserConfig } from "../config";
-import { parseSize } from "../size";
 
 const FORM = "application/x-www-form-urlencoded";
-
-/** Whether `path` is `prefix` or below it, by whole segments (`/login` covers `/login/x`, not `/loginx`). */
-function within(path: string, prefix: string): boolean {
-  if (prefix === "/" || path === prefix) return true;
-  return path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47;
-}
 
 function normalizePrefix(prefix: string): string {
   if (typeof prefix !== "string" || !prefix.startsWith("/"))
     throw new TypeError(`bodyParser.urlencoded: paths must start with "/", got ${JSON.stringify(prefix)}`);
-  return prefix.length > 1 && prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
+  return trimTrailingSlash(prefix);
 }
 
 /**
@@ -34,7 +28,8 @@ export function bodyParser(config: BodyParserConfig & { limit: number | string }
     if (
       req.body !== undefined &&
       mediaType(req.header("content-type")) === FORM &&
-      !allowed.some((prefix) => within(req.path, prefix))
+      // Whole segments: `/login` covers `/login/x`, not `/loginx`.
+      !allowed.some((prefix) => pathWithin(req.path, prefix))
     ) {
       throw new HttpError(415, `Content-Type "${FORM}" is not accepted here; send JSON`, {
         code: "UNSUPPORTED_MEDIA_TYPE",

@@ -7,9 +7,13 @@ export function sessionSettings(config: ResolvedSessionConfig): SessionSettings 
   return { ...rest, ttl: config.ttl, ttlSeconds: Math.max(1, Math.round(config.ttl / 1000)) };
 }
 
-/** Asks the configured provider for its middleware (or plugin) and checks what it gave. */
+/**
+ * What `configure.session` installs with `app.use`: the provider itself when it is a plugin,
+ * else what it makes from the settings (a plugin or a middleware), checked.
+ */
 export async function sessionMiddleware(config: ResolvedSessionConfig): Promise<SessionMiddleware> {
   const provider = config.provider as unknown;
+  if (isPlugin(provider)) return provider;
   const settings = sessionSettings(config);
   let produced: unknown;
   if (typeof provider === "function") {
@@ -22,12 +26,12 @@ export async function sessionMiddleware(config: ResolvedSessionConfig): Promise<
     produced = (provider as { middleware(s: SessionSettings): unknown }).middleware(settings);
   } else {
     throw new TypeError(
-      "config.session.provider must be an object with middleware() (e.g. a Session of @harpia/session) " +
-        "or a function (settings) => middleware",
+      "config.session.provider must be a plugin, a function (settings) => plugin | middleware, " +
+        "or an object with middleware(settings) (e.g. a Session of @harpia/session)",
     );
   }
-  if (typeof produced !== "function" && !isPlugin(produced)) {
-    throw new TypeError("config.session.provider gave no middleware: expected a function or a plugin");
+  if (!isPlugin(produced) && typeof produced !== "function") {
+    throw new TypeError("config.session.provider gave neither a plugin nor a middleware function");
   }
   return produced as SessionMiddleware;
 }

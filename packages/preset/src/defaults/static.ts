@@ -1,4 +1,5 @@
 import { type Harpia, type HarpiaResponse, isHttpError, type Middleware } from "@harpia/core";
+import { trimTrailingSlash } from "@harpia/core/utils";
 import type { StaticEntry } from "../config";
 import { dropNoCache } from "./cache";
 
@@ -13,10 +14,6 @@ function checkEntry(entry: StaticEntry, index: number): void {
     throw new TypeError(`${where}.path must be a file or folder path`);
 }
 
-function trimSlash(route: string): string {
-  return route.length > 1 && route.endsWith("/") ? route.slice(0, -1) : route;
-}
-
 /**
  * Single-file entries (`file: true`) as one middleware: a map lookup per request, and only
  * requests for exactly such a URL touch the disk. A missing file falls through.
@@ -25,7 +22,7 @@ function fileEntries(entries: StaticEntry[]): Middleware | undefined {
   const byRoute = new Map<string, StaticEntry[]>();
   // Later entries first: the last one configured for a URL gets the first chance.
   for (const entry of [...entries].reverse()) {
-    const route = trimSlash(entry.route);
+    const route = trimTrailingSlash(entry.route);
     byRoute.set(route, [...(byRoute.get(route) ?? []), entry]);
   }
   if (byRoute.size === 0) return undefined;
@@ -44,7 +41,7 @@ function fileEntries(entries: StaticEntry[]): Middleware | undefined {
   };
   return (req, res, next) => {
     const candidates =
-      req.method === "GET" || req.method === "HEAD" ? byRoute.get(trimSlash(req.path)) : undefined;
+      req.method === "GET" || req.method === "HEAD" ? byRoute.get(trimTrailingSlash(req.path)) : undefined;
     if (candidates === undefined) return next();
     return serve(candidates, res).then((served) => (served ? undefined : next()));
   };
