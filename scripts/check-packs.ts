@@ -56,7 +56,8 @@ export async function checkPacks(packed: Packed[]): Promise<string[]> {
         if (file.endsWith(".map")) problem(`${file}: source maps are not shipped (see tsup.base.ts)`);
       }
 
-      if (text.includes(SOURCE_CONDITION)) problem(`package.json still has the "${SOURCE_CONDITION}" condition`);
+      if (text.includes(SOURCE_CONDITION))
+        problem(`package.json still has the "${SOURCE_CONDITION}" condition`);
       if (text.includes("workspace:")) problem("package.json still has a workspace: range");
       if (/"(\.\/)?src\//.test(text)) problem("package.json still points into src/");
       if (manifest.scripts) problem("package.json still has scripts");
@@ -85,7 +86,8 @@ function pointedAt(manifest: Record<string, any>): string[] {
     else if (value && typeof value === "object") for (const v of Object.values(value)) walk(v);
   };
   walk(manifest.exports);
-  for (const field of ["main", "module", "types"]) if (typeof manifest[field] === "string") found.add(manifest[field]);
+  for (const field of ["main", "module", "types"])
+    if (typeof manifest[field] === "string") found.add(manifest[field]);
   if (Array.isArray(manifest.sideEffects)) for (const entry of manifest.sideEffects) found.add(entry);
   return [...found].filter((p) => p.startsWith("./") && !p.includes("*"));
 }

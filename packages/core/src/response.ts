@@ -17,6 +17,12 @@ export type SendBody =
   | null
   | undefined;
 
+/**
+ * A body `new Response(body)` accepts (Bun's `BodyInit`), named through the `Response` constructor
+ * so that the published types do not need the DOM lib.
+ */
+export type ResponseBody = NonNullable<ConstructorParameters<typeof Response>[0]>;
+
 const TEXT = "text/plain;charset=utf-8";
 const HTML = "text/html;charset=utf-8";
 const JSON_TYPE = "application/json;charset=utf-8";
@@ -46,7 +52,7 @@ export class HarpiaResponse {
    * `new Response` would then copy.
    */
   private _pending: string[] | undefined = undefined;
-  private _bodyInit: BodyInit | null = null;
+  private _bodyInit: ResponseBody | null = null;
   /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
   private _json: unknown = NO_JSON;
   private _locals: Record<string, any> | undefined = undefined;
@@ -78,7 +84,7 @@ export class HarpiaResponse {
   }
 
   /** @internal The body as set so far (a JSON value is serialised on first read). */
-  get _body(): BodyInit | null {
+  get _body(): ResponseBody | null {
     if (this._json !== NO_JSON) {
       this._bodyInit = JSON.stringify(this._json) ?? "null";
       this._json = NO_JSON;
@@ -86,7 +92,7 @@ export class HarpiaResponse {
     return this._bodyInit;
   }
 
-  set _body(body: BodyInit | null) {
+  set _body(body: ResponseBody | null) {
     this._json = NO_JSON;
     this._bodyInit = body;
   }
@@ -180,7 +186,7 @@ export class HarpiaResponse {
       this._body = body;
       if (body.type) this._type ??= body.type;
     } else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof ReadableStream) {
-      this._body = body as BodyInit;
+      this._body = body as ResponseBody;
       this._type ??= "application/octet-stream";
     } else {
       this._bodyInit = null;
@@ -324,7 +330,7 @@ export class HarpiaResponse {
   }
 }
 
-function byteLength(body: BodyInit): number | undefined {
+function byteLength(body: ResponseBody): number | undefined {
   if (typeof body === "string") return Buffer.byteLength(body);
   if (body instanceof Blob) return body.size;
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
