@@ -7,6 +7,7 @@
  *   bun add /path/to/harpia/.packs/harpia-core-0.1.0.tgz /path/to/harpia/.packs/harpia-test-client-0.1.0.tgz
  *
  * Usage: `bun scripts/pack.ts [--out <dir>]` (default `.packs`, emptied first).
+ * `HARPIA_PACK_PREBUILT=1` packs the `dist` folders as they are (tests of the release script).
  */
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -23,11 +24,14 @@ export type Packed = PublishablePackage & { tarball: string; bytes: number };
 export async function packAll(outDir: string, base = root): Promise<Packed[]> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const build = run(["bunx", "turbo", "run", "build", "--output-logs=errors-only"], {
-    cwd: base,
-    env: { TURBO_TELEMETRY_DISABLED: "1" },
-  });
-  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the pack step, not by a turbo task
+  if (process.env.HARPIA_PACK_PREBUILT !== "1") {
+    const build = run(["bunx", "turbo", "run", "build", "--output-logs=errors-only"], {
+      cwd: base,
+      env: { TURBO_TELEMETRY_DISABLED: "1" },
+    });
+    if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
+  }
   const packed: Packed[] = [];
   for (const pkg of await publishablePackages(base)) {
     const manifestPath = path.join(pkg.dir, "package.json");

@@ -33,14 +33,20 @@ export async function publishablePackages(base = root): Promise<PublishablePacka
   return found;
 }
 
-/** Runs a command, returning its exit code and output; never throws for a non-zero exit. */
+/**
+ * Runs a command, returning its exit code and output; never throws for a non-zero exit.
+ * `env` adds to the inherited environment; a variable set to `undefined` is removed.
+ */
 export function run(
   cmd: string[],
   options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): { code: number; stdout: string; stderr: string } {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, FORCE_COLOR: "0", ...options.env }))
+    if (value !== undefined) env[key] = value; // `undefined` removes an inherited variable
   const result = Bun.spawnSync(cmd, {
     cwd: options.cwd ?? root,
-    env: { ...process.env, FORCE_COLOR: "0", ...options.env },
+    env,
     stdout: "pipe",
     stderr: "pipe",
   });
