@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pendingChangesets } from "./check-changesets";
 import { copyRepo, git, removeCopy } from "./testing/repo-copy";
-import { publishablePackages, root, run } from "./workspace";
+import { publishablePackages, root, run, runAsync } from "./workspace";
 
 /** A registry that stores what `bun publish` uploads (GET answers what it has, PUT adds). */
 function fakeRegistry() {
@@ -15,7 +15,11 @@ function fakeRegistry() {
     async fetch(request) {
       const name = decodeURIComponent(new URL(request.url).pathname.slice(1));
       if (request.method === "PUT") {
-        uploads.push({ name, authorization: request.headers.get("authorization"), body: await request.json() });
+        uploads.push({
+          name,
+          authorization: request.headers.get("authorization"),
+          body: await request.json(),
+        });
         return Response.json({ ok: true });
       }
       const versions = Object.fromEntries(
@@ -28,8 +32,9 @@ function fakeRegistry() {
   return { server, uploads, url: `http://127.0.0.1:${server.port}/` };
 }
 
+/** Runs the copy's release script (asynchronously: the fake registry answers from this process). */
 function release(copy: string, args: string[], env: Record<string, string | undefined> = {}) {
-  return run(["bun", path.join(copy, "scripts", "publish.ts"), ...args], {
+  return runAsync(["bun", path.join(copy, "scripts", "publish.ts"), ...args], {
     cwd: copy,
     env: { NPM_CONFIG_TOKEN: undefined, ...env },
   });
@@ -42,19 +47,22 @@ describe("bun run release refuses", () => {
   });
   afterAll(() => removeCopy(copy));
 
-  test("a working tree with uncommitted changes", () => {
+  test("a working tree with uncommitted changes", async () => {
     writeFileSync(path.join(copy, "stray.txt"), "not committed");
-    const result = release(copy, ["--dry-run", "--skip-tests"]);
+    const result = await release(copy, ["--dry-run", "--skip-tests"]);
     rmSync(path.join(copy, "stray.txt"));
     expect(result.stderr).toContain("uncommitted changes");
     expect(result.code).toBe(1);
   });
 
-  test("pending changesets", () => {
-    writeFileSync(path.join(copy, ".changeset", "pending-sample.md"), '---\n"@harpia/core": patch\n---\n\nA fix.\n');
+  test("pending changesets", async () => {
+    writeFileSync(
+      path.join(copy, ".changeset", "pending-sample.md"),
+      '---\n"@harpia/core": patch\n---\n\nA fix.\n',
+    );
     git(copy, "add", "-A");
     git(copy, "commit", "-q", "-m", "a pending changeset");
-    const result = release(copy, ["--dry-run", "--skip-tests"]);
+    const result = await release(copy, ["--dry-run", "--skip-tests"]);
     expect(result.stderr).toContain("pending changesets");
     expect(result.code).toBe(1);
   });
@@ -86,8 +94,10 @@ describe("bun run release", () => {
     removeCopy(copy);
   });
 
-  test("--dry-run needs no credentials, uploads nothing and tags nothing", () => {
-    const result = release(copy, ["--dry-run", "--skip-tests", "--registry", registry.url], { HARPIA_PACK_PREBUILT: "1" });
+  test("--dry-run needs no credentials, uploads nothing and tags nothing", async () => {
+    const result = await release(copy, ["--dry-run", "--skip-tests", "--registry", registry.url], {
+      HARPIA_PACK_PREBUILT: "1",
+    });
     expect(result.stderr).not.toContain("✗");
     expect(result.code).toBe(0);
     for (const name of names) expect(result.stdout).toContain(`→ ${name} (dry run)`);
@@ -95,8 +105,8 @@ describe("bun run release", () => {
     expect(git(copy, "tag", "-l").trim()).toBe("");
   }, 120_000);
 
-  test("publishes the checked tarballs, core first, and tags each package", () => {
-    const result = release(copy, ["--skip-tests", "--registry", registry.url], {
+  test("publishes the checked tarballs, core first, and tags each package", async () => {
+    const result = await release(copy, ["--skip-tests", "--registry", registry.url], {
       HARPIA_PACK_PREBUILT: "1",
       NPM_CONFIG_TOKEN: "test-token",
     });
@@ -125,8 +135,8 @@ describe("bun run release", () => {
     expect(git(copy, "status", "--porcelain")).toBe("");
   }, 120_000);
 
-  test("a second run finds everything published and changes nothing", () => {
-    const result = release(copy, ["--skip-tests", "--registry", registry.url], {
+  test("a second run finds everything published and changes nothing", async () => {
+    const result = await release(copy, ["--skip-tests", "--registry", registry.url], {
       HARPIA_PACK_PREBUILT: "1",
       NPM_CONFIG_TOKEN: "test-token",
     });

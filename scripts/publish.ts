@@ -41,7 +41,10 @@ function parseArgs(argv: string[]): Options {
     if (arg === "--dry-run") options.dryRun = true;
     else if (arg === "--skip-tests") options.skipTests = true;
     else if (arg === "--registry" && argv[i + 1]) options.registry = argv[++i]!;
-    else fail(`unknown argument ${arg}\nusage: bun scripts/publish.ts [--dry-run] [--registry <url>] [--skip-tests]`);
+    else
+      fail(
+        `unknown argument ${arg}\nusage: bun scripts/publish.ts [--dry-run] [--registry <url>] [--skip-tests]`,
+      );
   }
   if (!options.registry.endsWith("/")) options.registry += "/";
   return options;
@@ -53,14 +56,21 @@ function fail(message: string): never {
 }
 
 /** Whether `name@version` is already on the registry. */
-async function isPublished(name: string, version: string, registry: string, dryRun: boolean): Promise<boolean> {
+async function isPublished(
+  name: string,
+  version: string,
+  registry: string,
+  dryRun: boolean,
+): Promise<boolean> {
   const url = new URL(name.replace("/", "%2f"), registry);
   let response: Response;
   try {
     response = await fetch(url, { headers: { accept: "application/vnd.npm.install-v1+json" } });
   } catch (error) {
     if (dryRun) {
-      console.warn(`! cannot reach ${registry} (${(error as Error).message}); assuming ${name}@${version} is new`);
+      console.warn(
+        `! cannot reach ${registry} (${(error as Error).message}); assuming ${name}@${version} is new`,
+      );
       return false;
     }
     throw error;

@@ -41,12 +41,9 @@ export function run(
   cmd: string[],
   options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): { code: number; stdout: string; stderr: string } {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, FORCE_COLOR: "0", ...options.env }))
-    if (value !== undefined) env[key] = value; // `undefined` removes an inherited variable
   const result = Bun.spawnSync(cmd, {
     cwd: options.cwd ?? root,
-    env,
+    env: environment(options.env),
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -55,4 +52,30 @@ export function run(
     stdout: result.stdout.toString(),
     stderr: result.stderr.toString(),
   };
+}
+
+/** {@link run} without blocking the event loop (for tests that serve what the command fetches). */
+export async function runAsync(
+  cmd: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn(cmd, {
+    cwd: options.cwd ?? root,
+    env: environment(options.env),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { code, stdout, stderr };
+}
+
+function environment(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, FORCE_COLOR: "0", ...extra }))
+    if (value !== undefined) env[key] = value; // `undefined` removes an inherited variable
+  return env;
 }
