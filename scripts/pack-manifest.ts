@@ -75,7 +75,6 @@ export async function prepack(dir: string): Promise<void> {
   if (existsSync(backupPath)) renameSync(backupPath, manifestPath);
   const sourceText = await Bun.file(manifestPath).text();
   const source = JSON.parse(sourceText);
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the pack step, not by a turbo task
   if (process.env.HARPIA_PACK_PREBUILT !== "1") {
     const build = Bun.spawnSync(
       ["bunx", "turbo", "run", "build", `--filter=${source.name}`, "--output-logs=errors-only"],

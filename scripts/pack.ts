@@ -24,7 +24,6 @@ export type Packed = PublishablePackage & { tarball: string; bytes: number };
 export async function packAll(outDir: string, base = root): Promise<Packed[]> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by the pack step, not by a turbo task
   if (process.env.HARPIA_PACK_PREBUILT !== "1") {
     const build = run(["bunx", "turbo", "run", "build", "--output-logs=errors-only"], {
       cwd: base,
