@@ -1,7 +1,8 @@
 /**
  * Every README example is a test: extracts the ```ts / ```js blocks of every README (the root
- * one, packages/*, apps/*, bench, docs/*.md, CONTRIBUTING.md), type-checks them all in one `tsc`
- * program against the packages' sources, and runs the ```ts run ones (scripts/readme/run-block.ts).
+ * one, packages/*, apps/*, bench, docs/*.md, CONTRIBUTING.md), type-checks them with `tsc`
+ * against the packages' sources (one program, plus one per block that does declaration merging),
+ * and runs the ```ts run ones (scripts/readme/run-block.ts).
  * The convention is in scripts/readme/extract.ts and CONTRIBUTING.md.
  *
  * Each Markdown file's blocks are written to `.readme-blocks/<name>/` next to it (git-ignored,
