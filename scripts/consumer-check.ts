@@ -8,7 +8,8 @@
  *    and the session middleware act on the same app);
  * 3. runs `bun test` with `@harpia/test-client`;
  * 4. type-checks with `tsc --noEmit` on bun init's own tsconfig (no DOM lib) with
- *    `skipLibCheck: false`, so every shipped `.d.ts` is checked.
+ *    `skipLibCheck: false`, so every shipped `.d.ts` is checked, and with the project's own
+ *    `typecheck` script (`bun check`).
  *
  * Needs the npm registry (bun init installs `@types/bun` and `typescript`), nothing else.
  * Usage: `bun scripts/consumer-check.ts [--packs <dir>] [--keep]`.
@@ -156,6 +157,7 @@ export async function consumerCheck(
       name: "tsc --noEmit (skipLibCheck: false)",
       cmd: [path.join("node_modules", ".bin", "tsc"), "--noEmit", "--pretty", "false"],
     });
+    exec({ name: "bun run typecheck (bun init's script: bun check)", cmd: ["bun", "run", "typecheck"] });
     return problems;
   } finally {
     if (options.keep || (problems.length > 0 && process.env.CI === undefined)) log(`project kept in ${dir}`);
