@@ -33,6 +33,12 @@ export type SendBody =
   | null
   | undefined;
 
+/**
+ * A body `new Response(body)` accepts (Bun's `BodyInit`), named through the `Response` constructor
+ * so that the published types do not need the DOM lib.
+ */
+export type ResponseBody = NonNullable<ConstructorParameters<typeof Response>[0]>;
+
 const TEXT = "text/plain;charset=utf-8";
 const HTML = "text/html;charset=utf-8";
 const JSON_TYPE = "application/json;charset=utf-8";
@@ -64,7 +70,7 @@ export class HarpiaResponse {
    * `new Response` would then copy.
    */
   private _pending: string[] | undefined = undefined;
-  private _bodyInit: BodyInit | null = null;
+  private _bodyInit: ResponseBody | null = null;
   /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
   private _json: unknown = NO_JSON;
   private _locals: Locals | undefined = undefined;
@@ -96,7 +102,7 @@ export class HarpiaResponse {
   }
 
   /** @internal The body as set so far (a JSON value is serialised on first read). */
-  get _body(): BodyInit | null {
+  get _body(): ResponseBody | null {
     if (this._json !== NO_JSON) {
       this._bodyInit = JSON.stringify(this._json) ?? "null";
       this._json = NO_JSON;
@@ -104,7 +110,7 @@ export class HarpiaResponse {
     return this._bodyInit;
   }
 
-  set _body(body: BodyInit | null) {
+  set _body(body: ResponseBody | null) {
     this._json = NO_JSON;
     this._bodyInit = body;
   }
@@ -207,7 +213,7 @@ export class HarpiaResponse {
       this._body = body;
       if (body.type) this._type ??= body.type;
     } else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof ReadableStream) {
-      this._body = body as BodyInit;
+      this._body = body as ResponseBody;
       this._type ??= "application/octet-stream";
     } else {
       this._bodyInit = null;

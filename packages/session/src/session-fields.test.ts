@@ -9,4 +9,4 @@ test("declaring SessionFields types req.session and the Session API", () => {
   const result = Bun.spawnSync([tsc, "-p", path.join(root, "type-tests")], { cwd: root });
   expect(result.stdout.toString() + result.stderr.toString()).toBe("");
   expect(result.exitCode).toBe(0);
-}, 60_000);
+}, 60_000); // a whole tsc run: seconds on a quiet machine, much more under load

@@ -2,6 +2,7 @@
 export {
   type AddressSource,
   type FetchTarget,
+  type RequestBody,
   TestClient,
   type TestClientOptions,
   TestRequest,

@@ -1,6 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 
+/**
+ * A body `new Request(url, { body })` accepts (Bun's `BodyInit`), named through `RequestInit` so
+ * that the published types do not need the DOM lib.
+ */
+export type RequestBody = NonNullable<RequestInit["body"]>;
+
 /** Tells an app the client's address (the shape of Bun's `server.requestIP`). */
 export interface AddressSource {
   requestIP(request: Request): { address: string; family?: string; port?: number } | null;
@@ -31,7 +37,7 @@ export class TestRequest {
   private readonly headers = new Headers();
   private readonly params = new URLSearchParams();
   private bodyKind: BodyKind | undefined;
-  private rawBody: BodyInit | undefined;
+  private rawBody: RequestBody | undefined;
   private readonly fields: [string, string | Blob][] = [];
   private address: string;
 
@@ -108,7 +114,7 @@ export class TestRequest {
    * Sends a raw body: a string (text/plain unless a `Content-Type` was set), bytes, a Blob,
    * `URLSearchParams` (urlencoded) or a stream.
    */
-  send(data: BodyInit): this {
+  send(data: RequestBody): this {
     this.kind("raw", "send");
     this.rawBody = data;
     if (typeof data === "string" && !this.headers.has("content-type"))
@@ -155,7 +161,7 @@ export class TestRequest {
     const headers = new Headers(this.headers);
     const jar = this.client.cookieHeader();
     if (jar) headers.set("cookie", headers.has("cookie") ? `${jar}; ${headers.get("cookie")}` : jar);
-    let body: BodyInit | undefined = this.rawBody;
+    let body: RequestBody | undefined = this.rawBody;
     if (this.bodyKind === "form") {
       const form = new FormData();
       for (const [name, value] of this.fields) {

@@ -5,7 +5,7 @@
  */
 import { mergeVary, vary } from "../cors/vary";
 import type { HarpiaRequest } from "../request";
-import type { HarpiaResponse } from "../response";
+import type { HarpiaResponse, ResponseBody } from "../response";
 import type { Middleware } from "../types";
 import { isCompressible, isEventStream } from "./compressible";
 import { type CompressionLevels, createEncoders, type Encoder } from "./encoders";
@@ -35,7 +35,7 @@ const ONE_SHOT_LIMIT = 1024 * 1024;
 
 const encoder = new TextEncoder();
 
-type Body = BodyInit | null;
+type Body = ResponseBody | null;
 
 /** The body's size when it is known without reading it. */
 function knownSize(body: Body): number | undefined {
@@ -54,7 +54,7 @@ function asBytes(body: Body): Uint8Array | undefined {
 }
 
 /** The compressed body, or `undefined` for a kind of body that cannot be compressed here. */
-function encode(body: Body, coder: Encoder): BodyInit | undefined {
+function encode(body: Body, coder: Encoder): ResponseBody | undefined {
   const size = knownSize(body);
   if (size !== undefined && size <= ONE_SHOT_LIMIT) {
     const bytes = asBytes(body);
@@ -130,7 +130,7 @@ export function compress(options: CompressOptions = {}): Middleware {
     const type = source.get("content-type") ?? res.headers.get("content-type") ?? res._type ?? "";
     if (!compressible(type, req, res)) return;
     const headers = new Headers(source);
-    const rebuild = (body: BodyInit) => {
+    const rebuild = (body: ResponseBody) => {
       headers.set("vary", mergeVary(headers.get("vary"), "Accept-Encoding"));
       res._response = new Response(body, {
         status: response.status,
