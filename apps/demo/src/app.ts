@@ -1,17 +1,37 @@
 import path from "node:path";
-import { compress, type Harpia } from "@harpia/core";
+import { type CloseOptions, compress, type Harpia } from "@harpia/core";
 import { fileRoutes } from "@harpia/file-router";
 import { Preset, type PresetApp } from "@harpia/preset";
-import { Session } from "@harpia/session";
+import { requestId } from "@harpia/request-id";
+import { session } from "@harpia/session";
 import { shield } from "@harpia/shield";
 import { registerChat } from "./chat";
 import { provideServices } from "./context";
 import { htmlErrorPages, jsonApiErrors } from "./error-pages";
 import { createServices, type DemoServices } from "./services";
+import { createStores, type DemoStores } from "./services/stores";
 import { DEMO_ROOT, type DemoOptions, resolveSettings } from "./settings";
 
 /** Paths where HTML forms post `application/x-www-form-urlencoded` (all CSRF-protected). */
 const FORM_PATHS = ["/signup", "/login", "/logout", "/notes", "/account"];
+/** How long the demo waits for the chat's fan-out to subscribe before serving. */
+const PUBSUB_READY_WAIT_MS = 5_000;
+
+/**
+ * Waits for `ready`, at most `ms`. The timer is cleared once `ready` resolves: a pending one
+ * would keep the process alive after a shutdown (it would not end by itself until it fired).
+ */
+async function readyWithin(ready: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([ready, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A running (or, with `listen: false`, fetch-only) demo. */
 export interface Demo {
@@ -20,27 +40,48 @@ export interface Demo {
   /** Where it listens, when it does. */
   readonly url: URL | undefined;
   readonly services: DemoServices;
-  /** Stops the server, waits for telemetry in flight and closes the stores. */
-  stop(): Promise<void>;
+  /**
+   * `app.close()`: `/readyz` answers 503, the server stops accepting, requests in flight finish,
+   * WebSockets are closed with 1001, then every plugin's `onClose` hook runs in reverse order of
+   * installation (telemetry writes what it was recording, the fan-out and the stores close).
+   * Calling it again returns the same promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
- * Builds the demo with `@harpia/preset`: every package of the monorepo plugged into the
- * preset's steps. Stores are in memory unless `redisUrl` is given.
+ * Builds the demo with `@harpia/preset`: one plugin per package, each installed with
+ * `app.use()` in the preset's steps. Stores are in memory unless `redisUrl` is given. Nothing
+ * is closed by hand: each plugin that holds something closes it when the app closes
+ * (`demo.close()`, or SIGTERM/SIGINT with `shutdownOnSignals`).
  *
  * @example
  * const demo = await createDemo({ port: 0, hostname: "127.0.0.1", accessLog: false });
  * console.log(`listening on ${demo.url}`);
- * await demo.stop();
+ * await demo.close();
  */
 export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
   const settings = resolveSettings(options);
-  const service = await createServices(settings);
   const preset = new Preset();
+  // Made in `init`, inside the app's lifecycle: if a later step fails, the preset closes the
+  // app, and with it whatever was installed so far.
+  let stores: DemoStores | undefined;
+  let service: DemoServices | undefined;
 
-  preset.on("init", (app) => {
-    // First: telemetry times the whole chain, compression wraps every response below it.
-    app.use(service.telemetry.middleware());
+  preset.on("init", async (app) => {
+    // First, so every hook and middleware after it sees req.state.requestId (and every
+    // response, even one refused before routing, carries X-Request-Id).
+    app.use(requestId());
+    // The stores before everything that uses them: onClose hooks run in reverse order of
+    // installation, so the stores close last, after the others finished writing.
+    stores = await createStores(settings);
+    app.use(stores);
+    service = await createServices(settings, stores);
+    // The chat's fan-out across processes (Redis only): closed before the store it publishes on.
+    if (service.pubsub) app.use(service.pubsub);
+    // Records every response from app hooks (wherever it sits in the chain) and serves its
+    // dashboard; on close it waits for the recordings in flight, before the stores close.
+    app.use(service.telemetry);
     app.use(compress());
     app.use(
       shield({
@@ -52,23 +93,21 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
           : undefined,
       }),
     );
-    if (service.pubsub) app.use(service.pubsub);
+    app.use(provideServices(service));
     const worker = settings.workerId;
     if (worker !== undefined) app.addHook("onSend", (_req, res) => void res.headers.set("x-worker", worker));
+    // Serve once other workers' chat messages can arrive (if Redis drops meanwhile, the fan-out
+    // subscribes when it is back: do not wait for that).
+    if (service.pubsub) await readyWithin(service.pubsub.ready, PUBSUB_READY_WAIT_MS);
   });
 
   preset.on("configure.router", (app) => {
-    app.use(provideServices(service));
-    service.engine.configure(app).registerPlugin("bunVersion", () => Bun.version);
+    app.use(service!.engine);
   });
 
   preset.on("configure.routes", async (app) => {
-    await fileRoutes(app, { dir: path.join(import.meta.dir, "http") });
-    registerChat(app, service);
-    app.get(
-      "/admin/telemetry",
-      service.telemetry.dashboard({ title: "Harpia demo · telemetry", slowThreshold: 200 }),
-    );
+    app.use(await fileRoutes({ dir: path.join(import.meta.dir, "http") }));
+    registerChat(app, service!);
   });
 
   preset.on("configure.errorHandlers", (_app, config, { addErrorHandler }) => {
@@ -78,41 +117,35 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
 
   if (!settings.listen) preset.on("start", () => false);
 
-  let created: PresetApp;
-  try {
-    created = await preset.createApp({
-      development: settings.development,
-      logger: settings.accessLog ? { format: "combined" } : false,
-      static: [
-        { route: "/", path: path.join(DEMO_ROOT, "public") },
-        { route: "/favicon.ico", path: path.join(DEMO_ROOT, "public", "favicon.ico"), file: true },
-        // Saved names are random and never reused: cache them for good.
-        { route: "/avatars", path: settings.uploadDir, options: { maxAge: "1y", immutable: true } },
-      ],
-      bodyParser: { urlencoded: FORM_PATHS },
-      cookieParser: { secret: settings.cookieSecret },
-      session: {
-        ttl: 8 * 60 * 60 * 1000,
-        provider: ({ ttlSeconds }) =>
-          new Session({
-            store: service.stores.sessions,
-            ttl: ttlSeconds,
-            cookieName: "harpia_demo_sid",
-          }).middleware(),
-      },
-      server: { port: settings.port, hostname: settings.hostname, reusePort: settings.reusePort },
-    });
-  } catch (error) {
-    await service.close();
-    throw error;
-  }
+  const created: PresetApp = await preset.createApp({
+    development: settings.development,
+    logger: settings.accessLog ? { format: "combined" } : false,
+    static: [
+      { route: "/", path: path.join(DEMO_ROOT, "public") },
+      { route: "/favicon.ico", path: path.join(DEMO_ROOT, "public", "favicon.ico"), file: true },
+      // Saved names are random and never reused: cache them for good.
+      { route: "/avatars", path: settings.uploadDir, options: { maxAge: "1y", immutable: true } },
+    ],
+    bodyParser: { urlencoded: FORM_PATHS },
+    cookieParser: { secret: settings.cookieSecret },
+    session: {
+      ttl: 8 * 60 * 60 * 1000,
+      provider: ({ ttlSeconds }) =>
+        session({ store: stores!.sessions, ttl: ttlSeconds, cookieName: "harpia_demo_sid" }),
+    },
+    // /healthz and /readyz (@harpia/health); with Redis, ready only while Redis answers.
+    health: settings.redisUrl === undefined ? {} : { checks: { redis: () => stores!.redis!.ping() } },
+    server: {
+      port: settings.port,
+      hostname: settings.hostname,
+      reusePort: settings.reusePort,
+      shutdownOnSignals: settings.shutdownOnSignals,
+    },
+  });
   return {
     app: created.app,
     url: created.url,
-    services: service,
-    async stop() {
-      await created.stop();
-      await service.close();
-    },
+    services: service!,
+    close: created.close,
   };
 }

@@ -8,13 +8,21 @@ import type { Subprocess } from "bun";
  *
  * `REDIS_URL` is required (one process's memory cannot be shared). `WORKERS` (default 2), `PORT`
  * (default 3000; `0` picks a free one), `HOST`, and every variable of `main.ts` apply. A worker
- * that dies is restarted (at most {@link MAX_RESTARTS} times a minute); SIGINT/SIGTERM stop all.
+ * that dies is restarted (at most {@link MAX_RESTARTS} times a minute).
+ *
+ * Shutting down: this process runs no app, it supervises. On SIGINT or SIGTERM it sends each
+ * worker one SIGTERM, which the worker's own `shutdownOnSignals` turns into `app.close()` (stop
+ * accepting, finish requests in flight, close WebSockets with 1001, telemetry, the fan-out and
+ * the Redis connections), and exits once they all have: with code 0 when every worker exited
+ * with 0. Workers run in a process group of their own, so a Ctrl-C in the terminal reaches this
+ * process only, and each worker gets exactly one signal (a second one would end it at once).
  */
 
 const MAX_WORKERS = 64;
 const MAX_RESTARTS = 5;
 const READY_TIMEOUT_MS = 20_000;
-const STOP_TIMEOUT_MS = 10_000;
+/** Past a worker's own bound (10 s to drain, then its onClose hooks; forced at 21 s): SIGKILL. */
+const STOP_TIMEOUT_MS = 25_000;
 const MAIN = path.join(import.meta.dir, "main.ts");
 
 function fail(message: string): never {
@@ -87,6 +95,8 @@ function spawnWorker(id: number, restarts: number[] = []): void {
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
+    // Its own process group: terminal signals go to this process, which relays one SIGTERM.
+    detached: true,
   });
   const worker: Worker = { id, process: child, ready: false, restarts };
   workers.set(id, worker);
@@ -119,19 +129,30 @@ function announceWhenAllReady(): void {
   console.log(`Harpia demo cluster of ${workerCount} workers listening on http://${shown}:${port}/`);
 }
 
-async function stopAll(exitCode: number, reason?: string): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    if (reason) console.error(`demo:cluster: ${reason}`);
-    const children = [...workers.values()].map((w) => w.process);
-    for (const child of children) child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      for (const child of children) child.kill("SIGKILL");
-    }, STOP_TIMEOUT_MS);
-    await Promise.all(children.map((child) => child.exited));
-    clearTimeout(timer);
-  }
-  process.exit(exitCode);
+/**
+ * Asks every worker to shut down (one SIGTERM each: they close gracefully by themselves) and
+ * exits once they have: with `exitCode`, or 1 if a worker did not exit cleanly.
+ */
+async function stopAll(exitCode: number, reason?: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearTimeout(readyTimer);
+  if (reason) console.error(`demo:cluster: ${reason}`);
+  const running = [...workers.values()];
+  for (const worker of running) worker.process.kill("SIGTERM");
+  const timer = setTimeout(() => {
+    console.error(`demo:cluster: workers still running after ${STOP_TIMEOUT_MS / 1000} s; killing them`);
+    for (const worker of running) worker.process.kill("SIGKILL");
+  }, STOP_TIMEOUT_MS);
+  const codes = await Promise.all(running.map((worker) => worker.process.exited));
+  clearTimeout(timer);
+  let clean = true;
+  running.forEach((worker, i) => {
+    if (codes[i] === 0) return;
+    clean = false;
+    console.error(`demo:cluster: worker ${worker.id} exited with code ${codes[i]} while stopping`);
+  });
+  process.exit(clean ? exitCode : 1);
 }
 
 const readyTimer = setTimeout(
@@ -139,6 +160,7 @@ const readyTimer = setTimeout(
   READY_TIMEOUT_MS,
 );
 
+// Relayed to the workers (see above); a second signal while they shut down changes nothing.
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
 

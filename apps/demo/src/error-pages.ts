@@ -20,7 +20,7 @@ export function htmlErrorPages(dumpExceptions: () => boolean): PresetErrorHandle
       if (res.locals.user === undefined && req.session !== undefined)
         await loadUser(req, res, async () => {});
       if (res.locals.csrfToken === undefined && req.session?.id)
-        res.locals.csrfToken = await services(req).csrf.token(req.session.id);
+        res.locals.csrfToken = await services(req).csrf.instance.token(req.session.id);
       res.status(error.status);
       if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
       await res.render("error", {

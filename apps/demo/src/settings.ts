@@ -25,6 +25,11 @@ export interface DemoOptions {
   redisUrl?: string;
   /** Key prefix in Redis (default `harpia-demo:`), and the chat's pub/sub channel. */
   redisPrefix?: string;
+  /**
+   * The name of the demo's Redis connections in `CLIENT LIST` (default `harpia-demo:<pid>`, with
+   * the worker's id in a cluster: `harpia-demo:w1:<pid>`); the fan-out's subscriber adds `:sub`.
+   */
+  redisConnectionName?: string;
   /** Where profile pictures are saved (default `apps/demo/uploads`). */
   uploadDir?: string;
   /** Token of the telemetry dashboard (default: {@link DEVELOPMENT_TELEMETRY_TOKEN} in development). */
@@ -39,6 +44,12 @@ export interface DemoOptions {
   workerId?: string;
   /** The Apache `combined` access log on stdout (default `true`). */
   accessLog?: boolean;
+  /**
+   * Close the app gracefully on SIGTERM and SIGINT (`app.close()`: stop accepting, let requests
+   * in flight finish, close WebSockets with 1001, then the stores), after which the process ends
+   * by itself. Default `false`: `main.ts` turns it on; apps built inside tests leave the signals alone.
+   */
+  shutdownOnSignals?: boolean;
   /** Failed logins allowed per client IP and window (default 20 per 15 minutes). */
   loginLimit?: AttemptLimit;
   /** Sign-ups allowed per client IP and window (default 10 per hour). */
@@ -60,11 +71,13 @@ export interface DemoSettings {
   reusePort: boolean;
   redisUrl: string | undefined;
   redisPrefix: string;
+  redisConnectionName: string;
   uploadDir: string;
   telemetryToken: string;
   cookieSecret: string | undefined;
   workerId: string | undefined;
   accessLog: boolean;
+  shutdownOnSignals: boolean;
   loginLimit: AttemptLimit;
   signupLimit: AttemptLimit;
 }
@@ -82,6 +95,12 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
   if (cookieSecret !== undefined && cookieSecret.length < 16)
     throw new Error("COOKIE_SECRET must be 16 characters or more: it signs cookies and CSRF tokens");
   const port = options.port ?? 3000;
+  const redisConnectionName =
+    options.redisConnectionName ??
+    `harpia-demo:${options.workerId === undefined ? "" : `w${options.workerId}:`}${process.pid}`;
+  // Redis refuses names with spaces or newlines (CLIENT SETNAME): say so before connecting.
+  if (!/^[\x21-\x7e]{1,128}$/.test(redisConnectionName))
+    throw new Error(`Invalid Redis connection name: ${JSON.stringify(redisConnectionName)}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`Invalid port: ${port}`);
   return {
     development,
@@ -91,11 +110,13 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
     reusePort: options.reusePort ?? false,
     redisUrl: options.redisUrl || undefined,
     redisPrefix: options.redisPrefix ?? "harpia-demo:",
+    redisConnectionName,
     uploadDir: path.resolve(options.uploadDir ?? path.join(DEMO_ROOT, "uploads")),
     telemetryToken,
     cookieSecret,
     workerId: options.workerId,
     accessLog: options.accessLog ?? true,
+    shutdownOnSignals: options.shutdownOnSignals ?? false,
     loginLimit: options.loginLimit ?? { max: 20, windowSeconds: 15 * 60 },
     signupLimit: options.signupLimit ?? { max: 10, windowSeconds: 60 * 60 },
   };

@@ -79,6 +79,21 @@ describe("demo API", () => {
     expect(await health.json()).toMatchObject({ status: "ok", store: "memory" });
   });
 
+  test("every response has a request id (@harpia/request-id): a valid incoming one is kept", async () => {
+    const made = await client.get("/api/books").execute();
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/); // a UUIDv7
+    const kept = await client.get("/no/such/thing").set("x-request-id", "edge-7f3a").execute();
+    expect(kept.status).toBe(404);
+    expect(kept.headers.get("x-request-id")).toBe("edge-7f3a");
+    const replaced = await client.get("/").set("x-request-id", "<script>").execute();
+    expect(replaced.headers.get("x-request-id")).not.toBe("<script>");
+  });
+
+  test("the preset's health probes answer (@harpia/health)", async () => {
+    expect(await (await client.get("/healthz").execute()).json()).toEqual({ status: "ok" });
+    expect(await (await client.get("/readyz").execute()).json()).toEqual({ status: "ok" });
+  });
+
   test("API responses are never cached and carry the security headers", async () => {
     const res = await client.get("/api/books").execute();
     expect(res.headers.get("cache-control")).toBe("no-cache, no-store, must-revalidate");

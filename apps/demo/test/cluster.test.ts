@@ -5,6 +5,7 @@ import path from "node:path";
 import { RedisStore } from "@harpia/store-redis";
 import type { Subprocess } from "bun";
 import { csrfTokenOf, form } from "./support/forms";
+import { isRunning, redisClientNames } from "./support/process";
 import { openSocket, type TestSocket } from "./support/socket";
 
 /**
@@ -122,6 +123,8 @@ describe("bun run demo:cluster (2 workers, one port, Redis)", () => {
     }
     expect([...seen.keys()].sort()).toEqual(["1", "2"]);
     expect(seen.get("1")).not.toBe(seen.get("2"));
+    // Ready while Redis answers (the readiness check of the preset's @harpia/health probes).
+    expect(await (await fresh("/readyz")).json()).toEqual({ status: "ok", checks: { redis: "ok" } });
   }, 30_000);
 
   test("a session created through one worker is read through the other", async () => {
@@ -168,6 +171,38 @@ describe("bun run demo:cluster (2 workers, one port, Redis)", () => {
     await Bun.sleep(200);
     expect(two.messages.filter((m) => m.text === "hello from worker 1")).toHaveLength(1);
     expect(one.messages.filter((m) => m.text === "hello from worker 1")).toHaveLength(1);
+  }, 30_000);
+
+  // Last: it stops the cluster.
+  test("SIGTERM: each worker closes its app (WebSockets 1001, Redis connections quit) and exits 0", async () => {
+    const pids = [...output.matchAll(/\[worker (\d)\] ready \(pid (\d+)\)/g)].map((m) => ({
+      id: m[1]!,
+      pid: Number(m[2]),
+    }));
+    expect(pids.map((w) => w.id).sort()).toEqual(["1", "2"]);
+    const names = pids.flatMap(({ id, pid }) => [
+      `harpia-demo:w${id}:${pid}`,
+      `harpia-demo:w${id}:${pid}:sub`,
+    ]);
+    const observer = new RedisStore({ url: REDIS_URL }, { prefix: PREFIX, logErrors: false });
+    const open = async () => (await redisClientNames(observer)).filter((name) => names.includes(name));
+    try {
+      // Each worker's store connection and its fan-out's subscriber, named in CLIENT LIST.
+      expect((await open()).sort()).toEqual([...names].sort());
+      const socket = await openSocket(`${base.replace(/^http/, "ws")}/chat/lobby`);
+      const closedWith = new Promise<number>((resolve) => socket.onClose(resolve));
+
+      cluster!.kill("SIGTERM");
+      // Bounded well under a worker's safety net (21 s): a clean shutdown takes a fraction of a second.
+      const code = await Promise.race([cluster!.exited, Bun.sleep(4_000).then(() => "still running")]);
+      expect(code).toBe(0); // the primary exits 0 only when every worker exited 0
+      expect(await closedWith).toBe(1001);
+      for (const { pid } of pids) expect(isRunning(pid)).toBe(false);
+      expect(await open()).toEqual([]);
+      expect(output).not.toContain("exited with code");
+    } finally {
+      await observer.close();
+    }
   }, 30_000);
 });
 

@@ -53,7 +53,7 @@ describe("pages", () => {
     expect(html).toContain(`<script nonce="${nonce}">`);
     expect(html).toContain("<title>Home · Harpia demo</title>"); // the layout
     expect(html).toContain('href="/signup"'); // the nav component, signed out
-    expect(html.match(/class="card"/g)?.length).toBe(8); // a @for over the packages
+    expect(html.match(/class="card"/g)?.length).toBe(11); // a @for over the packages
     expect(html).toContain("<cite>The Pragmatic Programmer</cite>"); // a @for over the books
     expect(csp).not.toContain("unsafe-inline");
   });

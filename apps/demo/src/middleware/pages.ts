@@ -7,7 +7,7 @@ import {
 } from "@harpia/core";
 import { services } from "../context";
 import { AVATAR_MAX_BYTES } from "../services";
-import { publicUser, type User } from "../services/users";
+import { type PublicUser, publicUser, type User } from "../services/users";
 
 declare module "@harpia/session" {
   interface SessionFields {
@@ -17,23 +17,35 @@ declare module "@harpia/session" {
   }
 }
 
-const signedIn = new WeakMap<HarpiaRequest<any>, User>();
+declare module "@harpia/core" {
+  interface RequestState {
+    /** The signed-in account of this request, set by {@link loadUser}; absent for visitors. */
+    user?: User;
+  }
+  interface Locals {
+    /** What templates show of the signed-in account (no password hash), set by {@link loadUser}. */
+    user?: PublicUser;
+    /** The cluster worker serving the page, for the footer. */
+    worker?: string;
+  }
+}
 
-/** The signed-in account of this request (after {@link loadUser}). */
+/** The signed-in account of this request (after {@link loadUser}): `req.state.user`. */
 export function currentUser(req: HarpiaRequest<any>): User | undefined {
-  return signedIn.get(req);
+  return req.state.user;
 }
 
 /**
  * Checks the CSRF token of unsafe requests (403 without a valid one) and gives forms
- * `res.locals.csrfToken`: the `csrf.middleware()` of `@harpia/session`, on page routes only,
- * so the JSON API and static files never create sessions.
+ * `res.locals.csrfToken`: the app's `csrf()` of `@harpia/session` used as route middleware, on
+ * page routes only, so the JSON API and static files never create sessions.
  */
-export const csrfProtection: Middleware = (req, res, next) => services(req).csrfCheck(req, res, next);
+export const csrfProtection: Middleware = (req, res, next) => services(req).csrf(req, res, next);
 
 /**
- * Loads the signed-in account named by the session into `res.locals.user` for templates. A
- * session whose account was deleted meanwhile (on another device) is signed out.
+ * Loads the signed-in account named by the session into `req.state.user` (for route code) and
+ * `res.locals.user` (what templates show of it). A session whose account was deleted meanwhile
+ * (on another device) is signed out.
  */
 export const loadUser: Middleware = async (req, res, next) => {
   const { users, settings } = services(req);
@@ -42,7 +54,7 @@ export const loadUser: Middleware = async (req, res, next) => {
   if (username !== undefined) {
     const user = await users.find(username);
     if (user !== undefined && user.id === userId) {
-      signedIn.set(req, user);
+      req.state.user = user;
       res.locals.user = publicUser(user);
     } else {
       delete req.session.userId;

@@ -134,7 +134,7 @@ describe("the demo in Chromium", () => {
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
       // The stylesheet applied (a static file through the same middleware).
       expect(await page.$eval("body", (b) => getComputedStyle(b).backgroundColor)).toBe("rgb(246, 247, 251)");
-      expect(await page.locator(".card").count()).toBe(8);
+      expect(await page.locator(".card").count()).toBe(11);
       expect(await page.locator("[data-testid=books] li").count()).toBe(2);
       await page.click("[data-theme-toggle]"); // public/js/app.js
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");

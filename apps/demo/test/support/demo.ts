@@ -16,7 +16,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo & { cle
   });
   return Object.assign(demo, {
     async cleanup() {
-      await demo.stop();
+      await demo.close();
       await rm(uploadDir, { recursive: true, force: true });
     },
   });

@@ -5,6 +5,8 @@ export interface TestSocket {
   next(match: (message: any) => boolean, timeoutMs?: number): Promise<any>;
   send(text: string): void;
   close(): void;
+  /** Calls `listener` with the close code once the socket is closed (by either side). */
+  onClose(listener: (code: number) => void): void;
 }
 
 /** Opens a socket and waits until it is open (rejects on a refused upgrade). */
@@ -39,6 +41,7 @@ export function openSocket(url: string, headers: Record<string, string> = {}): P
     },
     send: (text) => ws.send(text),
     close: () => ws.close(),
+    onClose: (listener) => ws.addEventListener("close", (event) => listener(event.code), { once: true }),
   };
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve(socket), { once: true });

@@ -14,7 +14,7 @@ const PACKAGES = [
   {
     name: "@harpia/preset",
     description: "An app assembled through named, cancellable steps with sensible defaults.",
-    usedFor: "the access log, no-cache headers, body limits, sessions and error pages of this app",
+    usedFor: "the access log, no-cache headers, body limits, error pages and the graceful shutdown",
   },
   {
     name: "@harpia/file-router",
@@ -32,6 +32,11 @@ const PACKAGES = [
     usedFor: "sign-up, log-in and every form of the site",
   },
   {
+    name: "@harpia/rate-limit",
+    description: "Sliding or fixed windows per client, with RateLimit headers, on any store.",
+    usedFor: "failed logins and sign-ups per IP",
+  },
+  {
     name: "@harpia/shield",
     description: "Security headers with a per-response CSP nonce.",
     usedFor: "the Content-Security-Policy; the theme script in the page head carries its nonce",
@@ -45,6 +50,16 @@ const PACKAGES = [
     name: "@harpia/store-redis",
     description: "A Redis store and WebSocket fan-out for many processes.",
     usedFor: "everything, when REDIS_URL is set (bun run demo:cluster)",
+  },
+  {
+    name: "@harpia/request-id",
+    description: "One id per request, kept from the proxy or made (UUIDv7), on every response.",
+    usedFor: "the X-Request-Id header of every response",
+  },
+  {
+    name: "@harpia/health",
+    description: "Liveness and readiness probes that turn 503 as soon as the app closes.",
+    usedFor: "/healthz and /readyz (with Redis, ready while it answers), through the preset",
   },
 ];
 
