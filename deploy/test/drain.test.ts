@@ -44,6 +44,45 @@ test("while draining: GETs are refused untouched for the balancer to resend, POS
   expect(app.closing).toBe(true);
 });
 
+test("while draining, a WebSocket handshake is refused with a plain 503 (nginx resends it)", async () => {
+  const app = harpia();
+  const shutdown = drain(app, { drainMs: 300, timeoutMs: 1000, log: () => {} });
+  app.ws("/chat", { open: (ws) => ws.send("hello") });
+  const handle = app.listen({ port: 0, hostname: "127.0.0.1" });
+  const handshake = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      let text = "";
+      Bun.connect({
+        hostname: "127.0.0.1",
+        port: handle.port!,
+        socket: {
+          open(socket) {
+            socket.write(
+              "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            );
+          },
+          data(socket, chunk) {
+            text += chunk.toString();
+            if (text.includes("\r\n\r\n")) {
+              socket.end();
+              resolve(text.split("\r\n")[0]!);
+            }
+          },
+          error: (_socket, error) => reject(error),
+        },
+      }).catch(reject);
+    });
+  try {
+    expect(await handshake()).toBe("HTTP/1.1 101 Switching Protocols");
+    const closed = shutdown.start();
+    expect(await handshake()).toBe("HTTP/1.1 503 Service Unavailable");
+    await closed;
+  } finally {
+    await app.close();
+  }
+});
+
 test("the drain lasts drainMs, then the app closes; start() twice is one drain", async () => {
   const { app, shutdown } = drainedApp(150);
   const since = performance.now();
