@@ -6,7 +6,10 @@
  *    replica, three sentinels) on loopback ports (see scripts/topology for the port variables).
  * 2. Runs the Redis test files of store-redis, session, telemetry and rate-limit on each, pointed
  *    at it by `HARPIA_TEST_REDIS` (the same files run on the single node in `bun run test`).
- * 3. Stops them and runs the failover tests, which start their own topologies and kill a master.
+ * 3. Runs the deployment tests (deploy/test) on the Cluster: three app instances behind nginx,
+ *    sessions, chat fan-out, rate limits and telemetry through the balancer, then a rolling
+ *    restart under load (see deploy/README.md).
+ * 4. Stops them and runs the failover tests, which start their own topologies and kill a master.
  *
  * Each run is bounded in time; the last line is `N passed, N failed` (a run that crashes or
  * times out counts as one failure), and the exit code is non-zero when anything failed.
@@ -29,6 +32,18 @@ const SUITES = [
   { dir: "packages/telemetry", files: ["src/reading.redis.test.ts", "src/instances.redis.test.ts"] },
   { dir: "packages/rate-limit", files: ["test/redis.test.ts"] },
 ];
+
+/** Several app instances behind nginx, on the Cluster (nginx must be installed). */
+const DEPLOY = {
+  dir: "deploy",
+  files: [
+    "test/config.test.ts",
+    "test/drain.test.ts",
+    "test/nginx-config.test.ts",
+    "test/through-nginx.test.ts",
+    "test/rolling-restart.test.ts",
+  ],
+};
 
 /** Tests that start (and break) their own topologies. */
 const FAILOVER = {
@@ -85,6 +100,11 @@ try {
       console.log(`(${seconds(since)})`);
     }
   }
+  const since = performance.now();
+  await run("deploy: nginx + 3 instances on Cluster", DEPLOY.dir, DEPLOY.files, {
+    HARPIA_TEST_REDIS: clusterSpec(cluster.nodes),
+  });
+  console.log(`(${seconds(since)})`);
 } catch (error) {
   failed += 1;
   broken.push(`topologies (${(error as Error).message})`);

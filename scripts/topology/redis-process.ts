@@ -26,7 +26,7 @@ export interface RedisProcess {
  * emits no `exit` event, and a runner killed by SIGKILL runs no handler at all. A small shell
  * loop polls this process's PID; `cancel()` stops it when the cleanup was done normally.
  */
-function afterThisProcess(cleanup: string): { cancel(): void } {
+export function afterThisProcess(cleanup: string): { cancel(): void } {
   const watcher = Bun.spawn(
     ["bash", "-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done; ${cleanup}`],
     { stdin: "ignore", stdout: "ignore", stderr: "ignore" },
