@@ -6,12 +6,11 @@
 import { harpia } from "./app";
 
 export { type AppSettings, Harpia, type HarpiaOptions, harpia } from "./app";
+export type { CloseOptions } from "./app/shutdown";
 export { DEFAULT_JSON_DEPTH } from "./body/json";
 export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
 export type { BodyKind, UploadedFile } from "./body/types";
 export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
-export type { CompiledRoute } from "./compile";
-export { type Chain, compose } from "./compose";
 export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
 export { type Encoding, negotiateEncoding } from "./compress/negotiate";
@@ -25,7 +24,6 @@ export {
 } from "./cookies";
 export { type CorsOptions, cors } from "./cors/cors";
 export type { CorsOrigin, OriginFunction, StaticOrigin } from "./cors/origin";
-export { vary } from "./cors/vary";
 export { definePlugin, type PluginDefinition } from "./define-plugin";
 export { EngineSlot, type RenderContext, type ViewEngine } from "./engine";
 export { type ErrorBody, writeErrorResponse } from "./error-page";
@@ -50,15 +48,13 @@ export {
   type WsRouteInfo,
 } from "./group";
 export type { HookName, Hooks } from "./hooks";
-export type { CloseOptions } from "./lifecycle";
 export { type LoggerOptions, logger } from "./logger";
-export type { MethodOverrideOptions } from "./method-override";
+export type { MethodOverrideOptions } from "./pipeline/method-override";
 export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
 export { DEFAULT_CONSTRAINT_MAX_LENGTH, TrieRouter, type TrieRouterOptions } from "./router/trie-router";
-export type { RouteMatch, RouterEngine } from "./router/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
 export { contentTypeFor } from "./static/mime";
@@ -80,7 +76,6 @@ export {
   type RouteOptions,
   withRouteOptions,
 } from "./types";
-export type { Fallback } from "./unmatched";
 export { sanitizeFileName } from "./upload/sanitize";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";
 export { Upload } from "./upload/upload";
@@ -90,6 +85,7 @@ export type { TrustProxy, TrustProxyOptions } from "./utils/internal/ip";
 export { requestProtocol } from "./utils/protocol";
 export { type SafeRedirectOptions, safeRedirectTarget } from "./utils/redirect";
 export { parseSize, type Size } from "./utils/size";
+export { vary } from "./utils/vary";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,
