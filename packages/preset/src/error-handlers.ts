@@ -1,13 +1,11 @@
 import {
-  escapeHtml,
   type HarpiaRequest,
   type HarpiaResponse,
   type HttpError,
-  preferredFormat,
   statusText,
   toHttpError,
-  writeErrorResponse,
 } from "@harpia/core";
+import { escapeHtml, preferredFormat, writeErrorResponse } from "@harpia/core/utils";
 
 /**
  * An error handler of the preset's chain (`context.addErrorHandler` in

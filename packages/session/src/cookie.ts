@@ -1,5 +1,5 @@
 import type { CookiesOptions, HarpiaRequest, TrustProxy } from "@harpia/core";
-import { requestProtocol } from "@harpia/core";
+import { requestProtocol } from "@harpia/core/utils";
 import type { SessionCookieOptions } from "./types";
 
 /** The session cookie's defaults: hidden from scripts, not sent on cross-site subrequests. */

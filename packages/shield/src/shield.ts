@@ -5,9 +5,9 @@ import {
   type HarpiaResponse,
   type Middleware,
   type Plugin,
-  requestProtocol,
   type TrustProxy,
 } from "@harpia/core";
+import { requestProtocol } from "@harpia/core/utils";
 import { type CompiledHeaders, compileHeaders } from "./headers";
 import { getNonce, nonceFor } from "./nonce";
 import type { SecurityHeaders } from "./types";

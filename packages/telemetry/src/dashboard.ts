@@ -1,4 +1,5 @@
-import { type Handler, type HarpiaRequest, preferredFormat } from "@harpia/core";
+import type { Handler, HarpiaRequest } from "@harpia/core";
+import { preferredFormat } from "@harpia/core/utils";
 import { type AccessGuard, Unauthorized } from "./access";
 import { renderDashboard, renderLogin } from "./dashboard-page";
 import type { DailyStats, ErrorEntry, PageViews, ResponseTimeBucket, SlowRequest } from "./types";

@@ -1,4 +1,5 @@
-import { HttpError, type Middleware, mediaType, withRouteOptions } from "@harpia/core";
+import { HttpError, type Middleware, withRouteOptions } from "@harpia/core";
+import { mediaType } from "@harpia/core/utils";
 import type { BodyParserConfig } from "../config";
 import { parseSize } from "../size";
 
