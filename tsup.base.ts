@@ -8,7 +8,8 @@ export function harpiaTsup(entry: string[] = ["src/index.ts"]): Options | Option
   return defineConfig({
     entry,
     format: ["esm"],
-    dts: true,
+    // `@internal` declarations stay out of the published types (checked by scripts/check-dts.ts).
+    dts: { compilerOptions: { stripInternal: true } },
     clean: true,
     target: "esnext",
     platform: "node",

@@ -1,7 +1,8 @@
 /**
  * Packs every publishable package the way `bun publish` would and checks the tarball:
- * built `dist` entry points and types present, a README, and no `workspace:` range left in
- * its package.json (which `changeset publish` would ship literally under Bun).
+ * built `dist` entry points and types present, a README, no test, test helper or fixture
+ * shipped (as a file or bundled into `dist`), and no `workspace:` range left in its
+ * package.json (which `changeset publish` would ship literally under Bun).
  * Run after `bun run build`.
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -9,6 +10,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dir, "..");
+
+/**
+ * A test, a test helper or a fixture (by path): `*.test.ts`, `test/` and `fixtures/` folders,
+ * `test-helpers`/`test-support`/`test-utils` files. A `testing/` entry point is public API.
+ */
+function isTestSupport(file: string): boolean {
+  return (
+    /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ||
+    /(^|\/)(test|tests|__tests__|fixtures|test-fixtures)\//.test(file) ||
+    /(^|\/)test-(helpers|support|utils)(\.|\/)/.test(file)
+  );
+}
 const problems: string[] = [];
 let checked = 0;
 
@@ -43,6 +56,17 @@ for (const dir of readdirSync(path.join(root, "packages")).sort()) {
       const file = `package/${String(required).replace(/^\.\//, "")}`;
       if (!required || !listing.includes(file))
         problems.push(`${manifest.name}: ${file} missing from the tarball`);
+    }
+    // Tests, their helpers and fixtures never ship: neither as files nor bundled into dist
+    // (a bundle's source map names every source it took in).
+    for (const file of listing) {
+      if (isTestSupport(file)) problems.push(`${manifest.name}: ${file} is test support and must not ship`);
+      if (!file.endsWith(".map")) continue;
+      const map = Bun.spawnSync(["tar", "-xzOf", path.join(out, tarball), file]).stdout.toString();
+      for (const source of (JSON.parse(map).sources ?? []) as string[]) {
+        if (isTestSupport(source))
+          problems.push(`${manifest.name}: ${file} bundles ${source}, which is test support`);
+      }
     }
     if (packed.includes("workspace:"))
       problems.push(`${manifest.name}: the packed package.json still has a workspace: range`);
