@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
 /**
- * The build every package shares: ESM + `.d.ts`, Bun and sibling `@harpia/*` packages kept
+ * The build every package shares: ESM + `.d.ts`, Bun (and `bun:*` modules) and sibling `@harpia/*` packages kept
  * external (siblings are peer dependencies). Pass extra entry points when a package has any.
  */
 export function harpiaTsup(entry: string[] = ["src/index.ts"]): Options | Options[] {
@@ -13,7 +13,7 @@ export function harpiaTsup(entry: string[] = ["src/index.ts"]): Options | Option
     clean: true,
     target: "esnext",
     platform: "node",
-    external: ["bun", /^@harpia\//],
+    external: ["bun", /^bun:/, /^@harpia\//],
     sourcemap: true,
   }) as Options | Options[];
 }

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type AtomicStore, Cache, MemoryStore, StoreTypeError } from "@harpia/core";
+import { runAtomicStoreContract } from "@harpia/core/testing";
 import { Cluster, Redis } from "ioredis";
 import { StoreUnavailableError } from "./errors";
 import { RedisStore } from "./redis-store";
-import { describeAtomicStore } from "./store-contract";
 import { freePort, REDIS_URL, uniquePrefix } from "./test-support";
 
 const opened: RedisStore[] = [];
@@ -22,8 +22,8 @@ afterAll(async () => {
   }
 });
 
-describeAtomicStore("MemoryStore", () => new MemoryStore({ sweepIntervalSeconds: 0 }));
-describeAtomicStore("RedisStore", () => redisStore());
+runAtomicStoreContract({ name: "MemoryStore", create: () => new MemoryStore({ sweepIntervalSeconds: 0 }) });
+runAtomicStoreContract({ name: "RedisStore", create: () => redisStore() });
 
 describe("RedisStore values", () => {
   test("values without a JSON form are a TypeError before anything is sent", async () => {

@@ -3,7 +3,7 @@ import { harpia } from "../app";
 import { HttpError } from "../errors";
 import { Router } from "../group";
 import type { ServerHandle } from "../server";
-import { HANDSHAKE_HEADERS, openSocket, rawHandshake, TestSocket } from "./test-helpers";
+import { HANDSHAKE_HEADERS, openSocket, rawHandshake, TestSocket } from "../../test/support/websocket";
 import type { PubSubAdapter } from "./types";
 
 describe("WebSocket routes over a real socket", () => {
