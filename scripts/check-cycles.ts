@@ -23,7 +23,9 @@ for (const dir of dirs) {
   const result = await madge(path.join(root, dir, "src"), {
     fileExtensions: ["ts", "tsx"],
     tsConfig: path.join(root, dir, "tsconfig.json"),
-    excludeRegExp: [/node_modules/],
+    // Only the package's own sources: a sibling is resolved to its build (dist) when one exists,
+    // and each package is checked on its own.
+    excludeRegExp: [/node_modules/, /^\.\.\//, /(^|\/)dist\//],
     // Type-only imports count: a type cycle is still two modules that each need the other.
     detectiveOptions: { ts: { skipTypeImports: false }, tsx: { skipTypeImports: false } },
   });

@@ -16,6 +16,7 @@ export type { BodyKind, UploadedFile } from "./body/types";
 // Batteries: middleware, static files, uploads, stores.
 export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
+export type { Encoding } from "./compress/negotiate";
 export {
   type CookieSignatureCompat,
   CookieSigner,
