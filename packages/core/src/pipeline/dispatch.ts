@@ -8,9 +8,9 @@ import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import { LOOKUP_PATH } from "../symbols";
 import { isWebSocketUpgrade, upgradeSocket } from "../ws/handshake";
-import { type BodyHeaders, bodyHeaders, NO_BODY_METHODS, readBody } from "./body-policy";
+import { bodyHeaders, NO_BODY_METHODS, withBody } from "./body-policy";
 import { runChain } from "./chain";
-import type { CompiledApp, CompiledRoute } from "./compiled";
+import type { CompiledApp } from "./compiled";
 import { applyOverride } from "./method-override";
 import { applyParams, malformedPath } from "./params";
 import { fail } from "./respond";
@@ -52,18 +52,4 @@ function route(
     if (body !== undefined) return withBody(compiled, matched, req, res, body);
   }
   return runChain(matched.chain, req, res, compiled.finish);
-}
-
-/** Reads the body as the route's policy says, then runs its chain; a refused body is answered. */
-export function withBody(
-  compiled: CompiledApp,
-  route: CompiledRoute,
-  req: HarpiaRequest<any>,
-  res: HarpiaResponse,
-  body: BodyHeaders,
-): Promise<Response> {
-  return readBody(route, req, body, compiled.bodyLimit).then(
-    () => runChain(route.chain, req, res, compiled.finish),
-    (error) => fail(compiled, req, res, error),
-  );
 }

@@ -8,10 +8,10 @@ import { FORM } from "../body/parse";
 import { type AddressSource, HarpiaRequest } from "../request";
 import { HarpiaResponse } from "../response";
 import { CREATE, WIRE } from "../symbols";
-import { type BodyHeaders, bodyHeaders, NO_BODY_METHODS } from "./body-policy";
+import { type BodyHeaders, bodyHeaders, NO_BODY_METHODS, withBody } from "./body-policy";
 import { runChain } from "./chain";
 import type { CompiledApp, CompiledRoute } from "./compiled";
-import { dispatch, withBody } from "./dispatch";
+import { dispatch } from "./dispatch";
 import { runOnRequest } from "./lifecycle";
 import { fail } from "./respond";
 
