@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
 /**
- * The build every package shares: ESM + `.d.ts`, Bun and sibling `@harpia/*` packages kept
+ * The build every package shares: ESM + `.d.ts`, Bun (and `bun:*` modules) and sibling `@harpia/*` packages kept
  * external (siblings are peer dependencies). Pass extra entry points when a package has any.
  *
  * No source maps: the output is one readable, unminified module per entry point, so stack traces
@@ -12,11 +12,12 @@ export function harpiaTsup(entry: string[] = ["src/index.ts"]): Options | Option
   return defineConfig({
     entry,
     format: ["esm"],
-    dts: true,
+    // `@internal` declarations stay out of the published types (checked by scripts/check-dts.ts).
+    dts: { compilerOptions: { stripInternal: true } },
     clean: true,
     target: "esnext",
     platform: "node",
-    external: ["bun", /^@harpia\//],
+    external: ["bun", /^bun:/, /^@harpia\//],
     sourcemap: false,
   }) as Options | Options[];
 }

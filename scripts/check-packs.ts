@@ -3,7 +3,8 @@
  *
  * - every file the manifest points at (`exports` of every subpath and condition, `main`,
  *   `types`, `sideEffects`) is in the tarball, with README.md and the repository's LICENSE;
- * - nothing of the development setup leaks: no `src/`, no source maps, and a package.json with no
+ * - nothing of the development setup leaks: no `src/`, no source maps, no test, test helper or
+ *   fixture, and a package.json with no
  *   `harpia-source` condition, no path into `src/`, no `workspace:` range, no scripts or
  *   devDependencies, and an `engines.bun`;
  * - the version policy (see CONTRIBUTING.md): every package has the same version, and a sibling's
@@ -18,6 +19,18 @@ import path from "node:path";
 import { type Packed, packAll } from "./pack";
 import { SOURCE_CONDITION } from "./pack-manifest";
 import { publishablePackages, root, run } from "./workspace";
+
+/**
+ * A test, a test helper or a fixture (by path): `*.test.ts`, `test/` and `fixtures/` folders,
+ * `test-helpers`/`test-support`/`test-utils` files. A `testing/` entry point is public API.
+ */
+function isTestSupport(file: string): boolean {
+  return (
+    /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ||
+    /(^|\/)(test|tests|__tests__|fixtures|test-fixtures)\//.test(file) ||
+    /(^|\/)test-(helpers|support|utils)(\.|\/)/.test(file)
+  );
+}
 
 /** Problems found in the tarballs; empty when they are fit to publish. */
 export async function checkPacks(packed: Packed[]): Promise<string[]> {
@@ -54,6 +67,7 @@ export async function checkPacks(packed: Packed[]): Promise<string[]> {
       for (const file of files) {
         if (file.startsWith("src/")) problem(`${file}: sources are not shipped`);
         if (file.endsWith(".map")) problem(`${file}: source maps are not shipped (see tsup.base.ts)`);
+        if (isTestSupport(file)) problem(`${file} is test support and must not ship`);
       }
 
       if (text.includes(SOURCE_CONDITION))

@@ -39,10 +39,10 @@ async function time(label: string, fn: () => unknown, n = 200_000): Promise<numb
 
 for (let round = 0; round < 3; round++) {
   const rawS1 = await time("raw S1", () => raw(root));
-  const hS1 = await time("harpia S1", () => s1.handle(root));
+  const hS1 = await time("harpia S1", () => s1.fetch(root));
   const rawS2 = await time("raw S2", () => raw(userReq));
-  const hS2 = await time("harpia S2", () => s2.handle(userReq));
-  const hS3 = await time("harpia S3", () => s3.handle(userReq));
+  const hS2 = await time("harpia S2", () => s2.fetch(userReq));
+  const hS3 = await time("harpia S3", () => s3.fetch(userReq));
   console.log(
     `overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`,
   );
@@ -60,7 +60,7 @@ const post = () =>
   });
 for (let round = 0; round < 2; round++) {
   const rawS4 = await time("raw S4", async () => Response.json(await post().json()), 100_000);
-  const hS4 = await time("harpia S4", () => s4.handle(post()), 100_000);
+  const hS4 = await time("harpia S4", () => s4.fetch(post()), 100_000);
   console.log(`overhead S4 ${(hS4 - rawS4).toFixed(0)} ns\n`);
 }
 
@@ -85,6 +85,6 @@ const rawS7 = (req: Request) => {
 };
 for (let round = 0; round < 2; round++) {
   const raw7 = await time("raw S7", () => rawS7(s7Req), 100_000);
-  const h7 = await time("harpia S7", () => s7.handle(s7Req), 100_000);
+  const h7 = await time("harpia S7", () => s7.fetch(s7Req), 100_000);
   console.log(`overhead S7 ${(h7 - raw7).toFixed(0)} ns (${(raw7 / h7).toFixed(2)}× of raw in process)\n`);
 }

@@ -1,4 +1,5 @@
-import { preferredFormat, statusText, toHttpError, writeErrorResponse } from "@harpia/core";
+import { statusText, toHttpError } from "@harpia/core";
+import { preferredFormat, writeErrorResponse } from "@harpia/core/utils";
 import type { PresetErrorHandler } from "@harpia/preset";
 import { services } from "./context";
 import { loadUser } from "./middleware/pages";

@@ -1,111 +1,45 @@
+/**
+ * The app: what it registers (routes through its groups, hooks, handlers, plugins) and its
+ * settings. Compiling (`app/compile.ts`), serving (`app/serve.ts`), closing (`app/shutdown.ts`)
+ * and the request path (`pipeline/`) live in their own modules; none of them calls back here.
+ */
 import type { Server, WebSocketHandler } from "bun";
-import { DEFAULT_JSON_DEPTH } from "./body/json";
-import { type CompiledRoute, compileRoutes, type FlatWsRoute, fallbackMiddleware, flatten } from "./compile";
-import { compose, type ErrorResponder } from "./compose";
-import { type CookieSignatureCompat, CookieSigner } from "./cookies";
+import { compileApp } from "./app/compile";
+import {
+  type AppConfig,
+  type AppSettings,
+  DEFAULT_BODY_LIMIT,
+  type HarpiaOptions,
+  resolveOptions,
+} from "./app/options";
+import { PluginSet } from "./app/plugins";
+import { type ServeHost, startServer } from "./app/serve";
+import { type CloseOptions, checkTimeout, closeApp, shutdownOnSignals } from "./app/shutdown";
+import { type AppState, createAppState } from "./app/state";
+import type { CookieSigner } from "./cookies";
 import type { CorsOptions } from "./cors/cors";
 import { CorsRegistry } from "./cors/registry";
-import { EngineSlot } from "./engine";
-import { createErrorResponder } from "./error-responder";
-import { RouteGroup } from "./group";
-import { emptyHooks, type HookName, type Hooks } from "./hooks";
-import { type CloseOptions, checkTimeout, closeApp, shutdownOnSignals } from "./lifecycle";
-import { compileMethodOverride, type MethodOverride, type MethodOverrideOptions } from "./method-override";
-import { type Compiled, RequestPipeline } from "./pipeline";
-import { type Plugin, pluginRecord } from "./plugin";
-import { type AddressSource, HarpiaRequest, type RequestContext } from "./request";
-import { type NativeCandidate, nativeTable } from "./router/native";
-import { expandOptional, parsePattern } from "./router/pattern";
-import { TrieRouter } from "./router/trie-router";
-import type { RouterEngine } from "./router/types";
-import { type ServerHandle, type ServerOptions, startServer } from "./server";
+import type { EngineSlot } from "./engine";
+import { RouteGroup, registryOf } from "./group";
+import type { HookName, Hooks } from "./hooks";
+import type { CompiledApp } from "./pipeline/compiled";
+import { handleRequest } from "./pipeline/fetch";
+import { type AddressSource, HarpiaRequest } from "./request";
+import type { ServerHandle, ServerOptions } from "./server";
 import { createStaticHandler, type StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler } from "./types";
-import { answerUnmatched, type Fallback, type NotFound } from "./unmatched";
-import { positiveInteger } from "./utils/internal/check";
-import { compileTrustProxy, type TrustProxy } from "./utils/internal/ip";
-import { optionalSize, type Size } from "./utils/size";
-import { WebSocketHub } from "./ws/hub";
 import type { PubSubAdapter } from "./ws/types";
-import { compileWsRoutes } from "./ws/upgrade";
 
-/** Options of `harpia()`. */
-export interface HarpiaOptions {
-  /** Development mode: error responses show messages and stack traces. `listen({ development })` sets it too. */
-  development?: boolean;
-  /**
-   * Which proxies to believe for `req.ip`, `req.protocol` and the app's own origin: a number of
-   * hops, `true`, trusted proxy addresses/CIDRs, or `{ header: "cf-connecting-ip" }` (see
-   * {@link TrustProxy}). Default `false`: the socket and the URL only. Checked at creation.
-   */
-  trustProxy?: TrustProxy;
-  /** Secret(s) for signed cookies; the first signs, all verify (for rotation). */
-  cookieSecret?: string | string[];
-  /**
-   * Also accept cookies signed by another framework with the same `cookieSecret` (read only:
-   * Harpia still signs in its own format). `"express"`: cookie-parser's `s:value.signature`.
-   * Opt-in because Express's signature does not bind the cookie's name.
-   */
-  cookieSignatureCompat?: CookieSignatureCompat;
-  /**
-   * Default largest body parsed: bytes, or a size such as `"100kb"` (default 1 MiB, or
-   * `listen({ maxRequestBodySize })`). Routes raise or lower it with `{ bodyLimit }`. Checked
-   * here: `NaN`, fractions, zero or negative sizes throw a `TypeError`.
-   */
-  bodyLimit?: Size;
-  /**
-   * Deepest nesting of arrays and objects accepted in a JSON body (default 64); deeper bodies
-   * are refused with 400 `BODY_TOO_DEEP` before they are parsed. Routes set their own with
-   * `{ jsonDepth }`.
-   */
-  jsonDepth?: number;
-  /**
-   * Longest value, in characters of the encoded path, tested against a route parameter's
-   * constraint (`/:id(\\d+)`); a longer segment simply does not match that parameter. Default 256.
-   * Bounds the time any constraint can take per request.
-   */
-  constraintMaxLength?: number;
-  /**
-   * Method override for HTML forms: a POST with `_method` in its urlencoded body, or an
-   * `X-HTTP-Method-Override` header, is routed as that method. On by default for PUT, PATCH
-   * and DELETE, for requests that are not cross-site (a cross-site one stays a POST; see
-   * {@link MethodOverride}); `false` turns it off; `{ methods, allowOrigins }` changes the
-   * methods and lists other origins whose forms may override.
-   */
-  methodOverride?: boolean | MethodOverrideOptions;
-  /** Route matcher to use (default: the trie router). */
-  router?: () => RouterEngine<CompiledRoute>;
-  /**
-   * Let `listen()` hand plain routes to Bun's native router (faster: no URL parsing or JS
-   * matching per request). Bun's table slows down as it grows (measured: within 3% up to 100
-   * routes, a third slower for the last of 1,000), while the JS trie stays flat, so by default
-   * apps with more than 100 such routes use the JS router only. `false` turns it off; a number
-   * sets the limit. Answers are the same either way.
-   */
-  nativeRoutes?: boolean | number;
-  /**
-   * Where unexpected (5xx) errors are reported: `console.error` by default, a function of
-   * yours, or `false` for silence.
-   */
-  logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
-}
+export type { AppSettings, HarpiaOptions } from "./app/options";
 
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Hooks whose lists a compiled app copies (adding one recompiles). */
+const PER_REQUEST: ReadonlySet<HookName> = new Set(["onRequest", "onSend", "onResponse"]);
 
-/** What plugins read from the app (`app.settings`): set once, at `harpia(options)`. */
-export interface AppSettings {
-  /** Development mode (follows `listen({ development })`). */
-  readonly development: boolean;
-  /** Which proxies `req.ip`/`req.protocol` believe, as given to `harpia({ trustProxy })`. */
-  readonly trustProxy: TrustProxy;
-  /** The default body limit, in bytes. */
-  readonly bodyLimit: number;
-  /** The JSON nesting limit. */
-  readonly jsonDepth: number;
-  /** Whether method override is on. */
-  readonly methodOverride: boolean;
-  /** Whether a `cookieSecret` was given (use `app.signer` to sign and verify with it). */
-  readonly cookieSecret: boolean;
+let readCompiled!: (app: Harpia) => CompiledApp;
+
+/** @internal The compiled form of an app, compiled now if needed (core's tests only). */
+export function compiledOf(app: Harpia): CompiledApp {
+  return readCompiled(app);
 }
 
 /**
@@ -113,104 +47,74 @@ export interface AppSettings {
  * Create one with `harpia()`.
  */
 export class Harpia extends RouteGroup<""> {
-  /** Where a view engine plugs in: `app.engine.set(engine)`. */
-  readonly engine = new EngineSlot();
-  /** Development mode (detailed error responses). */
-  development: boolean;
-  /** @internal Tried in order before the not-found handler (static mounts). */
-  readonly _fallbacks: Fallback[] = [];
-  /** @internal */ readonly _hooks: { [K in HookName]: Hooks[K][] } = emptyHooks();
-  /** @internal Running servers, each with the function that re-applies the app's routes to it. */
-  readonly _servers = new Map<Server<any>, () => void>();
-  /** @internal */ _errorHandler: ErrorHandler | undefined;
-  /** @internal */ _notFound: NotFound | undefined;
-  /** @internal */ readonly _context: RequestContext;
-  /** @internal */ readonly _signer: CookieSigner | undefined;
-  /** @internal */ readonly _override: MethodOverride | undefined;
-  /** @internal */ readonly _logError:
-    | ((error: unknown, req: HarpiaRequest<any> | undefined) => void)
-    | undefined;
-  /** @internal */ readonly _sockets: WebSocketHub;
-  /** @internal */ readonly _respondError: ErrorResponder;
-  /** @internal */ readonly _pipeline: RequestPipeline;
-  private compiled: Compiled | undefined;
-  private corsRegistry: CorsRegistry | undefined;
-  private listenBodyLimit: number | undefined;
-  private readonly bodyLimit: number | undefined;
-  private readonly jsonDepth: number;
-  private readonly constraintMaxLength: number | undefined;
-  private refreshQueued = false;
-  /** Plugins installed on this app, and how many of each name (for `dependencies`). */
-  private readonly plugins = new Set<Plugin>();
-  private readonly pluginNames = new Map<string, number>();
-  /** Plugins whose `setup` is running (a setup may `app.use` its own handle as middleware). */
-  private readonly installing = new Set<Plugin>();
-  private pluginSigner: CookieSigner | undefined;
-  private closed: Promise<void> | undefined;
-  private readonly appSettings: AppSettings;
+  readonly #state: AppState;
+  readonly #settings: AppSettings;
+  readonly #plugins = new PluginSet();
+  readonly #host: ServeHost;
+  #compiled: CompiledApp | undefined;
+  #refreshQueued = false;
+  #corsRegistry: CorsRegistry | undefined;
+  #closed: Promise<void> | undefined;
 
-  constructor(private readonly harpiaOptions: HarpiaOptions = {}) {
-    super();
-    const settings = harpiaOptions;
-    if (settings === null || typeof settings !== "object")
-      throw new TypeError("harpia() takes an options object");
-    this.development = settings.development ?? false;
-    this.bodyLimit = optionalSize(settings.bodyLimit, "harpia({ bodyLimit })");
-    this.jsonDepth =
-      settings.jsonDepth === undefined
-        ? DEFAULT_JSON_DEPTH
-        : positiveInteger(settings.jsonDepth, "harpia({ jsonDepth })");
-    this.constraintMaxLength =
-      settings.constraintMaxLength === undefined
-        ? undefined
-        : positiveInteger(settings.constraintMaxLength, "harpia({ constraintMaxLength })");
-    if (settings.cookieSignatureCompat !== undefined && settings.cookieSecret === undefined)
-      throw new TypeError("cookieSignatureCompat needs harpia({ cookieSecret })");
-    this._signer =
-      settings.cookieSecret === undefined
-        ? undefined
-        : new CookieSigner(settings.cookieSecret, settings.cookieSignatureCompat);
-    this._context = {
-      trust: compileTrustProxy(settings.trustProxy),
-      signer: this._signer,
-      jsonDepth: this.jsonDepth,
-    };
-    this._override = compileMethodOverride(settings.methodOverride);
-    const log = settings.logErrors ?? true;
-    this._logError =
-      log === false
-        ? undefined
-        : log === true
-          ? (error, req) =>
-              console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
-          : log;
-    const app = this;
-    this.appSettings = Object.freeze({
-      get development() {
-        return app.development;
-      },
-      trustProxy: settings.trustProxy ?? false,
-      bodyLimit: this.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      jsonDepth: this.jsonDepth,
-      methodOverride: this._override !== undefined,
-      cookieSecret: this._signer !== undefined,
-    });
-    this._sockets = new WebSocketHub((error) => this._logError?.(error, undefined));
-    this._respondError = createErrorResponder(this);
-    this._pipeline = new RequestPipeline(this);
+  static {
+    readCompiled = (app) => app.#current();
   }
 
-  /** @internal */
-  override _invalidate(): void {
-    this.compiled = undefined;
-    if (this._servers.size === 0 || this.refreshQueued) return;
+  constructor(options: HarpiaOptions = {}) {
+    super();
+    const config: AppConfig = resolveOptions(options);
+    const state = createAppState(config);
+    this.#state = state;
+    this.#settings = Object.freeze({
+      get development() {
+        return state.development;
+      },
+      trustProxy: config.trustProxy,
+      bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      jsonDepth: config.jsonDepth,
+      methodOverride: config.override !== undefined,
+      cookieSecret: config.signer !== undefined,
+    });
+    this.#host = { state, current: () => this.#current(), invalidate: () => this.#invalidate() };
+    const registry = registryOf(this);
+    registry.changed = () => this.#invalidate();
+    registry.install = (plugin) =>
+      this.#plugins.install(plugin, this, (fn) => {
+        registry.middleware.push({ path: null, fn });
+        this.#invalidate();
+      });
+  }
+
+  /** The compiled app, built on first use after any registration. */
+  #current(): CompiledApp {
+    this.#compiled ??= compileApp(this, this.#state);
+    return this.#compiled;
+  }
+
+  #invalidate(): void {
+    this.#compiled = undefined;
+    if (this.#state.servers.size === 0 || this.#refreshQueued) return;
     // Registrations after listen(): recompile once they are done (before the next request is
     // read) and hand Bun's router the new table, so no request runs a stale chain.
-    this.refreshQueued = true;
+    this.#refreshQueued = true;
     queueMicrotask(() => {
-      this.refreshQueued = false;
-      for (const refresh of this._servers.values()) refresh();
+      this.#refreshQueued = false;
+      for (const refresh of this.#state.servers.values()) refresh();
     });
+  }
+
+  /** Where a view engine plugs in: `app.engine.set(engine)`. */
+  get engine(): EngineSlot {
+    return this.#state.engine;
+  }
+
+  /** Development mode (detailed error responses); `listen({ development })` sets it too. */
+  get development(): boolean {
+    return this.#state.development;
+  }
+
+  set development(value: boolean) {
+    this.#state.development = value;
   }
 
   /**
@@ -218,7 +122,7 @@ export class Harpia extends RouteGroup<""> {
    * the app instead of declaring their own `trustProxy` or `development`.
    */
   get settings(): AppSettings {
-    return this.appSettings;
+    return this.#settings;
   }
 
   /**
@@ -226,42 +130,12 @@ export class Harpia extends RouteGroup<""> {
    * checks), for plugins that need a keyed signature; `undefined` without a secret.
    */
   get signer(): CookieSigner | undefined {
-    // Never the Express-compatible reader: Express signatures cover the value only, not what it
-    // is bound to, so a plugin signing tokens must not accept them.
-    if (this.pluginSigner === undefined && this.harpiaOptions.cookieSecret !== undefined)
-      this.pluginSigner = new CookieSigner(this.harpiaOptions.cookieSecret);
-    return this.pluginSigner;
-  }
-
-  /** @internal `app.use(plugin)`: installs a plugin once (see `definePlugin`). */
-  override _install(plugin: Plugin): void {
-    const record = pluginRecord(plugin);
-    if (this.installing.has(plugin)) {
-      // `app.use(handle)` from the plugin's own setup: the handle is meant as middleware here.
-      if (record.middleware === undefined)
-        throw new TypeError(`Plugin "${record.name}" called app.use() on itself but is not a middleware`);
-      this._middleware.push({ path: null, fn: record.middleware });
-      return;
-    }
-    if (this.plugins.has(plugin)) return;
-    for (const dependency of record.dependencies) {
-      if (!this.pluginNames.has(dependency))
-        throw new Error(`Plugin "${record.name}" needs "${dependency}": app.use() that one first`);
-    }
-    this.installing.add(plugin);
-    try {
-      record.setup(this);
-    } finally {
-      this.installing.delete(plugin);
-    }
-    // Only a setup that completed counts: a failed one can be fixed and installed again.
-    this.plugins.add(plugin);
-    this.pluginNames.set(record.name, (this.pluginNames.get(record.name) ?? 0) + 1);
+    return this.#state.config.pluginSigner;
   }
 
   /** Whether a plugin of this name was installed with `app.use()`. */
   hasPlugin(name: string): boolean {
-    return this.pluginNames.has(name);
+    return this.#plugins.has(name);
   }
 
   /**
@@ -272,12 +146,12 @@ export class Harpia extends RouteGroup<""> {
    * app.addHook("onSend", (req, res) => { res.headers.set("x-served-by", "harpia"); });
    */
   addHook<K extends HookName>(name: K, hook: Hooks[K]): this {
-    if (!Object.hasOwn(this._hooks, name))
-      throw new TypeError(
-        `Unknown hook "${String(name)}"; use one of ${Object.keys(this._hooks).join(", ")}`,
-      );
+    const hooks = this.#state.hooks;
+    if (!Object.hasOwn(hooks, name))
+      throw new TypeError(`Unknown hook "${String(name)}"; use one of ${Object.keys(hooks).join(", ")}`);
     if (typeof hook !== "function") throw new TypeError(`addHook("${name}") needs a function`);
-    this._hooks[name].push(hook);
+    hooks[name].push(hook);
+    if (PER_REQUEST.has(name)) this.#invalidate();
     return this;
   }
 
@@ -295,7 +169,7 @@ export class Harpia extends RouteGroup<""> {
    * throws, the default handler answers.
    */
   setErrorHandler(handler: ErrorHandler): this {
-    this._errorHandler = handler;
+    this.#state.errorHandler = handler;
     return this;
   }
 
@@ -304,7 +178,7 @@ export class Harpia extends RouteGroup<""> {
    * methods get it; others get the default 404.
    */
   setNotFound(handler: Handler<any>, methods?: string[]): this {
-    this._notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
+    this.#state.notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
     return this;
   }
 
@@ -318,7 +192,8 @@ export class Harpia extends RouteGroup<""> {
    * app.static("assets", { prefix: "/assets", maxAge: "1y", immutable: true });
    */
   static(dir: string, options?: StaticOptions): this {
-    this._fallbacks.push(createStaticHandler(dir, options, () => this.development));
+    const state = this.#state;
+    state.fallbacks.push(createStaticHandler(dir, options, () => state.development));
     return this;
   }
 
@@ -332,12 +207,12 @@ export class Harpia extends RouteGroup<""> {
    * app.cors({ origin: "https://example.com", methods: "GET" }, "/books");
    */
   cors(options?: CorsOptions, path?: string): this {
-    if (this.corsRegistry === undefined) {
-      this.corsRegistry = new CorsRegistry();
-      this._middleware.unshift({ path: null, fn: this.corsRegistry.middleware });
+    if (this.#corsRegistry === undefined) {
+      this.#corsRegistry = new CorsRegistry();
+      registryOf(this).middleware.unshift({ path: null, fn: this.#corsRegistry.middleware });
     }
-    this.corsRegistry.add(options, path);
-    this._invalidate();
+    this.#corsRegistry.add(options, path);
+    this.#invalidate();
     return this;
   }
 
@@ -354,52 +229,7 @@ export class Harpia extends RouteGroup<""> {
    * so pattern errors and duplicate routes surface at start.
    */
   compile(): void {
-    this.compiled ??= this.build();
-  }
-
-  /** @internal The compiled app, built on first use after any registration. */
-  _compiled(): Compiled {
-    this.compiled ??= this.build();
-    return this.compiled;
-  }
-
-  /** @internal `listen({ maxRequestBodySize })` (checked, in bytes) becomes the default body limit. */
-  _useListenBodyLimit(limit: number | undefined): void {
-    if (limit === undefined || limit === this.listenBodyLimit) return;
-    this.listenBodyLimit = limit;
-    this._invalidate();
-  }
-
-  private build(): Compiled {
-    const bodyLimit = this.bodyLimit ?? this.listenBodyLimit ?? DEFAULT_BODY_LIMIT;
-    const routes: Parameters<typeof compileRoutes>[0] = [];
-    const wsRoutes: FlatWsRoute[] = [];
-    flatten(this, "", [], routes, wsRoutes);
-    const router =
-      this.harpiaOptions.router?.() ??
-      new TrieRouter<CompiledRoute>({ constraintMaxLength: this.constraintMaxLength });
-    const candidates: NativeCandidate<CompiledRoute>[] = [];
-    const defaults = { bodyLimit, jsonDepth: this.jsonDepth };
-    compileRoutes(routes, router, this._respondError, defaults, (method, segments, value) =>
-      candidates.push({ method, segments, value }),
-    );
-    const ws = compileWsRoutes(wsRoutes, this._sockets, this._respondError, {
-      constraintMaxLength: this.constraintMaxLength,
-    });
-    const wsPatterns = wsRoutes.flatMap((route) => expandOptional(parsePattern(route.pattern)));
-    const middleware = fallbackMiddleware(this);
-    const unmatched = (req: HarpiaRequest<any>, res: Parameters<typeof answerUnmatched>[4]) =>
-      answerUnmatched(this, router, ws, req, res);
-    const fallback = compose([...middleware, unmatched], this._respondError);
-    const nativeLimit =
-      this.harpiaOptions.nativeRoutes === false
-        ? 0
-        : this.harpiaOptions.nativeRoutes === true
-          ? Infinity
-          : (this.harpiaOptions.nativeRoutes ?? 100);
-    let native = nativeLimit > 0 ? nativeTable(candidates, wsPatterns) : new Map();
-    if (native.size > nativeLimit) native = new Map();
-    return { router, fallback, middleware, bodyLimit, ws, native };
+    this.#current();
   }
 
   /**
@@ -410,7 +240,7 @@ export class Harpia extends RouteGroup<""> {
    */
   fetch = (request: Request, server?: AddressSource | Server<any>): Promise<Response> => {
     try {
-      return Promise.resolve(this._pipeline.handle(request, server, false));
+      return Promise.resolve(handleRequest(this.#current(), request, server, false));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -423,18 +253,13 @@ export class Harpia extends RouteGroup<""> {
     return this.fetch(request);
   }
 
-  /** @internal The request pipeline; sync when every step is. */
-  handle(request: Request, server?: AddressSource | Server<any>): Response | Promise<Response> {
-    return this._pipeline.handle(request, server, false);
-  }
-
   /**
    * The handler object for `Bun.serve({ websocket })`, when you call `Bun.serve` yourself:
    * `Bun.serve({ fetch: app.fetch, websocket: app.websocket })` (spread it to add options such
    * as `maxPayloadLength`). `listen()` passes it for you with `listen({ ws })`'s options.
    */
   get websocket(): WebSocketHandler<any> {
-    return this._sockets.handler;
+    return this.#state.sockets.handler;
   }
 
   /**
@@ -442,7 +267,7 @@ export class Harpia extends RouteGroup<""> {
    * `undefined` makes publishing local again. See {@link PubSubAdapter}.
    */
   setPubSub(adapter: PubSubAdapter | undefined): this {
-    this._sockets.setPubSub(adapter);
+    this.#state.sockets.setPubSub(adapter);
     return this;
   }
 
@@ -455,7 +280,7 @@ export class Harpia extends RouteGroup<""> {
    * app.post("/announce", (req, res) => { app.publish("lobby", req.body.text); res.send("ok"); });
    */
   publish(topic: string, message: string | Uint8Array): void | Promise<void> {
-    return this._sockets.publish(topic, message);
+    return this.#state.sockets.publish(topic, message);
   }
 
   /**
@@ -464,12 +289,12 @@ export class Harpia extends RouteGroup<""> {
    * Bun's status: bytes sent, `0` when nobody here received it, `-1` under backpressure.
    */
   publishLocal(topic: string, message: string | Uint8Array): number {
-    return this._sockets.publishLocal(topic, message);
+    return this.#state.sockets.publishLocal(topic, message);
   }
 
   /** How many WebSocket connections of this instance are subscribed to `topic`. */
   subscriberCount(topic: string): number {
-    return this._sockets.subscriberCount(topic);
+    return this.#state.sockets.subscriberCount(topic);
   }
 
   /**
@@ -480,17 +305,18 @@ export class Harpia extends RouteGroup<""> {
    * const { port } = app.listen({ port: 0, hostname: "127.0.0.1" });
    */
   listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
-    if (this.closed !== undefined) throw new Error("listen(): this app was closed");
-    const handle = startServer(this, options);
+    if (this.#closed !== undefined) throw new Error("listen(): this app was closed");
+    const state = this.#state;
+    const handle = startServer(this.#host, options);
     if (typeof options === "object" && options.shutdownOnSignals)
-      shutdownOnSignals(this, options.shutdownOnSignals, options.shutdownTimeout);
+      shutdownOnSignals(this, state.report, options.shutdownOnSignals, options.shutdownTimeout);
     callback?.(handle);
-    for (const hook of this._hooks.onListen) {
+    for (const hook of state.hooks.onListen) {
       try {
         const pending = hook(handle);
-        if (pending instanceof Promise) pending.catch((error) => this._logError?.(error, undefined));
+        if (pending instanceof Promise) pending.catch((error) => state.report?.(error, undefined));
       } catch (error) {
-        this._logError?.(error, undefined);
+        state.report?.(error, undefined);
       }
     }
     return handle;
@@ -498,7 +324,7 @@ export class Harpia extends RouteGroup<""> {
 
   /** True once `app.close()` was called (readiness checks answer 503 from then on). */
   get closing(): boolean {
-    return this.closed !== undefined;
+    return this.#closed !== undefined;
   }
 
   /**
@@ -512,8 +338,8 @@ export class Harpia extends RouteGroup<""> {
    * process.on("SIGTERM", () => app.close());
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closed ??= closeApp(this, checkTimeout(options.timeout));
-    return this.closed;
+    this.#closed ??= closeApp(this.#state, checkTimeout(options.timeout));
+    return this.#closed;
   }
 
   /**
@@ -521,9 +347,10 @@ export class Harpia extends RouteGroup<""> {
    * resources stay open: prefer {@link close}.
    */
   async stop(force = false): Promise<void> {
-    const running = [...this._servers.keys()];
-    this._servers.clear();
-    for (const server of running) this._sockets.forget(server);
+    const state = this.#state;
+    const running = [...state.servers.keys()];
+    state.servers.clear();
+    for (const server of running) state.sockets.forget(server);
     await Promise.all(running.map((server) => server.stop(force)));
   }
 }

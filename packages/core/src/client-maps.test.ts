@@ -3,7 +3,8 @@
  * names such as `__proto__` and `constructor` are ordinary keys and never reach Object.prototype.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { preferredFormat } from "./index";
+import harpia from "./index";
+import { preferredFormat } from "./utils";
 
 function describeMap(map: Record<string, unknown>) {
   return {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import harpia, { type CookiesOptions, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
-import { openSocket } from "./ws/test-helpers";
+import { openSocket } from "../test/support/websocket";
 
 let logSpy: ReturnType<typeof spyOn> | undefined;
 /** Captures console.log, which the seed's handlers use as their body. */

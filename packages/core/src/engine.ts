@@ -1,5 +1,6 @@
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
+import { HAS_LOCALS } from "./symbols";
 
 /** What a view engine receives besides the view name and data. */
 export interface RenderContext {
@@ -19,18 +20,8 @@ export interface ViewEngine {
   render(view: string, data: Record<string, any>, context?: RenderContext): string | Promise<string>;
 }
 
-/** @internal What `res.render` needs from the app. */
-export interface ViewEngineHost {
-  renderView(
-    view: string,
-    data: Record<string, unknown>,
-    res: HarpiaResponse,
-    module?: string,
-  ): Promise<string>;
-}
-
 /** `app.engine`: where the app's view engine is plugged in (`app.engine.set(engine)`). */
-export class EngineSlot implements ViewEngineHost {
+export class EngineSlot {
   private current: ViewEngine | undefined;
 
   /** Uses `engine` for `res.render`. */
@@ -45,7 +36,7 @@ export class EngineSlot implements ViewEngineHost {
     return this.current;
   }
 
-  /** @internal */
+  /** @internal Renders for `res.render` (`res.locals` merged under `data`). */
   async renderView(
     view: string,
     data: Record<string, unknown>,
@@ -55,7 +46,7 @@ export class EngineSlot implements ViewEngineHost {
     if (!this.current)
       throw new Error(`res.render("${view}") needs a view engine: call app.engine.set(engine) first`);
     // Per-request values (res.locals) first, so the handler's data wins on a name clash.
-    const merged = res._hasLocals ? { ...res.locals, ...data } : data;
+    const merged = res[HAS_LOCALS] ? { ...res.locals, ...data } : data;
     return this.current.render(view, merged, { req: res.req, res, module });
   }
 }

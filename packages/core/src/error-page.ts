@@ -1,6 +1,7 @@
 import type { HttpError } from "./errors";
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
+import { RETURNED } from "./symbols";
 import { preferredFormat } from "./utils/accepts";
 import { escapeHtml } from "./utils/html";
 
@@ -37,7 +38,7 @@ export function writeErrorResponse(
   }
   res.status(error.status);
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) res.headers.set(name, value);
-  res._response = undefined;
+  res[RETURNED] = undefined;
   if (preferredFormat(req.headers.get("accept"), ["json", "html"]) === "html") {
     const stack = body.stack ? `<pre>${escapeHtml(body.stack.join("\n"))}</pre>` : "";
     // Multi-line messages (a template's code frame) keep their lines.

@@ -56,10 +56,7 @@ export interface MiddlewareEntry {
 
 /** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
 export interface RouteMethod<Prefix extends string, Self> {
-  <Path extends string>(
-    path: Path,
-    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
-  ): Self;
+  <Path extends string>(path: Path, ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]): Self;
   <Path extends string>(
     path: Path,
     options: RouteOptions,
@@ -77,6 +74,41 @@ export type WsMethod<Prefix extends string, Self> = <Data extends object = {}, P
   handlers: WsHandlers<ParamsOf<JoinPath<Prefix, Path>>, Data>,
 ) => Self;
 
+/**
+ * What a group holds: read by the route compiler (`app/routes.ts`) and by the app, never by
+ * users (kept in a private field; {@link registryOf} is core's way in).
+ */
+export interface GroupRegistry {
+  readonly routes: RouteDefinition[];
+  readonly middleware: MiddlewareEntry[];
+  readonly wsRoutes: WsRouteDefinition[];
+  readonly children: { prefix: string; group: RouteGroup<any> }[];
+  readonly parents: Set<RouteGroup<any>>;
+  /** Set by an app on itself: told when anything in its tree changes. */
+  changed: (() => void) | undefined;
+  /** Set by an app on itself: installs a plugin (a router applies a plugin's middleware instead). */
+  install: ((plugin: Plugin) => void) | undefined;
+}
+
+let readRegistry!: (group: RouteGroup<any>) => GroupRegistry;
+
+/** The registrations of a group (core only: the compiler and the app read them). */
+export function registryOf(group: RouteGroup<any>): GroupRegistry {
+  return readRegistry(group);
+}
+
+/** Tells the app (through every ancestor) that its compiled routes are stale. */
+function invalidate(group: RouteGroup<any>): void {
+  const registry = readRegistry(group);
+  registry.changed?.();
+  for (const parent of registry.parents) invalidate(parent);
+}
+
+/** Whether `other` is mounted somewhere inside `group`. */
+function contains(group: RouteGroup<any>, other: RouteGroup<any>): boolean {
+  return readRegistry(group).children.some((c) => c.group === other || contains(c.group, other));
+}
+
 const WS_HANDLERS = ["upgrade", "open", "message", "close", "drain", "error"] as const;
 
 /** Methods routes can be registered for; `ALL` matches any method. */
@@ -92,26 +124,28 @@ export type Method = (typeof METHODS)[number];
  * @typeParam Prefix - the group's prefix, so handler params include the prefix's params.
  */
 export class RouteGroup<Prefix extends string = ""> {
-  /** @internal */ readonly _routes: RouteDefinition[] = [];
-  /** @internal */ readonly _middleware: MiddlewareEntry[] = [];
-  /** @internal */ readonly _wsRoutes: WsRouteDefinition[] = [];
-  /** @internal */ readonly _children: { prefix: string; group: RouteGroup<any> }[] = [];
-  /** @internal */ readonly _parents = new Set<RouteGroup<any>>();
+  readonly #registry: GroupRegistry = {
+    routes: [],
+    middleware: [],
+    wsRoutes: [],
+    children: [],
+    parents: new Set(),
+    changed: undefined,
+    install: undefined,
+  };
   /** The group's prefix, normalised (`"books"` → `"/books"`, `""` for none). */
   readonly prefix: string;
+
+  static {
+    readRegistry = (group) => group.#registry;
+  }
 
   constructor(prefix?: Prefix) {
     this.prefix = prefix ? normalizePattern(prefix) : "";
     if (this.prefix === "/") this.prefix = "";
   }
 
-  /** @internal Tells the app (through every ancestor) that its compiled routes are stale. */
-  _invalidate(): void {
-    for (const parent of this._parents) parent._invalidate();
-  }
-
-  /** @internal */
-  protected add(method: string, path: string, args: unknown[]): this {
+  #add(method: string, path: string, args: unknown[]): this {
     if (typeof path !== "string") throw new TypeError(`${method} route: the path must be a string`);
     let options: CheckedRouteOptions = {};
     let handlers = args;
@@ -122,27 +156,27 @@ export class RouteGroup<Prefix extends string = ""> {
     if (handlers.length === 0) throw new TypeError(`${method} ${path}: at least one handler is required`);
     parsePattern(joinPaths(this.prefix, path)); // reject a bad pattern here, at the call site
     const fns = handlers.map((h, i) => asMiddleware(h, `${method} ${path}: handler #${i + 1}`));
-    this._routes.push({ method, path, handlers: fns, options });
-    this._invalidate();
+    this.#registry.routes.push({ method, path, handlers: fns, options });
+    invalidate(this);
     return this;
   }
 
   /** Registers a GET route (also answers HEAD, without a body). */
-  get: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("GET", path, args);
+  get: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("GET", path, args);
   /** Registers a POST route. */
-  post: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("POST", path, args);
+  post: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("POST", path, args);
   /** Registers a PUT route. */
-  put: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("PUT", path, args);
+  put: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("PUT", path, args);
   /** Registers a DELETE route. */
-  delete: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("DELETE", path, args);
+  delete: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("DELETE", path, args);
   /** Registers a PATCH route. */
-  patch: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("PATCH", path, args);
+  patch: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("PATCH", path, args);
   /** Registers an OPTIONS route (otherwise OPTIONS is answered automatically with `Allow`). */
-  options: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("OPTIONS", path, args);
+  options: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("OPTIONS", path, args);
   /** Registers a HEAD route (otherwise HEAD is answered by the GET route). */
-  head: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("HEAD", path, args);
+  head: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("HEAD", path, args);
   /** Registers a route for every method. */
-  all: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.add("ALL", path, args);
+  all: RouteMethod<Prefix, this> = (path: string, ...args: unknown[]) => this.#add("ALL", path, args);
 
   /**
    * Registers a WebSocket route. The app's middleware and the route's `upgrade` hook run on the
@@ -165,14 +199,14 @@ export class RouteGroup<Prefix extends string = ""> {
         throw new TypeError(`ws ${path}: "${name}" must be a function`);
     }
     parsePattern(joinPaths(this.prefix, path));
-    this._wsRoutes.push({ path, handlers });
-    this._invalidate();
+    this.#registry.wsRoutes.push({ path, handlers });
+    invalidate(this);
     return this;
   };
 
   /** Registers a route for one method given as a string (`"get"`, `"PROPFIND"`...). */
   on(method: string, path: string, ...args: unknown[]): this {
-    return this.add(method.toUpperCase(), path, args);
+    return this.#add(method.toUpperCase(), path, args);
   }
 
   /**
@@ -188,35 +222,43 @@ export class RouteGroup<Prefix extends string = ""> {
     if (typeof args[0] === "string") path = normalizePattern(args.shift() as string);
     if (args.length === 0) throw new TypeError("use() needs at least one middleware");
     for (const fn of args) {
-      if (isPlugin(fn) && path === null) this._install(fn);
+      if (isPlugin(fn) && path === null) this.#install(fn);
       else if (fn instanceof RouteGroup) this.routes(fn, path ?? "");
       else if (typeof fn === "function" || isPlugin(fn))
-        this._middleware.push({ path: path === "/" ? null : path, fn: asMiddleware(fn, `use("${path}")`) });
+        this.#registry.middleware.push({
+          path: path === "/" ? null : path,
+          fn: asMiddleware(fn, `use("${path}")`),
+        });
       else throw new TypeError("use() takes middleware functions, routers or plugins");
     }
-    this._invalidate();
+    invalidate(this);
     return this;
   }
 
   /** Mounts a router (optionally under an extra prefix). Its later additions are served too. */
   routes(group: RouteGroup<any>, prefix = ""): this {
     if (!(group instanceof RouteGroup)) throw new TypeError("routes() takes a Router()");
-    if (group === this || group._contains(this)) throw new Error("A router cannot be mounted inside itself");
-    this._children.push({ prefix: prefix ? normalizePattern(prefix) : "", group });
-    group._parents.add(this);
-    this._invalidate();
+    if (group === this || contains(group, this)) throw new Error("A router cannot be mounted inside itself");
+    this.#registry.children.push({ prefix: prefix ? normalizePattern(prefix) : "", group });
+    readRegistry(group).parents.add(this);
+    invalidate(this);
     return this;
   }
 
   /**
-   * @internal Plugins install themselves on the app; on a router, a plugin that is also a
-   * middleware applies to the router's routes only, as plain middleware.
+   * Plugins install themselves on the app; on a router, a plugin that is also a middleware
+   * applies to the router's routes only, as plain middleware.
    */
-  _install(plugin: Plugin): void {
+  #install(plugin: Plugin): void {
+    const registry = this.#registry;
+    if (registry.install !== undefined) {
+      registry.install(plugin);
+      return;
+    }
     const record = pluginRecord(plugin);
     if (record.middleware === undefined)
       throw new TypeError(`Plugin "${record.name}" is installed on the app: use app.use(), not router.use()`);
-    this._middleware.push({ path: null, fn: record.middleware });
+    registry.middleware.push({ path: null, fn: record.middleware });
   }
 
   /** The router's prefix (`"/books"`, or `""` for none), as the original Harpia's `getPrefix()`. */
@@ -267,23 +309,19 @@ export class RouteGroup<Prefix extends string = ""> {
       const handlers = [...(route.handlers ?? [])];
       if (route.controller !== undefined) handlers.push(route.controller);
       const args: unknown[] = route.options ? [route.options, ...handlers] : handlers;
-      this.add(route.method.toUpperCase(), joinPaths(prefix, route.path), args);
+      this.#add(route.method.toUpperCase(), joinPaths(prefix, route.path), args);
     }
     for (const route of input.wsRoutes ?? []) this.ws(joinPaths(prefix, route.path), route.handlers);
     return this;
-  }
-
-  /** @internal */
-  _contains(other: RouteGroup<any>): boolean {
-    return this._children.some((c) => c.group === other || c.group._contains(other));
   }
 }
 
 /** Appends a group's routes to `routes` and its WebSocket routes to `ws`, paths under `base`. */
 function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?: WsRouteInfo[]): void {
   const at = (path: string) => (base === "" ? path : joinPaths(base, path));
+  const registry = readRegistry(group);
   if (routes) {
-    for (const route of group._routes) {
+    for (const route of registry.routes) {
       const handlers = route.handlers.slice(0, -1);
       const controller = route.handlers[route.handlers.length - 1]!;
       routes.push({
@@ -295,8 +333,8 @@ function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?
       });
     }
   }
-  if (ws) for (const route of group._wsRoutes) ws.push({ path: at(route.path), handlers: route.handlers });
-  for (const child of group._children)
+  if (ws) for (const route of registry.wsRoutes) ws.push({ path: at(route.path), handlers: route.handlers });
+  for (const child of registry.children)
     collect(child.group, joinPaths(base, child.prefix, child.group.prefix), routes, ws);
 }
 
@@ -321,9 +359,7 @@ function asMiddleware(value: unknown, where: string): Handler<any> {
   if (isPlugin(value)) {
     const record = pluginRecord(value);
     if (record.middleware !== undefined) return record.middleware;
-    throw new TypeError(
-      `${where}: plugin "${record.name}" has no route middleware; install it with app.use()`,
-    );
+    throw new TypeError(`${where}: plugin "${record.name}" has no route middleware; install it with app.use()`);
   }
   throw new TypeError(`${where} is not a function`);
 }

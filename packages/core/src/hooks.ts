@@ -39,3 +39,6 @@ export type HookName = keyof Hooks;
 export function emptyHooks(): { [K in HookName]: Hooks[K][] } {
   return { onRequest: [], onSend: [], onResponse: [], onError: [], onListen: [], onClose: [] };
 }
+
+/** Where unexpected errors are reported (`harpia({ logErrors })`); `req` when one is involved. */
+export type ErrorReporter = (error: unknown, req: HarpiaRequest<any> | undefined) => void;

@@ -2,33 +2,32 @@
  * @harpia/core — a Bun-first web framework: routing, middleware, request/response helpers,
  * body parsing, cookies, errors, stores and a logger. Siblings plug in through `app.use`,
  * `app.engine.set` or a `Store`.
+ *
+ * This entry is the app API. Helpers for plugin authors (path containment, nonces, HSTS, error
+ * pages, body parsing...) are in `@harpia/core/utils`; the `AtomicStore` contract suite for
+ * store authors is in `@harpia/core/testing`.
  */
 import { harpia } from "./app";
 
+// The app, routing and handlers.
 export { type AppSettings, Harpia, type HarpiaOptions, harpia } from "./app";
-export { DEFAULT_JSON_DEPTH } from "./body/json";
-export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "./body/parse";
+export type { CloseOptions } from "./app/shutdown";
 export type { BodyKind, UploadedFile } from "./body/types";
-export { type FieldLimits, parseUrlEncoded } from "./body/urlencoded";
-export type { CompiledRoute } from "./compile";
-export { type Chain, compose } from "./compose";
+// Batteries: middleware, static files, uploads, stores.
 export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
-export { type Encoding, negotiateEncoding } from "./compress/negotiate";
+export type { Encoding } from "./compress/negotiate";
 export {
   type CookieSignatureCompat,
   CookieSigner,
   type CookiesOptions,
   RequestCookies,
   ResponseCookies,
-  serializeCookie,
 } from "./cookies";
 export { type CorsOptions, cors } from "./cors/cors";
 export type { CorsOrigin, OriginFunction, StaticOrigin } from "./cors/origin";
-export { vary } from "./cors/vary";
 export { definePlugin, type PluginDefinition } from "./define-plugin";
-export { EngineSlot, type RenderContext, type ViewEngine } from "./engine";
-export { type ErrorBody, writeErrorResponse } from "./error-page";
+export type { EngineSlot, RenderContext, ViewEngine } from "./engine";
 export {
   ErrorCode,
   type ErrorCodeName,
@@ -49,47 +48,34 @@ export {
   type WsMethod,
   type WsRouteInfo,
 } from "./group";
-export type { HookName, Hooks } from "./hooks";
-export type { CloseOptions } from "./lifecycle";
+export type { ErrorReporter, HookName, Hooks } from "./hooks";
 export { type LoggerOptions, logger } from "./logger";
-export type { MethodOverrideOptions } from "./method-override";
+export type { MethodOverrideOptions } from "./pipeline/method-override";
 export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
-export { DEFAULT_CONSTRAINT_MAX_LENGTH, TrieRouter, type TrieRouterOptions } from "./router/trie-router";
-export type { RouteMatch, RouterEngine } from "./router/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
-export { contentTypeFor } from "./static/mime";
 export type { Dotfiles, FileOptions, FileResponseOptions } from "./static/send-file";
 export { type StaticOptions, serveStatic } from "./static/serve-static";
 export type { FileInfo, StatCacheOptions } from "./static/stat-cache";
 export { Cache, type CacheOptions } from "./store/cache";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
-export { encodeStoreValue } from "./store/serialize";
 export { type AtomicStore, type ListPushOptions, type Store, StoreTypeError } from "./store/types";
 export {
   type ErrorHandler,
   type Handler,
   type Middleware,
-  type MiddlewareWithOptions,
   type Next,
   type NextFunction,
-  ROUTE_OPTIONS,
   type RouteOptions,
   withRouteOptions,
 } from "./types";
-export type { Fallback } from "./unmatched";
-export { sanitizeFileName } from "./upload/sanitize";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";
 export { Upload } from "./upload/upload";
-export { preferredFormat } from "./utils/accepts";
-export { escapeHtml } from "./utils/html";
 export type { TrustProxy, TrustProxyOptions } from "./utils/internal/ip";
-export { requestProtocol } from "./utils/protocol";
-export { type SafeRedirectOptions, safeRedirectTarget } from "./utils/redirect";
-export { parseSize, type Size } from "./utils/size";
+export type { Size } from "./utils/size";
 export type {
   HarpiaWebSocket,
   PubSubAdapter,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
-import harpia, { type Middleware, ROUTE_OPTIONS, Upload, withRouteOptions } from "./index";
+import harpia, { type Middleware, Upload, withRouteOptions } from "./index";
+import { ROUTE_OPTIONS } from "./types";
 
 const echo = (req: { body: unknown }) => ({ size: JSON.stringify(req.body).length });
 const json = (bytes: number) => JSON.stringify({ pad: "x".repeat(bytes - 10) });

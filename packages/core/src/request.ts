@@ -3,14 +3,18 @@ import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./body/json";
 import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
-import type { SavedFile } from "./upload/types";
-import { type ForwardedChain, forwardedEntry, type ProxyTrust, socketAddress } from "./utils/internal/ip";
+import { CREATE, FORWARDED, LOOKUP_PATH, PARSED } from "./symbols";
+import type { SavedFile } from "./upload/saved-file";
+import {
+  type AddressSource,
+  type ForwardedChain,
+  forwardedEntry,
+  type ProxyTrust,
+  socketAddress,
+} from "./utils/internal/ip";
 import { trimTrailingSlash } from "./utils/path";
 
-/** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
-export interface AddressSource {
-  requestIP(request: Request): { address: string; family?: string; port?: number } | null;
-}
+export type { AddressSource } from "./utils/internal/ip";
 
 /** What the app hands a request at creation; shared, read-only configuration. */
 export interface RequestContext {
@@ -51,46 +55,59 @@ export class HarpiaRequest<P = Record<string, string>> {
   params: P;
   /** The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed. */
   body: any = undefined;
-  /** @internal */ _parsed: ParsedBody | undefined = undefined;
+  /** @internal The parsed body, set by the body policy. */
+  [PARSED]: ParsedBody | undefined = undefined;
   /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
   uploads: readonly SavedFile[] = NO_UPLOADS;
-  private _state: RequestState | undefined = undefined;
-  private _query: Record<string, string> | undefined = undefined;
-  private _searchParams: URLSearchParams | undefined = undefined;
-  private _cookies: RequestCookies | undefined = undefined;
-  private _chain: ForwardedChain | undefined = undefined;
+  private stateValues: RequestState | undefined = undefined;
+  private queryValues: Record<string, string> | undefined = undefined;
+  private searchParamsValue: URLSearchParams | undefined = undefined;
+  private cookieJar: RequestCookies | undefined = undefined;
+  private forwardedChain: ForwardedChain | undefined = undefined;
   /**
    * Path and query position, split from `raw.url` on first use: a request matched by Bun's
    * native router may never need them, and on a live server building the URL string costs.
    */
-  private _path: string | undefined;
-  private _queryStart = -1;
-  private _lookup: string | undefined = undefined;
+  private pathValue: string | undefined;
+  private queryIndex = -1;
+  private lookupValue: string | undefined = undefined;
 
-  constructor(
+  private constructor(
     /** The underlying Fetch API request. */
     readonly raw: Request,
     /** The Bun server (or address source) the request came through; absent under `app.fetch` alone. */
     readonly server: AddressSource | Server<any> | undefined,
     private readonly context: RequestContext,
-    /** @internal The path, when the caller already split it from the URL. */
-    path?: string,
-    /** @internal Index of `?` in `raw.url` (-1: none), with `path`. */
-    queryStart = -1,
+    path: string | undefined,
+    queryStart: number,
   ) {
     this.method = raw.method;
     this.params = EMPTY as P;
-    this._path = path;
-    this._queryStart = queryStart;
+    this.pathValue = path;
+    this.queryIndex = queryStart;
+  }
+
+  /**
+   * @internal Made by the app only. `path` and `queryStart` (index of `?` in `raw.url`, -1 for
+   * none) when the caller already split the URL, else they are split on first use.
+   */
+  static [CREATE](
+    raw: Request,
+    server: AddressSource | Server<any> | undefined,
+    context: RequestContext,
+    path?: string,
+    queryStart = -1,
+  ): HarpiaRequest<any> {
+    return new HarpiaRequest(raw, server, context, path, queryStart);
   }
 
   private splitUrl(): string {
     const url = this.raw.url;
     const start = url.indexOf("/", url.indexOf("//") + 2);
     const query = url.indexOf("?", start);
-    this._queryStart = query;
-    this._path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
-    return this._path;
+    this.queryIndex = query;
+    this.pathValue = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+    return this.pathValue;
   }
 
   /**
@@ -99,25 +116,25 @@ export class HarpiaRequest<P = Record<string, string>> {
    * no prototype, so a key never reads something inherited.
    */
   get state(): RequestState {
-    if (this._state === undefined) this._state = Object.create(null) as RequestState;
-    return this._state;
+    if (this.stateValues === undefined) this.stateValues = Object.create(null) as RequestState;
+    return this.stateValues;
   }
 
   /** The URL path, without the query string and still percent-encoded (`/books/a%20b`). */
   get path(): string {
-    return this._path ?? this.splitUrl();
+    return this.pathValue ?? this.splitUrl();
   }
 
-  /** @internal Index of `?` in `raw.url`, or -1. */
+  /** Index of `?` in `raw.url`, or -1. */
   private get queryStart(): number {
-    if (this._path === undefined) this.splitUrl();
-    return this._queryStart;
+    if (this.pathValue === undefined) this.splitUrl();
+    return this.queryIndex;
   }
 
   /** @internal The path used for matching: `path` without a trailing slash. */
-  get _lookupPath(): string {
-    this._lookup ??= trimTrailingSlash(this.path);
-    return this._lookup;
+  get [LOOKUP_PATH](): string {
+    this.lookupValue ??= trimTrailingSlash(this.path);
+    return this.lookupValue;
   }
 
   /** The method the client sent, before any method override. */
@@ -147,12 +164,12 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /** The query string as `URLSearchParams`, for repeated keys and ordered access. */
   get searchParams(): URLSearchParams {
-    if (this._searchParams === undefined) {
-      this._searchParams = new URLSearchParams(
+    if (this.searchParamsValue === undefined) {
+      this.searchParamsValue = new URLSearchParams(
         this.queryStart === -1 ? "" : this.raw.url.slice(this.queryStart + 1),
       );
     }
-    return this._searchParams;
+    return this.searchParamsValue;
   }
 
   /**
@@ -161,14 +178,14 @@ export class HarpiaRequest<P = Record<string, string>> {
    * is false.
    */
   get query(): Record<string, string> {
-    if (this._query === undefined) {
+    if (this.queryValues === undefined) {
       const out: Record<string, string> = Object.create(null);
       if (this.queryStart !== -1) {
         for (const [key, value] of this.searchParams) if (!Object.hasOwn(out, key)) out[key] = value;
       }
-      this._query = out;
+      this.queryValues = out;
     }
-    return this._query;
+    return this.queryValues;
   }
 
   /** Every value of a repeated query parameter (`?tag=a&tag=b` → `["a", "b"]`). */
@@ -178,15 +195,17 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /** Cookies the client sent (`req.cookies.get(name)`, `getAll()`, `getSigned(name)`). */
   get cookies(): RequestCookies {
-    if (this._cookies === undefined)
-      this._cookies = new RequestCookies(this.raw.headers.get("cookie"), this.context.signer);
-    return this._cookies;
+    if (this.cookieJar === undefined)
+      this.cookieJar = new RequestCookies(this.raw.headers.get("cookie"), this.context.signer);
+    return this.cookieJar;
   }
 
-  /** @internal What the trusted proxies say about the client (walked once, on first use). */
+  /** What the trusted proxies say about the client (walked once, on first use). */
   private get chain(): ForwardedChain {
-    this._chain ??= this.context.trust.resolve(this.raw.headers, () => socketAddress(this.raw, this.server));
-    return this._chain;
+    this.forwardedChain ??= this.context.trust.resolve(this.raw.headers, () =>
+      socketAddress(this.raw, this.server),
+    );
+    return this.forwardedChain;
   }
 
   /**
@@ -202,7 +221,7 @@ export class HarpiaRequest<P = Record<string, string>> {
    * @internal The value of an `X-Forwarded-*` header (`x-forwarded-proto`, `x-forwarded-host`)
    * that the app's trusted proxies vouch for, if any.
    */
-  _forwarded(name: string): string | undefined {
+  [FORWARDED](name: string): string | undefined {
     if (!this.context.trust.enabled) return undefined;
     return forwardedEntry(this.raw.headers.get(name), this.chain.trusted);
   }
@@ -213,7 +232,7 @@ export class HarpiaRequest<P = Record<string, string>> {
    */
   get protocol(): "http" | "https" {
     if (this.raw.url.startsWith("https:")) return "https";
-    return this._forwarded("x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
+    return this[FORWARDED]("x-forwarded-proto")?.toLowerCase() === "https" ? "https" : "http";
   }
 
   /** True when the client reached the app over HTTPS (see {@link protocol}). */
@@ -223,7 +242,7 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /** Files of a multipart body (empty otherwise). */
   get files(): UploadedFile[] {
-    return this._parsed?.files ?? NO_FILES;
+    return this[PARSED]?.files ?? NO_FILES;
   }
 
   /** The first file sent under a field name. */
@@ -233,7 +252,7 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /** The body as text. Works before or after the automatic parse (the body is read once). */
   async text(): Promise<string> {
-    if (this._parsed?.text !== undefined) return this._parsed.text;
+    if (this[PARSED]?.text !== undefined) return this[PARSED].text;
     return this.raw.text();
   }
 
@@ -242,13 +261,13 @@ export class HarpiaRequest<P = Record<string, string>> {
    * text is parsed with the app's `jsonDepth` limit; malformed or too deep JSON is a 400.
    */
   async json<T = unknown>(): Promise<T> {
-    if (this._parsed?.kind === "json") return this._parsed.body as T;
+    if (this[PARSED]?.kind === "json") return this[PARSED].body as T;
     return parseJsonBody(await this.text(), this.context.jsonDepth ?? DEFAULT_JSON_DEPTH) as T;
   }
 
   /** The body as `FormData` (the parsed form when the body was multipart). */
   async formData(): Promise<FormData> {
-    if (this._parsed?.formData) return this._parsed.formData;
+    if (this[PARSED]?.formData) return this[PARSED].formData;
     return this.raw.formData();
   }
 

@@ -1,11 +1,21 @@
 import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
-import { mergeVary } from "./cors/vary";
-import type { ViewEngineHost } from "./engine";
 import type { HarpiaRequest } from "./request";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
+import { BODY, BUILD, CONTENT_TYPE, CREATE, HAS_HEADERS, HAS_LOCALS, RETURNED, WIRE } from "./symbols";
 import { byteLength } from "./utils/bytes";
 import { checkHeader } from "./utils/internal/header";
+import { mergeVary } from "./utils/vary";
+
+/** What `res.render` needs from the app (its view engine slot). */
+export interface ViewEngineHost {
+  renderView(
+    view: string,
+    data: Record<string, unknown>,
+    res: HarpiaResponse,
+    module?: string,
+  ): Promise<string>;
+}
 
 /**
  * `res.locals`: values templates see. Free-form (any key), and typed where packages or apps
@@ -54,70 +64,81 @@ export class HarpiaResponse {
   statusCode = 200;
   /** True once a body was set by `send`, `json`, `html`, `text`, `redirect`, `file` or `render`. */
   sent = false;
-  /** @internal */ _type: string | undefined = undefined;
+  /** @internal The content type set so far (written to the headers when the response is built). */
+  [CONTENT_TYPE]: string | undefined = undefined;
   /** @internal Set when the response goes straight to a socket (Bun fills in text/plain itself). */
-  _wire = false;
+  [WIRE] = false;
   /** @internal A complete `Response` returned by a handler; res headers are merged into it. */
-  _response: Response | undefined = undefined;
+  [RETURNED]: Response | undefined = undefined;
   /** The error being answered, set before the error handler runs (for loggers and telemetry). */
   error: unknown = undefined;
   /** The request this response answers (set by the app; `undefined` for a response made by hand). */
   req: HarpiaRequest<any> | undefined = undefined;
-  private _headers: Headers | undefined = undefined;
+  private headerMap: Headers | undefined = undefined;
   /**
    * Headers set with `res.header()` before anyone read `res.headers`: kept as flat name/value
    * pairs and written onto the built `Response`, which is cheaper than filling a `Headers` that
    * `new Response` would then copy.
    */
-  private _pending: string[] | undefined = undefined;
-  private _bodyInit: ResponseBody | null = null;
+  private pending: string[] | undefined = undefined;
+  private bodyInit: ResponseBody | null = null;
   /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
-  private _json: unknown = NO_JSON;
-  private _locals: Locals | undefined = undefined;
-  private _cookies: ResponseCookies | undefined = undefined;
+  private jsonValue: unknown = NO_JSON;
+  private localValues: Locals | undefined = undefined;
+  private cookieJar: ResponseCookies | undefined = undefined;
 
-  constructor(
+  private constructor(
     private readonly signer: CookieSigner | undefined,
     private readonly views: ViewEngineHost | undefined,
-    /** @internal The request being answered, for conditional and range handling in `file()`. */
-    readonly _request?: Request,
+    /** The request being answered, for conditional and range handling in `file()`. */
+    private readonly request: Request | undefined,
   ) {}
+
+  /** @internal Made by the app only. */
+  static [CREATE](
+    signer: CookieSigner | undefined,
+    views: ViewEngineHost | undefined,
+    request?: Request,
+  ): HarpiaResponse {
+    return new HarpiaResponse(signer, views, request);
+  }
 
   /** Response headers (created on first use). */
   get headers(): Headers {
-    if (this._headers === undefined) {
-      this._headers = new Headers();
-      const pending = this._pending;
+    if (this.headerMap === undefined) {
+      this.headerMap = new Headers();
+      const pending = this.pending;
       if (pending !== undefined) {
-        for (let i = 0; i < pending.length; i += 2) this._headers.set(pending[i]!, pending[i + 1]!);
-        this._pending = undefined;
+        for (let i = 0; i < pending.length; i += 2) this.headerMap.set(pending[i]!, pending[i + 1]!);
+        this.pending = undefined;
       }
     }
-    return this._headers;
+    return this.headerMap;
   }
 
   /** @internal Whether any header was set, without creating the `Headers`. */
-  get _hasHeaders(): boolean {
-    return this._headers !== undefined || this._pending !== undefined;
+  get [HAS_HEADERS](): boolean {
+    return this.headerMap !== undefined || this.pending !== undefined;
   }
 
   /** @internal The body as set so far (a JSON value is serialised on first read). */
-  get _body(): ResponseBody | null {
-    if (this._json !== NO_JSON) {
-      this._bodyInit = JSON.stringify(this._json) ?? "null";
-      this._json = NO_JSON;
+  get [BODY](): ResponseBody | null {
+    if (this.jsonValue !== NO_JSON) {
+      this.bodyInit = JSON.stringify(this.jsonValue) ?? "null";
+      this.jsonValue = NO_JSON;
     }
-    return this._bodyInit;
+    return this.bodyInit;
   }
 
-  set _body(body: ResponseBody | null) {
-    this._json = NO_JSON;
-    this._bodyInit = body;
+  /** @internal */
+  set [BODY](body: ResponseBody | null) {
+    this.jsonValue = NO_JSON;
+    this.bodyInit = body;
   }
 
   /** @internal Whether `locals` was touched. */
-  get _hasLocals(): boolean {
-    return this._locals !== undefined;
+  get [HAS_LOCALS](): boolean {
+    return this.localValues !== undefined;
   }
 
   /**
@@ -126,20 +147,23 @@ export class HarpiaResponse {
    * belong on `req.state`.
    */
   get locals(): Locals {
-    if (this._locals === undefined) this._locals = {};
-    return this._locals;
+    if (this.localValues === undefined) this.localValues = {};
+    return this.localValues;
   }
 
   set locals(value: Locals) {
-    this._locals = value;
+    this.localValues = value;
   }
 
   /** Cookies to set on the response. */
   get cookies(): ResponseCookies {
-    if (this._cookies === undefined) {
-      this._cookies = new ResponseCookies((header) => this.headers.append("set-cookie", header), this.signer);
+    if (this.cookieJar === undefined) {
+      this.cookieJar = new ResponseCookies(
+        (header) => this.headers.append("set-cookie", header),
+        this.signer,
+      );
     }
-    return this._cookies;
+    return this.cookieJar;
   }
 
   /** Shorthand for `res.cookies.set(name, value, options)`. */
@@ -162,12 +186,12 @@ export class HarpiaResponse {
    */
   header(name: string, value: string): this {
     checkHeader("res.header()", name, value);
-    if (this._headers !== undefined) {
-      this._headers.set(name, value);
+    if (this.headerMap !== undefined) {
+      this.headerMap.set(name, value);
       return this;
     }
-    this._pending ??= [];
-    const pending = this._pending;
+    this.pending ??= [];
+    const pending = this.pending;
     const lower = name.toLowerCase();
     for (let i = 0; i < pending.length; i += 2) {
       if (pending[i] === lower) {
@@ -181,8 +205,8 @@ export class HarpiaResponse {
 
   /** Whether a header is set (without creating `res.headers`). */
   hasHeader(name: string): boolean {
-    if (this._headers !== undefined) return this._headers.has(name);
-    const pending = this._pending;
+    if (this.headerMap !== undefined) return this.headerMap.has(name);
+    const pending = this.pending;
     if (pending === undefined) return false;
     const lower = name.toLowerCase();
     for (let i = 0; i < pending.length; i += 2) if (pending[i] === lower) return true;
@@ -192,7 +216,7 @@ export class HarpiaResponse {
   /** Sets `Content-Type` (a value with CR, LF or NUL throws, as in {@link header}). */
   type(contentType: string): this {
     checkHeader("res.type()", "content-type", contentType);
-    this._type = contentType;
+    this[CONTENT_TYPE] = contentType;
     return this;
   }
 
@@ -203,22 +227,22 @@ export class HarpiaResponse {
   send(body?: SendBody): this {
     this.sent = true;
     if (body === undefined || body === null) {
-      this._body = null;
+      this[BODY] = null;
     } else if (typeof body === "string") {
-      this._body = body;
-      this._type ??= TEXT;
+      this[BODY] = body;
+      this[CONTENT_TYPE] ??= TEXT;
     } else if (body instanceof Response) {
-      this._response = body;
+      this[RETURNED] = body;
     } else if (body instanceof Blob) {
-      this._body = body;
-      if (body.type) this._type ??= body.type;
+      this[BODY] = body;
+      if (body.type) this[CONTENT_TYPE] ??= body.type;
     } else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof ReadableStream) {
-      this._body = body as ResponseBody;
-      this._type ??= "application/octet-stream";
+      this[BODY] = body as ResponseBody;
+      this[CONTENT_TYPE] ??= "application/octet-stream";
     } else {
-      this._bodyInit = null;
-      this._json = body;
-      this._type ??= JSON_TYPE;
+      this.bodyInit = null;
+      this.jsonValue = body;
+      this[CONTENT_TYPE] ??= JSON_TYPE;
     }
     return this;
   }
@@ -226,25 +250,25 @@ export class HarpiaResponse {
   /** Sends a value as JSON (`application/json; charset=utf-8`). */
   json(data: unknown): this {
     this.sent = true;
-    this._bodyInit = null;
-    this._json = data === undefined ? null : data;
-    this._type = JSON_TYPE;
+    this.bodyInit = null;
+    this.jsonValue = data === undefined ? null : data;
+    this[CONTENT_TYPE] = JSON_TYPE;
     return this;
   }
 
   /** Sends HTML (`text/html; charset=utf-8`). */
   html(markup: string): this {
     this.sent = true;
-    this._body = markup;
-    this._type = HTML;
+    this[BODY] = markup;
+    this[CONTENT_TYPE] = HTML;
     return this;
   }
 
   /** Sends plain text (`text/plain; charset=utf-8`). */
   text(content: string): this {
     this.sent = true;
-    this._body = content;
-    this._type = TEXT;
+    this[BODY] = content;
+    this[CONTENT_TYPE] = TEXT;
     return this;
   }
 
@@ -255,7 +279,7 @@ export class HarpiaResponse {
     this.statusCode = status;
     this.headers.set("location", url);
     this.sent = true;
-    this._body = null;
+    this[BODY] = null;
     return this;
   }
 
@@ -269,7 +293,7 @@ export class HarpiaResponse {
    * app.get("/download/:name", (req, res) => res.file(req.params.name, { root: "uploads" }));
    */
   async file(path: string | BunFile, options?: FileOptions): Promise<this> {
-    await sendFileFrom(this._request, this, path, options);
+    await sendFileFrom(this.request, this, path, options);
     return this;
   }
 
@@ -290,11 +314,11 @@ export class HarpiaResponse {
 
   /** The body's size in bytes when it is known before sending (not for streams), for logs. */
   get bodyLength(): number | undefined {
-    if (this._response !== undefined) {
-      const declared = this._response.headers.get("content-length");
+    if (this[RETURNED] !== undefined) {
+      const declared = this[RETURNED].headers.get("content-length");
       return declared === null ? undefined : Number(declared);
     }
-    const body = this._body;
+    const body = this[BODY];
     return body === null ? 0 : byteLength(body);
   }
 
@@ -302,30 +326,31 @@ export class HarpiaResponse {
    * @internal Builds the one `Response` for this request. May throw when a JSON value cannot be
    * serialised (a cycle, a BigInt); the pipeline answers that as a 500.
    */
-  _toResponse(head: boolean): Response {
-    if (this._response !== undefined) return this.mergeInto(this._response, head);
+  [BUILD](head: boolean): Response {
+    if (this[RETURNED] !== undefined) return this.mergeInto(this[RETURNED], head);
     if (head) return this.headResponse();
     const status = this.statusCode;
-    if (this._headers !== undefined) {
-      const headers = this._headers;
-      if (this._type !== undefined && !headers.has("content-type")) headers.set("content-type", this._type);
-      if (this._json !== NO_JSON) return Response.json(this._json, { status, headers });
-      return new Response(this._bodyInit, { status, headers });
+    if (this.headerMap !== undefined) {
+      const headers = this.headerMap;
+      const type = this[CONTENT_TYPE];
+      if (type !== undefined && !headers.has("content-type")) headers.set("content-type", type);
+      if (this.jsonValue !== NO_JSON) return Response.json(this.jsonValue, { status, headers });
+      return new Response(this.bodyInit, { status, headers });
     }
     let response: Response;
-    if (this._json !== NO_JSON) {
-      response = status === 200 ? Response.json(this._json) : Response.json(this._json, { status });
+    if (this.jsonValue !== NO_JSON) {
+      response = status === 200 ? Response.json(this.jsonValue) : Response.json(this.jsonValue, { status });
     } else {
-      const body = this._bodyInit;
+      const body = this.bodyInit;
       response = status === 200 ? new Response(body) : new Response(body, { status });
       // On a socket Bun writes text/plain;charset=utf-8 for string bodies by itself; in process
       // (app.fetch, tests) nobody would, so it is set explicitly there.
-      const type = this._type;
-      if (type !== undefined && !(this._wire && type === TEXT && typeof body === "string")) {
+      const type = this[CONTENT_TYPE];
+      if (type !== undefined && !(this[WIRE] && type === TEXT && typeof body === "string")) {
         response.headers.set("content-type", type);
       }
     }
-    const pending = this._pending;
+    const pending = this.pending;
     if (pending !== undefined)
       for (let i = 0; i < pending.length; i += 2) response.headers.set(pending[i]!, pending[i + 1]!);
     return response;
@@ -333,20 +358,21 @@ export class HarpiaResponse {
 
   /** A HEAD answer: the GET answer's headers and length, no body. */
   private headResponse(): Response {
-    const body = this._body;
+    const body = this[BODY];
     const headers = this.headers;
     if (body !== null) {
       const length = byteLength(body);
       if (length !== undefined) headers.set("content-length", String(length));
     }
-    if (this._type !== undefined && !headers.has("content-type")) headers.set("content-type", this._type);
+    const type = this[CONTENT_TYPE];
+    if (type !== undefined && !headers.has("content-type")) headers.set("content-type", type);
     return new Response(null, { status: this.statusCode, headers });
   }
 
   private mergeInto(response: Response, head: boolean): Response {
-    if (!this._hasHeaders && !head) return response;
+    if (!this[HAS_HEADERS] && !head) return response;
     const merged = new Response(head ? null : response.body, response);
-    if (this._hasHeaders) {
+    if (this[HAS_HEADERS]) {
       for (const [name, value] of this.headers) {
         if (name === "set-cookie") merged.headers.append(name, value);
         // Both sides' Vary fields matter to caches (e.g. Origin from CORS, Accept from the handler).

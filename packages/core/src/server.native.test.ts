@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { compiledOf } from "./app";
 import harpia from "./index";
 
 /**
@@ -137,10 +138,10 @@ describe("the size limit of the native table", () => {
   };
 
   test("by default small apps use it; past the limit, or when off, only the JS router", () => {
-    expect(build()._compiled().native.size).toBe(5);
-    expect(build(4)._compiled().native.size).toBe(0);
-    expect(build(false)._compiled().native.size).toBe(0);
-    expect(build(true)._compiled().native.size).toBe(5);
+    expect(compiledOf(build()).native.size).toBe(5);
+    expect(compiledOf(build(4)).native.size).toBe(0);
+    expect(compiledOf(build(false)).native.size).toBe(0);
+    expect(compiledOf(build(true)).native.size).toBe(5);
   });
 
   test("the answers are the same either way", async () => {

@@ -1,6 +1,5 @@
+/** `app.listen()`'s options and handle, and checking the options. */
 import type { Server, TLSOptions } from "bun";
-import type { CompiledRoute } from "./compile";
-import type { NativeTable } from "./router/native";
 import { parseSize, type Size } from "./utils/size";
 
 /** WebSocket settings applied to every `app.ws()` / `router.ws()` route (`listen({ ws })`). */
@@ -93,99 +92,4 @@ export function validateServerOptions(options: ServerOptions): void {
   }
   if (options.maxRequestBodySize !== undefined)
     parseSize(options.maxRequestBodySize, "listen({ maxRequestBodySize })");
-}
-
-/** What starting a server needs from the app. */
-export interface ServableApp {
-  development: boolean;
-  _compiled(): { native: NativeTable<CompiledRoute> };
-  _useListenBodyLimit(limit: number | undefined): void;
-  readonly _servers: Map<Server<any>, () => void>;
-  readonly _sockets: { readonly handler: object; forget(server: Server<any>): void };
-  readonly _pipeline: {
-    handle(request: Request, server: Server<any>, wire: boolean): Response | Promise<Response>;
-    handleNative(
-      request: Bun.BunRequest,
-      server: Server<any>,
-      route: CompiledRoute,
-    ): Response | Promise<Response>;
-  };
-  readonly _logError: ((error: unknown, req: undefined) => void) | undefined;
-}
-
-type BunHandler = (request: Bun.BunRequest, server: Server<any>) => Response | Promise<Response>;
-
-/**
- * The app as Bun handlers: its native route table (matched by Bun, no URL parsing in JS) and
- * `fetch` for everything else (JS router, automatic answers, static files, upgrades).
- */
-function appHandlers(app: ServableApp): {
-  routes: Record<string, Record<string, BunHandler>>;
-  fetch: BunHandler;
-} {
-  const pipeline = app._pipeline;
-  const routes: Record<string, Record<string, BunHandler>> = {};
-  for (const [pattern, methods] of app._compiled().native) {
-    const entry: Record<string, BunHandler> = {};
-    for (const [method, route] of methods)
-      entry[method] = (request, srv) => pipeline.handleNative(request, srv, route);
-    routes[pattern] = entry;
-  }
-  return { routes, fetch: (request, srv) => pipeline.handle(request, srv, true) };
-}
-
-type Reload = Parameters<Server<any>["reload"]>[0];
-
-/** `app.listen()`: validates the options, compiles the app, starts `Bun.serve`. */
-export function startServer(app: ServableApp, options: ServerOptions | number): ServerHandle {
-  const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
-  validateServerOptions(opts);
-  if (opts.development !== undefined) app.development = opts.development;
-  const maxRequestBodySize =
-    opts.maxRequestBodySize === undefined
-      ? undefined
-      : parseSize(opts.maxRequestBodySize, "listen({ maxRequestBodySize })");
-  app._useListenBodyLimit(maxRequestBodySize);
-  const address =
-    opts.unix !== undefined
-      ? { unix: opts.unix }
-      : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
-  const server = Bun.serve({
-    ...address,
-    ...appHandlers(app),
-    tls: opts.tls,
-    reusePort: opts.reusePort,
-    development: opts.development ?? false,
-    maxRequestBodySize,
-    idleTimeout: opts.idleTimeout,
-    websocket: { ...opts.ws, ...app._sockets.handler },
-    error: (error: Error) => {
-      app._logError?.(error, undefined);
-      return new Response("Internal Server Error", { status: 500 });
-    },
-  } as Parameters<typeof Bun.serve>[0]);
-  let paused = false;
-  const refresh = () => {
-    if (!paused) server.reload(appHandlers(app) as Reload);
-  };
-  app._servers.set(server, refresh);
-  return {
-    server,
-    port: server.port,
-    hostname: server.hostname,
-    url: server.url,
-    pause(answer) {
-      paused = true;
-      server.reload({ routes: {}, fetch: (request: Request) => answer(request) } as Reload);
-    },
-    resume() {
-      paused = false;
-      refresh();
-    },
-    async stop(force = false) {
-      app._servers.delete(server);
-      app._sockets.forget(server);
-      await server.stop(force);
-    },
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
-import harpia, { type HarpiaOptions, requestProtocol } from "./index";
+import harpia, { type HarpiaOptions } from "./index";
+import { requestProtocol } from "./utils";
 
 /** An app answering what it believes about the client, asked from `socket` with `headers`. */
 async function seen(

@@ -7,6 +7,7 @@ import {
   type Next,
   type Plugin,
 } from "@harpia/core";
+import { requestProtocol } from "@harpia/core/utils";
 import { type CompiledHeaders, compileHeaders } from "./headers";
 import { nonceFor } from "./nonce";
 import type { SecurityHeaders } from "./types";

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { type AtomicStore, Cache, MemoryStore, StoreTypeError } from "@harpia/core";
+import { runAtomicStoreContract } from "@harpia/core/testing";
 import { Cluster, type Redis } from "ioredis";
 import { freePort, REDIS_URL, testRedis, uniquePrefix } from "../test/support";
 import { StoreUnavailableError } from "./errors";
 import { RedisStore } from "./redis-store";
-import { describeAtomicStore } from "./store-contract";
 
 // Runs on the single node at REDIS_URL, and on a Cluster and a Sentinel setup under
 // `bun run test:topologies` (HARPIA_TEST_REDIS). Tests that do not depend on the topology
@@ -27,8 +27,9 @@ afterAll(async () => {
   }
 });
 
-if (onSingleNode) describeAtomicStore("MemoryStore", () => new MemoryStore({ sweepIntervalSeconds: 0 }));
-describeAtomicStore(`RedisStore on ${testRedis.label}`, () => redisStore());
+if (onSingleNode)
+  runAtomicStoreContract({ name: "MemoryStore", create: () => new MemoryStore({ sweepIntervalSeconds: 0 }) });
+runAtomicStoreContract({ name: `RedisStore on ${testRedis.label}`, create: () => redisStore() });
 
 describe("RedisStore values", () => {
   test("values without a JSON form are a TypeError before anything is sent", async () => {

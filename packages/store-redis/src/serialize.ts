@@ -1,4 +1,4 @@
-import { encodeStoreValue } from "@harpia/core";
+import { encodeStoreValue } from "@harpia/core/utils";
 
 /** Values are stored as JSON, encoded by core so that every store refuses the same values. */
 export const encodeValue = encodeStoreValue;

@@ -1,4 +1,4 @@
-import { escapeHtml } from "@harpia/core";
+import { escapeHtml } from "@harpia/core/utils";
 
 /** How the page is rendered. */
 export interface PageOptions {

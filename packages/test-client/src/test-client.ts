@@ -227,13 +227,16 @@ function readFile(filePath: string): File {
  */
 export class TestClient {
   private readonly jar = new Map<string, string>();
+  /** @internal The app requests go to. */
+  readonly target: FetchTarget;
+  /** @internal */
+  readonly config: TestClientOptions;
 
-  constructor(
-    /** @internal */ readonly target: FetchTarget,
-    /** @internal */ readonly config: TestClientOptions = {},
-  ) {
+  constructor(target: FetchTarget, config: TestClientOptions = {}) {
     if (typeof target?.fetch !== "function")
       throw new TypeError("TestClient needs an app with a fetch(request) method");
+    this.target = target;
+    this.config = config;
   }
 
   /** A GET request. */

@@ -1,10 +1,5 @@
-import {
-  type HarpiaRequest,
-  HttpError,
-  type Middleware,
-  safeRedirectTarget,
-  withRouteOptions,
-} from "@harpia/core";
+import { type HarpiaRequest, HttpError, type Middleware, withRouteOptions } from "@harpia/core";
+import { safeRedirectTarget } from "@harpia/core/utils";
 import { services } from "../context";
 import { AVATAR_MAX_BYTES } from "../services";
 import { type PublicUser, publicUser, type User } from "../services/users";

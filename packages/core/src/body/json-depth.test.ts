@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import harpia, { DEFAULT_JSON_DEPTH, parseBody } from "../index";
+import harpia from "../index";
+import { DEFAULT_JSON_DEPTH, parseBody } from "../utils";
 
 const nested = (depth: number, open = "[", close = "]") => open.repeat(depth) + close.repeat(depth);
 const objects = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${"}".repeat(depth - 1)}`;

@@ -3,6 +3,9 @@ import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./json";
 import type { BodyKind, UploadedFile } from "./types";
 import { FieldCollector, type FieldLimits, parseUrlEncoded } from "./urlencoded";
 
+/** The media type of an HTML form body. */
+export const FORM = "application/x-www-form-urlencoded";
+
 /** Limits applied while parsing a body: the form field limits, and how deep JSON may nest. */
 export interface BodyLimits extends FieldLimits {
   /** Deepest nesting of arrays and objects in a JSON body (default 64); deeper is a 400 (`BODY_TOO_DEEP`). */
@@ -20,7 +23,7 @@ export function mediaType(contentType: string | null): string {
 export function bodyKind(type: string): BodyKind | undefined {
   if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json")))
     return "json";
-  if (type === "application/x-www-form-urlencoded") return "form";
+  if (type === FORM) return "form";
   if (type === "multipart/form-data") return "multipart";
   if (type.startsWith("text/")) return "text";
   return undefined;

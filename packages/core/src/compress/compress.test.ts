@@ -62,7 +62,7 @@ app.get("/empty", (_req, res) => res.status(204).send());
 app.get("/response", () => new Response(TEXT, { headers: { "content-type": "text/html", etag: '"v1"' } }));
 app.get("/small-response", () => new Response("tiny", { headers: { "content-type": "text/plain" } }));
 app.get("/strong-etag", (_req, res) => res.header("etag", '"abc"').html(TEXT));
-app.static(join(import.meta.dir, "../../test-fixtures/static/public"));
+app.static(join(import.meta.dir, "../../fixtures/static/public"));
 
 const get = (path: string, acceptEncoding?: string, init: RequestInit = {}) =>
   app.request(path, {

@@ -3,10 +3,12 @@
  * memory are compressed in one go; files and streams are compressed as streams, so a large
  * `Bun.file` is never read into memory.
  */
-import { mergeVary, vary } from "../cors/vary";
+
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse, ResponseBody } from "../response";
+import { BODY, CONTENT_TYPE, RETURNED } from "../symbols";
 import type { Middleware } from "../types";
+import { mergeVary, vary } from "../utils/vary";
 import { isCompressible, isEventStream } from "./compressible";
 import { type CompressionLevels, createEncoders, type Encoder } from "./encoders";
 import { createNegotiator, ENCODINGS, type Encoding } from "./negotiate";
@@ -127,12 +129,12 @@ export function compress(options: CompressOptions = {}): Middleware {
     if (response.body === null || response.bodyUsed || !statusAllowsBody(response.status)) return;
     const source = response.headers;
     if (source.has("content-encoding") || res.headers.has("content-encoding")) return;
-    const type = source.get("content-type") ?? res.headers.get("content-type") ?? res._type ?? "";
+    const type = source.get("content-type") ?? res.headers.get("content-type") ?? res[CONTENT_TYPE] ?? "";
     if (!compressible(type, req, res)) return;
     const headers = new Headers(source);
     const rebuild = (body: ResponseBody) => {
       headers.set("vary", mergeVary(headers.get("vary"), "Accept-Encoding"));
-      res._response = new Response(body, {
+      res[RETURNED] = new Response(body, {
         status: response.status,
         statusText: response.statusText,
         headers,
@@ -164,12 +166,12 @@ export function compress(options: CompressOptions = {}): Middleware {
   return async (req, res, next) => {
     await next();
     if (!statusAllowsBody(res.statusCode)) return;
-    if (res._response !== undefined) return compressReturned(req, res, res._response);
-    let body: Body = res._body;
+    if (res[RETURNED] !== undefined) return compressReturned(req, res, res[RETURNED]);
+    let body: Body = res[BODY];
     if (body === null) return;
     const headers = res.headers;
     if (headers.has("content-encoding")) return;
-    const type = headers.get("content-type") ?? res._type ?? "";
+    const type = headers.get("content-type") ?? res[CONTENT_TYPE] ?? "";
     if (!compressible(type, req, res)) return;
     vary(res, "Accept-Encoding");
     if (req.method === "HEAD" || noTransform(headers)) return;
@@ -180,14 +182,14 @@ export function compress(options: CompressOptions = {}): Middleware {
     if (size === undefined && body instanceof ReadableStream && threshold > 0) {
       const peeked = await peek(body, threshold);
       if (peeked.complete) {
-        res._body = peeked.bytes;
+        res[BODY] = peeked.bytes;
         return;
       }
       body = peeked.stream;
     }
     const encoded = encode(body, encoders[encoding]);
     if (encoded === undefined) return;
-    res._body = encoded;
+    res[BODY] = encoded;
     headers.set("content-encoding", encoding);
     headers.delete("content-length");
     weakenEtag(headers);

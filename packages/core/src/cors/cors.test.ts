@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type CorsOptions, cors, harpia, Router } from "../index";
-import { mergeVary } from "./vary";
+import { mergeVary } from "../utils/vary";
 
 const ORIGIN = "https://app.example.com";
 

@@ -6,8 +6,8 @@
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import type { Middleware, Next } from "../types";
+import { vary } from "../utils/vary";
 import { type AllowedOrigin, type CorsOrigin, compileOrigin } from "./origin";
-import { vary } from "./vary";
 
 /** Options of `app.cors(options, path?)` and {@link cors}. */
 export interface CorsOptions {

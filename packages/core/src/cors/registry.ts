@@ -1,4 +1,5 @@
 import { normalizePattern } from "../router/pattern";
+import { LOOKUP_PATH } from "../symbols";
 import type { Middleware } from "../types";
 import { pathWithin } from "../utils/path";
 import { type CorsOptions, type CorsPolicy, compileCors } from "./cors";
@@ -31,7 +32,7 @@ export class CorsRegistry {
 
   /** The middleware that applies the matching policy; requests outside every path pass through. */
   readonly middleware: Middleware = (req, res, next) => {
-    const path = req._lookupPath;
+    const path = req[LOOKUP_PATH];
     for (const scope of this.scopes) {
       if (pathWithin(path, scope.path)) return scope.policy.handle(req, res, next);
     }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { TrieRouter } from "../index";
+import harpia from "../index";
 import { expandOptional, parsePattern } from "./pattern";
+import { TrieRouter } from "./trie-router";
 
 const ok = () => "ok";
 

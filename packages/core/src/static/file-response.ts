@@ -5,7 +5,7 @@
  */
 import type { BunFile } from "bun";
 import { HttpError } from "../errors";
-import type { HarpiaResponse } from "../response";
+import { CONTENT_TYPE, HAS_HEADERS } from "../symbols";
 import { type CacheControlOptions, cacheControlValue } from "./cache-control";
 import {
   encodedEtag,
@@ -36,6 +36,22 @@ export interface FileResponseOptions extends CacheControlOptions {
 export interface RequestLike {
   readonly method: string;
   readonly headers: Headers;
+}
+
+/**
+ * What a file response is written to: a `HarpiaResponse`, described by the members used here so
+ * that the response module (whose `res.file()` comes here) is not imported back.
+ */
+export interface FileTarget {
+  statusCode: number;
+  readonly headers: Headers;
+  header(name: string, value: string): unknown;
+  hasHeader(name: string): boolean;
+  type(contentType: string): unknown;
+  status(code: number): unknown;
+  send(body: Blob | Response | null): unknown;
+  [CONTENT_TYPE]: string | undefined;
+  readonly [HAS_HEADERS]: boolean;
 }
 
 /** {@link FileResponseOptions} resolved once, at registration. */
@@ -73,7 +89,7 @@ export function prepareFileOptions(
 }
 
 /** How one file is sent, beyond its options. */
-export interface FileSendDetails {
+export interface FileSendDetails<R extends FileTarget = FileTarget> {
   /** `info` is a stat-cache entry reused across requests: a prepared response can be kept on it. */
   reusable?: boolean;
   /** The `Content-Encoding` of the bytes sent (a precompressed sibling of the file asked for). */
@@ -82,7 +98,7 @@ export interface FileSendDetails {
    * Runs once every header of the file is set, before conditions are evaluated: it can read
    * and replace any of them, and 304/412/`If-Range` are then decided on the validators it left.
    */
-  setHeaders?: (res: HarpiaResponse) => void;
+  setHeaders?: (res: R) => void;
 }
 
 const NO_DETAILS: FileSendDetails = {};
@@ -99,7 +115,7 @@ const FILE_HEADERS = [
 
 /** Sets the file's headers on `res` (the cheap way: no `Headers` object unless one exists). */
 function applyFileHeaders(
-  res: HarpiaResponse,
+  res: FileTarget,
   options: PreparedFileOptions,
   contentType: string,
   etag: string | undefined,
@@ -120,17 +136,17 @@ function applyFileHeaders(
  * function that puts them back: an error answer must not carry the file's validators,
  * caching rules or coding.
  */
-function snapshotFileHeaders(res: HarpiaResponse): () => void {
+function snapshotFileHeaders(res: FileTarget): () => void {
   const headers = res.headers;
   const before = FILE_HEADERS.map((name) => headers.get(name));
-  const typeBefore = res._type;
+  const typeBefore = res[CONTENT_TYPE];
   return () => {
     FILE_HEADERS.forEach((name, i) => {
       const value = before[i];
       if (value === null || value === undefined) headers.delete(name);
       else headers.set(name, value);
     });
-    res._type = typeBefore;
+    res[CONTENT_TYPE] = typeBefore;
   };
 }
 
@@ -140,14 +156,14 @@ function snapshotFileHeaders(res: HarpiaResponse): () => void {
  * 304 and ranges; other methods get the whole file. With `details.setHeaders`, conditions are
  * evaluated against the `ETag`/`Last-Modified` it left, which are the ones the client sees.
  */
-export function writeFileResponse(
+export function writeFileResponse<R extends FileTarget>(
   request: RequestLike | undefined,
-  res: HarpiaResponse,
+  res: R,
   file: BunFile,
   info: FileValidators,
   contentType: string,
   options: PreparedFileOptions,
-  details: FileSendDetails = NO_DETAILS,
+  details: FileSendDetails<R> = NO_DETAILS,
 ): void {
   const strings = validatorStrings(info);
   const { encoding, setHeaders } = details;
@@ -191,8 +207,9 @@ export function writeFileResponse(
   if (isNotModified(conditions, etag, modified)) {
     setValidators();
     // A 304 describes the cached copy's validators, not a body: no Content-Type.
-    res._type = undefined;
-    res.status(304).send(null);
+    res[CONTENT_TYPE] = undefined;
+    res.status(304);
+    res.send(null);
     return;
   }
   const range = options.acceptRanges ? parseRange(conditions.get("range"), info.size) : undefined;
@@ -208,7 +225,8 @@ export function writeFileResponse(
     }
     setValidators();
     res.headers.set("content-range", `bytes ${range.start}-${range.end}/${info.size}`);
-    res.status(206).send(file.slice(range.start, range.end + 1));
+    res.status(206);
+    res.send(file.slice(range.start, range.end + 1));
     return;
   }
   if (
@@ -217,7 +235,7 @@ export function writeFileResponse(
     encoding === undefined &&
     method === "GET" &&
     res.statusCode === 200 &&
-    !res._hasHeaders &&
+    !res[HAS_HEADERS] &&
     typeof file.name === "string"
   ) {
     // The plain 200: clone a response prepared once per stat of this file (headers included),

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { harpia, serveStatic } from "../index";
 import type { StaticOptions } from "./serve-static";
 
-const PUBLIC = join(import.meta.dir, "../../test-fixtures/static/public");
+const PUBLIC = join(import.meta.dir, "../../fixtures/static/public");
 
 /** Registers a mount with `options`; returns the error it threw. */
 function registrationError(options: Record<string, unknown>): Error | undefined {

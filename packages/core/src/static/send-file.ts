@@ -4,9 +4,9 @@
  */
 import type { BunFile } from "bun";
 import { HttpError } from "../errors";
-import type { HarpiaResponse } from "../response";
 import {
   type FileResponseOptions,
+  type FileTarget,
   prepareFileOptions,
   type RequestLike,
   writeFileResponse,
@@ -41,7 +41,7 @@ const NOT_FOUND = () => new HttpError(404, "File not found", { code: "NOT_FOUND"
  */
 export async function sendFileFrom(
   request: RequestLike | undefined,
-  res: HarpiaResponse,
+  res: FileTarget,
   path: string | BunFile,
   options: FileOptions = {},
 ): Promise<void> {
@@ -74,7 +74,8 @@ export async function sendFileFrom(
   if (filePath === undefined) {
     // A file without a path (e.g. from a descriptor) has no metadata to validate against.
     if (!(await file.exists())) throw NOT_FOUND();
-    res.type(type).send(file);
+    res.type(type);
+    res.send(file);
     return;
   }
   const info = await statPath(filePath);

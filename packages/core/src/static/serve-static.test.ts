@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { harpia } from "../index";
 
-const FIXTURES = join(import.meta.dir, "../../test-fixtures/static");
+const FIXTURES = join(import.meta.dir, "../../fixtures/static");
 const PUBLIC = join(FIXTURES, "public");
 const OTHER = join(FIXTURES, "other");
 const SECRET = "TOP SECRET";

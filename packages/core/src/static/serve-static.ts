@@ -6,11 +6,11 @@
 import { existsSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { acceptableEncodings, type Encoding } from "../compress/negotiate";
-import { vary } from "../cors/vary";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import type { Middleware } from "../types";
+import { vary } from "../utils/vary";
 import { type FileSendDetails, writeFileResponse } from "./file-response";
 import { contentTypeFor } from "./mime";
 import { decodeUrlPath, joinInside } from "./safe-path";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import zlib from "node:zlib";
 import { harpia, serveStatic } from "../index";
 
-const FIXTURES = join(import.meta.dir, "../../test-fixtures/static");
+const FIXTURES = join(import.meta.dir, "../../fixtures/static");
 const PUBLIC = join(FIXTURES, "public");
 const OTHER = join(FIXTURES, "other");
 

@@ -5,9 +5,19 @@
  * @example
  * import { createNonce, hstsHeader, pathWithin, safeEqual } from "@harpia/core/utils";
  */
-export { mediaType } from "../body/parse";
+
+// Requests: bodies, content negotiation, the client's scheme.
+export { DEFAULT_JSON_DEPTH } from "../body/json";
+export { type BodyLimits, bodyKind, collectFormData, mediaType, parseBody, readLimited } from "../body/parse";
+export { type FieldLimits, parseUrlEncoded } from "../body/urlencoded";
+export { type Encoding, negotiateEncoding } from "../compress/negotiate";
+// Responses: cookies, error pages, caching headers, file types.
+export { serializeCookie } from "../cookies";
 export { type ErrorBody, writeErrorResponse } from "../error-page";
 export { contentTypeFor } from "../static/mime";
+// Paths and files.
+export { joinInside, resolveInside } from "../static/safe-path";
+// Values: sizes, HTML, bytes, promises, secrets, stores.
 export { encodeStoreValue } from "../store/serialize";
 export { sanitizeFileName } from "../upload/sanitize";
 export { preferredFormat } from "./accepts";
@@ -21,3 +31,4 @@ export { createNonce, randomToken } from "./random";
 export { type SafeRedirectOptions, safeRedirectTarget } from "./redirect";
 export { safeEqual } from "./secrets";
 export { parseSize, type Size } from "./size";
+export { mergeVary, vary } from "./vary";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { safeRedirectTarget } from "../index";
+import { safeRedirectTarget } from "./index";
 
 const base = "https://app.example/login?next=x";
 const safe = (target: unknown) => safeRedirectTarget(target, { base, fallback: "/home" });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseSize } from "../index";
+import { parseSize } from "./index";
 
 describe("parseSize", () => {
   test.each([

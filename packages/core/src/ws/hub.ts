@@ -1,6 +1,7 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import { HAS_HEADERS } from "../symbols";
 import { isThenable } from "../utils/promise";
 import type { PubSubAdapter, WsHandlers } from "./types";
 
@@ -105,7 +106,7 @@ export class WebSocketHub {
     const server = req.server as Server<ConnectionData>;
     // Known before the handshake: `open` runs inside `upgrade` and may already publish.
     this.servers.add(server);
-    return server.upgrade(req.raw, { data, headers: res._hasHeaders ? res.headers : undefined });
+    return server.upgrade(req.raw, { data, headers: res[HAS_HEADERS] ? res.headers : undefined });
   }
 
   /** Closes every open connection with `code` (their `close` handlers run as usual). */

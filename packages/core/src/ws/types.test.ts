@@ -34,7 +34,7 @@ describe("ws.data types", () => {
         expectTypeOf(reason).toEqualTypeOf<string>();
       },
     });
-    expect(app._wsRoutes.length).toBe(1);
+    expect(app.wsList().length).toBe(1);
   });
 
   test("the seed's explicit generic types ws.data", () => {
@@ -51,7 +51,7 @@ describe("ws.data types", () => {
         expectTypeOf(error).toEqualTypeOf<unknown>();
       },
     });
-    expect(routes._wsRoutes.length).toBe(1);
+    expect(routes.wsList().length).toBe(1);
   });
 
   test("a router prefix's params are part of ws.data.params", () => {
@@ -61,7 +61,7 @@ describe("ws.data types", () => {
         expectTypeOf(ws.data.params).toEqualTypeOf<{ org: string; feed: string }>();
       },
     });
-    expect(org._wsRoutes.length).toBe(1);
+    expect(org.wsList().length).toBe(1);
   });
 
   test("a data declaration types ws.data without a generic", () => {
@@ -75,6 +75,6 @@ describe("ws.data types", () => {
     });
     // @ts-expect-error: upgrade must return connection data (an object), not a number
     app.ws("/wrong", { upgrade: () => 42 });
-    expect(app._wsRoutes.length).toBe(2);
+    expect(app.wsList().length).toBe(2);
   });
 });

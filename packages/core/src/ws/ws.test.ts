@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { HANDSHAKE_HEADERS, openSocket, rawHandshake, TestSocket } from "../../test/support/websocket";
 import { harpia } from "../app";
 import { HttpError } from "../errors";
 import { Router } from "../group";
 import type { ServerHandle } from "../server";
-import { HANDSHAKE_HEADERS, openSocket, rawHandshake, TestSocket } from "./test-helpers";
 import type { PubSubAdapter } from "./types";
 
 describe("WebSocket routes over a real socket", () => {

@@ -1,5 +1,9 @@
 import { BlockList, isIP } from "node:net";
-import type { AddressSource } from "../../request";
+
+/** Anything that can tell a request's socket address (a Bun `Server`, or a stand-in in tests). */
+export interface AddressSource {
+  requestIP(request: Request): { address: string; family?: string; port?: number } | null;
+}
 
 /**
  * Which proxies to believe about the client (address, protocol, host). `req.ip` is the one

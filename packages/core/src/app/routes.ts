@@ -1,28 +1,17 @@
-import type { BodyLimits } from "./body/parse";
-import type { BodyKind } from "./body/types";
-import { type Chain, compose, type ErrorResponder } from "./compose";
-import type { RouteGroup } from "./group";
-import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
-import { expandOptional, joinPaths, parsePattern, type Segment } from "./router/pattern";
-import type { RouterEngine } from "./router/types";
-import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "./types";
-import { pathWithin } from "./utils/path";
-import type { WsHandlers } from "./ws/types";
-
-/** A route ready to serve: its chain, composed once, and its body settings. */
-export interface CompiledRoute {
-  method: string;
-  pattern: string;
-  chain: Chain;
-  /** Whether the pattern has parameters (Bun's `request.params` is read only then). */
-  hasParams: boolean;
-  /** Whether the body is parsed before the chain (false: `parseBody: false`). */
-  parseBody: boolean;
-  bodyLimit: number | undefined;
-  accepts: ReadonlySet<BodyKind> | undefined;
-  /** Limits handed to the body parser (the JSON nesting limit), built once. */
-  bodyLimits: BodyLimits;
-}
+/**
+ * Route compilation: the group tree flattened into routes, each with the middleware of every
+ * enclosing group composed with its handlers once, and registered with a router.
+ */
+import { type RouteGroup, registryOf } from "../group";
+import { compose, type ErrorResponder } from "../pipeline/chain";
+import type { CompiledRoute } from "../pipeline/compiled";
+import { type CheckedRouteOptions, checkRouteOptions } from "../route-options";
+import { expandOptional, joinPaths, parsePattern, type Segment } from "../router/pattern";
+import type { RouterEngine } from "../router/types";
+import { LOOKUP_PATH } from "../symbols";
+import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "../types";
+import { pathWithin } from "../utils/path";
+import type { WsHandlers } from "../ws/types";
 
 /** The app-wide defaults a route's options fall back to. */
 export interface RouteDefaults {
@@ -64,12 +53,13 @@ export function flatten(
   wsOut?: FlatWsRoute[],
 ): void {
   const base = joinPaths(prefix, group.prefix);
-  const own = group._middleware.map((m) => ({
+  const registry = registryOf(group);
+  const own = registry.middleware.map((m) => ({
     path: m.path === null ? null : joinPaths(base, m.path),
     fn: m.fn,
   }));
   const scopes = [...inherited, ...own];
-  for (const route of group._routes) {
+  for (const route of registry.routes) {
     out.push({
       method: route.method,
       pattern: joinPaths(base, route.path),
@@ -79,10 +69,10 @@ export function flatten(
     });
   }
   if (wsOut !== undefined) {
-    for (const route of group._wsRoutes)
+    for (const route of registry.wsRoutes)
       wsOut.push({ pattern: joinPaths(base, route.path), handlers: route.handlers, scopes });
   }
-  for (const child of group._children)
+  for (const child of registry.children)
     flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut);
 }
 
@@ -105,7 +95,7 @@ function relation(scope: string, segments: Segment[]): "always" | "never" | "may
 
 /** Wraps a path-scoped middleware so it only runs when the request path is within its scope. */
 export function scoped(path: string, fn: Middleware): Middleware {
-  return (req, res, next) => (pathWithin(req._lookupPath, path) ? fn(req, res, next) : next());
+  return (req, res, next) => (pathWithin(req[LOOKUP_PATH], path) ? fn(req, res, next) : next());
 }
 
 function routeOptions(
@@ -178,5 +168,5 @@ export function compileRoutes(
 
 /** The app-level middleware for requests no route matched, path scopes checked per request. */
 export function fallbackMiddleware(app: RouteGroup<any>): Middleware[] {
-  return app._middleware.map((m) => (m.path === null ? m.fn : scoped(m.path, m.fn)));
+  return registryOf(app).middleware.map((m) => (m.path === null ? m.fn : scoped(m.path, m.fn)));
 }

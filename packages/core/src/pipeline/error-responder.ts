@@ -1,17 +1,18 @@
-import { applyResult, type ErrorResponder } from "./compose";
-import { writeErrorResponse } from "./error-page";
-import { toHttpError } from "./errors";
-import type { Hooks } from "./hooks";
-import type { HarpiaRequest } from "./request";
-import type { HarpiaResponse } from "./response";
-import type { ErrorHandler } from "./types";
+/** Turning anything thrown into the answer: the app's error handler or the default page. */
+import { writeErrorResponse } from "../error-page";
+import { toHttpError } from "../errors";
+import type { ErrorReporter, Hooks } from "../hooks";
+import type { HarpiaRequest } from "../request";
+import type { HarpiaResponse } from "../response";
+import type { ErrorHandler } from "../types";
+import { applyResult, type ErrorResponder } from "./chain";
 
 /** What the error responder reads from the app, on every error (it can change at any time). */
 export interface ErrorSettings {
-  readonly _errorHandler: ErrorHandler | undefined;
+  readonly errorHandler: ErrorHandler | undefined;
   readonly development: boolean;
-  readonly _logError: ((error: unknown, req: HarpiaRequest<any> | undefined) => void) | undefined;
-  readonly _hooks: { readonly onError: readonly Hooks["onError"][] };
+  readonly report: ErrorReporter | undefined;
+  readonly hooks: { readonly onError: readonly Hooks["onError"][] };
 }
 
 /**
@@ -22,27 +23,27 @@ export interface ErrorSettings {
  */
 export function createErrorResponder(app: ErrorSettings): ErrorResponder {
   const observe = (error: unknown, req: HarpiaRequest<any>, res: HarpiaResponse): void => {
-    for (const hook of app._hooks.onError) {
+    for (const hook of app.hooks.onError) {
       try {
         const pending = hook(error, req, res);
-        if (pending instanceof Promise) pending.catch((secondary) => app._logError?.(secondary, req));
+        if (pending instanceof Promise) pending.catch((secondary) => app.report?.(secondary, req));
       } catch (secondary) {
-        app._logError?.(secondary, req);
+        app.report?.(secondary, req);
       }
     }
   };
   return (error, req, res) => {
     res.error = error;
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) app._logError?.(error, req);
-    const handler = app._errorHandler;
+    if (httpError.status >= 500) app.report?.(error, req);
+    const handler = app.errorHandler;
     if (handler === undefined) {
       writeErrorResponse(httpError, req, res, app.development);
-      if (app._hooks.onError.length !== 0) observe(error, req, res);
+      if (app.hooks.onError.length !== 0) observe(error, req, res);
       return undefined;
     }
     const fallback = (secondary: unknown) => {
-      app._logError?.(secondary, req);
+      app.report?.(secondary, req);
       writeErrorResponse(httpError, req, res, app.development);
     };
     try {
@@ -58,7 +59,7 @@ export function createErrorResponder(app: ErrorSettings): ErrorResponder {
     } catch (secondary) {
       fallback(secondary);
     }
-    if (app._hooks.onError.length !== 0) observe(error, req, res);
+    if (app.hooks.onError.length !== 0) observe(error, req, res);
     return undefined;
   };
 }

@@ -1,4 +1,10 @@
-import type { HarpiaRequest } from "./request";
+/**
+ * Method override for HTML forms: the policy compiled from `harpia({ methodOverride })`, and the
+ * dispatch step that applies it to a POST.
+ */
+import { FORM, hasBody, mediaType, parseBody } from "../body/parse";
+import type { HarpiaRequest } from "../request";
+import { FORWARDED, PARSED } from "../symbols";
 
 /** The object form of `harpia({ methodOverride })`. */
 export interface MethodOverrideOptions {
@@ -56,7 +62,7 @@ export class MethodOverride {
 /** The origin the client addressed: the request URL's, corrected by the trusted proxies. */
 function ownOrigin(req: HarpiaRequest<any>): string | undefined {
   try {
-    const host = req._forwarded("x-forwarded-host") ?? new URL(req.url).host;
+    const host = req[FORWARDED]("x-forwarded-host") ?? new URL(req.url).host;
     return new URL(`${req.protocol}://${host}`).origin;
   } catch {
     return undefined;
@@ -98,4 +104,33 @@ export function compileMethodOverride(
     methods.map((m) => m.toUpperCase()),
     allowOrigins.map(normalizeOrigin),
   );
+}
+
+/**
+ * Applies method override to a POST: `X-HTTP-Method-Override`, or `_method` in a urlencoded
+ * body (read here, within `bodyLimit`, and kept for the route). Returns a promise only when the
+ * body had to be read first; it rejects with the body's error. A request the policy refuses (a
+ * cross-site one) stays a POST, its body untouched.
+ */
+export function applyOverride(
+  policy: MethodOverride,
+  req: HarpiaRequest<any>,
+  bodyLimit: number,
+): Promise<void> | undefined {
+  const header = req.headers.get("x-http-method-override");
+  const type = header === null ? mediaType(req.headers.get("content-type")) : undefined;
+  if (header === null && (type !== FORM || !hasBody(req.raw))) return undefined;
+  if (!policy.permits(req)) return undefined;
+  const allowed = policy.methods;
+  if (header !== null) {
+    const method = header.trim().toUpperCase();
+    if (allowed.has(method)) req.method = method;
+    return undefined;
+  }
+  return parseBody(req.raw, "form", bodyLimit).then((parsed) => {
+    req[PARSED] = parsed;
+    req.body = parsed.body;
+    const wanted = (parsed.body as Record<string, unknown>)._method;
+    if (typeof wanted === "string" && allowed.has(wanted.toUpperCase())) req.method = wanted.toUpperCase();
+  });
 }

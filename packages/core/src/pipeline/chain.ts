@@ -1,7 +1,11 @@
-import type { HarpiaRequest } from "./request";
-import type { HarpiaResponse } from "./response";
-import type { Handler, Next } from "./types";
-import { isThenable } from "./utils/promise";
+/**
+ * The chain step of the request path: a route's handlers composed once into one function, and
+ * running it into the final step (`respond`).
+ */
+import type { HarpiaRequest } from "../request";
+import type { HarpiaResponse } from "../response";
+import type { Handler, Next } from "../types";
+import { isThenable } from "../utils/promise";
 
 /** Answers an error on `res`; must not reject. */
 export type ErrorResponder = (
@@ -82,12 +86,15 @@ export function compose(handlers: readonly Handler<any>[], onError: ErrorRespond
   return (req, res) => step(0, req, res);
 }
 
+/** The last step of a request: `res` becomes the one `Response` (see `respond.ts`). */
+export type Finish = (req: HarpiaRequest<any>, res: HarpiaResponse) => Response | Promise<Response>;
+
 /** Runs `chain`, then hands `res` to `finish`; sync all the way when the chain is sync. */
 export function runChain(
   chain: Chain,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
-  finish: (req: HarpiaRequest<any>, res: HarpiaResponse) => Response | Promise<Response>,
+  finish: Finish,
 ): Response | Promise<Response> {
   const pending = chain(req, res);
   if (pending === undefined) return finish(req, res);

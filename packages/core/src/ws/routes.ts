@@ -1,8 +1,11 @@
+/**
+ * WebSocket routes, compiled: each becomes a chain (the app's and enclosing groups' middleware,
+ * then the route's `upgrade` hook) in a router of its own.
+ */
+import { compileRoutes, type FlatRoute, type FlatWsRoute } from "../app/routes";
 import { DEFAULT_JSON_DEPTH } from "../body/json";
-import type { CompiledRoute, FlatRoute, FlatWsRoute } from "../compile";
-import { compileRoutes } from "../compile";
-import type { ErrorResponder } from "../compose";
-import { HttpError } from "../errors";
+import type { ErrorResponder } from "../pipeline/chain";
+import type { CompiledRoute } from "../pipeline/compiled";
 import type { HarpiaRequest } from "../request";
 import { HarpiaResponse } from "../response";
 import { TrieRouter, type TrieRouterOptions } from "../router/trie-router";
@@ -10,41 +13,6 @@ import type { RouterEngine } from "../router/types";
 import type { Middleware } from "../types";
 import type { WebSocketHub } from "./hub";
 import type { WsHandlers } from "./types";
-
-/** True for a request asking to become a WebSocket (`Upgrade: websocket`). */
-export function isWebSocketUpgrade(request: Request): boolean {
-  const upgrade = request.headers.get("upgrade");
-  return upgrade !== null && upgrade.trim().toLowerCase() === "websocket";
-}
-
-/**
- * Why an upgrade request cannot be completed, checked before any middleware runs: a malformed
- * handshake (400), an unsupported protocol version (426, as RFC 6455 asks), or an app served
- * without the Bun server, which alone can upgrade (500).
- */
-export function handshakeError(req: HarpiaRequest<any>): HttpError | undefined {
-  const headers = req.headers;
-  if (!headers.get("sec-websocket-key")) {
-    return new HttpError(400, "Invalid WebSocket handshake: Sec-WebSocket-Key is missing", {
-      code: "BAD_REQUEST",
-    });
-  }
-  if (headers.get("sec-websocket-version")?.trim() !== "13") {
-    return new HttpError(426, "Unsupported WebSocket version; this server speaks version 13", {
-      code: "UPGRADE_REQUIRED",
-      headers: { "sec-websocket-version": "13", upgrade: "websocket" },
-    });
-  }
-  const server = req.server as { upgrade?: unknown } | undefined;
-  if (typeof server?.upgrade !== "function") {
-    return new HttpError(
-      500,
-      "WebSocket routes need the Bun server: use app.listen(), or Bun.serve({ fetch: app.fetch, websocket: app.websocket })",
-      { code: "INTERNAL_ERROR" },
-    );
-  }
-  return undefined;
-}
 
 function settle(
   hub: WebSocketHub,

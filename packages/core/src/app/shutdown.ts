@@ -2,8 +2,7 @@
  * Shutting an app down: `app.close()` and `listen({ shutdownOnSignals })`. Works on what the
  * app hands it (servers, sockets, hooks), so the app's module is not imported back.
  */
-import type { Server } from "bun";
-import type { Hooks } from "./hooks";
+import type { AppState } from "./state";
 
 /** Options of `app.close()`. */
 export interface CloseOptions {
@@ -12,15 +11,6 @@ export interface CloseOptions {
    * (default 10,000). Requests still running then are cut.
    */
   timeout?: number;
-}
-
-/** What closing needs from the app. */
-export interface ClosableApp {
-  readonly _servers: Map<Server<any>, () => void>;
-  readonly _sockets: { closeAll(code: number, reason: string): void; forget(server: Server<any>): void };
-  readonly _hooks: { readonly onClose: readonly Hooks["onClose"][] };
-  readonly _logError: ((error: unknown, req: undefined) => void) | undefined;
-  close(options?: CloseOptions): Promise<void>;
 }
 
 const DEFAULT_TIMEOUT = 10_000;
@@ -49,27 +39,27 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 /** Stop accepting, drain (bounded), close WebSockets with 1001, then the `onClose` hooks in reverse. */
-export async function closeApp(app: ClosableApp, timeout: number): Promise<void> {
-  const servers = [...app._servers.keys()];
-  app._servers.clear();
+export async function closeApp(state: AppState, timeout: number): Promise<void> {
+  const servers = [...state.servers.keys()];
+  state.servers.clear();
   // New connections are refused from here on; requests already read run to their end.
   const drained = Promise.all(servers.map((server) => server.stop(false)));
   // WebSockets would hold the drain open for as long as their clients like.
-  app._sockets.closeAll(GOING_AWAY, "Server shutting down");
+  state.sockets.closeAll(GOING_AWAY, "Server shutting down");
   if (!(await within(drained, timeout))) {
     await Promise.all(servers.map((server) => server.stop(true)));
   }
-  for (const server of servers) app._sockets.forget(server);
-  const hooks = [...app._hooks.onClose].reverse();
+  for (const server of servers) state.sockets.forget(server);
+  const hooks = [...state.hooks.onClose].reverse();
   for (const hook of hooks) {
     try {
       const done = await within(
         Promise.resolve().then(() => hook()),
         timeout,
       );
-      if (!done) app._logError?.(new Error(`An onClose hook took longer than ${timeout} ms`), undefined);
+      if (!done) state.report?.(new Error(`An onClose hook took longer than ${timeout} ms`), undefined);
     } catch (error) {
-      app._logError?.(error, undefined);
+      state.report?.(error, undefined);
     }
   }
 }
@@ -82,7 +72,8 @@ const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
  * signal, or the close taking longer than its timeout, ends it at once.
  */
 export function shutdownOnSignals(
-  app: ClosableApp,
+  app: { close(options?: CloseOptions): Promise<void> },
+  report: AppState["report"],
   option: boolean | readonly NodeJS.Signals[],
   timeout: number | undefined,
 ): void {
@@ -106,7 +97,7 @@ export function shutdownOnSignals(
         process.exitCode ??= 0;
       },
       (error) => {
-        app._logError?.(error, undefined);
+        report?.(error, undefined);
         process.exitCode = 1;
       },
     );

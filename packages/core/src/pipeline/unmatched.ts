@@ -1,9 +1,11 @@
-import type { CompiledRoute } from "./compile";
-import { HttpError } from "./errors";
-import type { HarpiaRequest } from "./request";
-import type { HarpiaResponse } from "./response";
-import type { RouterEngine } from "./router/types";
-import type { Handler } from "./types";
+/** The answer to a request no route took: 426, automatic OPTIONS, 405, static files, 404. */
+import { HttpError } from "../errors";
+import type { HarpiaRequest } from "../request";
+import type { HarpiaResponse } from "../response";
+import type { RouterEngine } from "../router/types";
+import { LOOKUP_PATH } from "../symbols";
+import type { Handler } from "../types";
+import type { CompiledRoute } from "./compiled";
 
 /** Something tried, in order, for requests no route matched (e.g. static files). */
 export type Fallback = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
@@ -14,10 +16,10 @@ export interface NotFound {
   methods: Set<string> | undefined;
 }
 
-/** What answering an unmatched request needs from the app. */
+/** What answering an unmatched request reads from the app (live: it can change at any time). */
 export interface UnmatchedSettings {
-  readonly _fallbacks: readonly Fallback[];
-  readonly _notFound: NotFound | undefined;
+  readonly fallbacks: readonly Fallback[];
+  readonly notFound: NotFound | undefined;
 }
 
 /**
@@ -31,8 +33,8 @@ export function answerUnmatched(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
 ): unknown {
-  const allowed = router.allowed(req._lookupPath);
-  if (ws !== undefined && ws.match("GET", req._lookupPath) !== null) {
+  const allowed = router.allowed(req[LOOKUP_PATH]);
+  if (ws !== undefined && ws.match("GET", req[LOOKUP_PATH]) !== null) {
     if (req.method === "GET" || req.method === "HEAD") {
       throw new HttpError(426, `${req.path} only accepts WebSocket connections`, {
         code: "UPGRADE_REQUIRED",
@@ -62,7 +64,7 @@ function tryFallbacks(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
 ): unknown {
-  const fallbacks = app._fallbacks;
+  const fallbacks = app.fallbacks;
   for (let i = index; i < fallbacks.length; i++) {
     const handled = fallbacks[i]!(req, res);
     if (handled instanceof Promise) {
@@ -74,7 +76,7 @@ function tryFallbacks(
 }
 
 function answerNotFound(app: UnmatchedSettings, req: HarpiaRequest<any>, res: HarpiaResponse): unknown {
-  const custom = app._notFound;
+  const custom = app.notFound;
   if (custom && (custom.methods === undefined || custom.methods.has(req.method))) {
     res.status(404);
     return custom.handler(req, res, () => Promise.resolve());

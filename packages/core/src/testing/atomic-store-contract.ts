@@ -1,13 +1,68 @@
-// The behaviour every core AtomicStore shares, run against MemoryStore and RedisStore so the
-// Redis store is a drop-in replacement (not exported; used by redis-store.test.ts).
-import { describe, expect, test } from "bun:test";
-import { type AtomicStore, StoreTypeError } from "@harpia/core";
+/**
+ * The behaviour every `AtomicStore` shares, as a `bun:test` suite: run it against your own store
+ * to know it is a drop-in replacement for `MemoryStore` (core's) and `RedisStore`
+ * (`@harpia/store-redis`), which both pass it.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import type { AtomicStore } from "../store/types";
+import { StoreTypeError } from "../store/types";
 
-/** Runs the AtomicStore contract on stores made by `create`. */
-export function describeAtomicStore(name: string, create: () => AtomicStore): void {
+/** Options of {@link runAtomicStoreContract}. */
+export interface AtomicStoreContractOptions<S extends AtomicStore = AtomicStore> {
+  /** Names the suite in the test report (`"<name>: AtomicStore contract"`). */
+  name: string;
+  /**
+   * Makes the store for one test. Each test gets its own, and the suite clears it (`clear()`
+   * with no prefix), so it must see only its own keys: a fresh in-memory store, or a store on a
+   * shared server under a key prefix of its own.
+   */
+  create: () => S | Promise<S>;
+  /** Runs after each test with that test's store: close connections, delete what is left. */
+  cleanup?: (store: S) => void | Promise<void>;
+}
+
+/**
+ * Registers the `AtomicStore` contract suite (values, TTLs, atomic add and counters, hashes,
+ * sets, lists, `clear` and `keys`) for the stores `create` makes. Call it at the top level of a
+ * test file; it takes about a second (TTL tests wait for real expiry).
+ *
+ * @example
+ * // my-store.test.ts
+ * import { runAtomicStoreContract } from "@harpia/core/testing";
+ * import { MyStore } from "./my-store";
+ *
+ * runAtomicStoreContract({
+ *   name: "MyStore",
+ *   create: () => new MyStore({ prefix: `test:${crypto.randomUUID()}:` }),
+ *   cleanup: (store) => store.close(),
+ * });
+ */
+export function runAtomicStoreContract<S extends AtomicStore>(options: AtomicStoreContractOptions<S>): void {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("runAtomicStoreContract() takes { name, create, cleanup? }");
+  const { name, create, cleanup } = options;
+  if (typeof name !== "string" || name === "")
+    throw new TypeError("runAtomicStoreContract(): `name` must be a non-empty string");
+  if (typeof create !== "function")
+    throw new TypeError("runAtomicStoreContract(): `create` must be a function");
+  if (cleanup !== undefined && typeof cleanup !== "function")
+    throw new TypeError("runAtomicStoreContract(): `cleanup` must be a function");
+
   describe(`${name}: AtomicStore contract`, () => {
+    const made: S[] = [];
+    /** This test's store (cleaned up after it). */
+    const fresh = async (): Promise<S> => {
+      const store = await create();
+      made.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      const stores = made.splice(0);
+      if (cleanup !== undefined) for (const store of stores) await cleanup(store);
+    });
+
     test("set and get round-trip JSON values; get returns a copy", async () => {
-      const store = create();
+      const store = await fresh();
       const value = { user: { id: 7, roles: ["admin"] }, when: new Date(0), n: null };
       await store.set("a", value);
       const read = await store.get("a");
@@ -22,7 +77,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("set(key, undefined) removes the key: get answers undefined, as for a missing key", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("gone", { a: 1 }, 60);
       await store.set("gone", undefined);
       expect(await store.get("gone")).toBeUndefined();
@@ -35,7 +90,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("a TTL expires the value", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("short", 1, 0.05);
       await store.set("long", 1, 60);
       await Bun.sleep(120);
@@ -45,21 +100,21 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("invalid TTLs are refused", async () => {
-      const store = create();
+      const store = await fresh();
       await expect(store.set("x", 1, 0)).rejects.toBeInstanceOf(RangeError);
       await expect(store.set("x", 1, -5)).rejects.toBeInstanceOf(RangeError);
       expect(await store.has("x")).toBe(false);
     });
 
     test("add stores only when absent", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.add("lock", "first", 60)).toBe(true);
       expect(await store.add("lock", "second", 60)).toBe(false);
       expect(await store.get("lock")).toBe("first");
     });
 
     test("delete and has", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("k", { a: 1 });
       expect(await store.has("k")).toBe(true);
       await store.delete("k");
@@ -68,7 +123,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("increment counts from zero, by any amount, and get reads the counter", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.increment("c")).toBe(1);
       expect(await store.increment("c", 5)).toBe(6);
       expect(await store.increment("c", -2)).toBe(4);
@@ -78,7 +133,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("increment with a TTL is a fixed window from creation", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.increment("w", 1, 0.2)).toBe(1);
       await Bun.sleep(100);
       expect(await store.increment("w", 1, 0.2)).toBe(2);
@@ -89,7 +144,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("increment of a non-number and a value read of a collection are StoreTypeErrors", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("obj", { a: 1 });
       await expect(store.increment("obj")).rejects.toBeInstanceOf(StoreTypeError);
       await store.hashIncrement("h", "f");
@@ -99,7 +154,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("expire resets the TTL and reports missing keys", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("e", 1, 60);
       expect(await store.expire("e", 0.05)).toBe(true);
       expect(await store.expire("nope", 10)).toBe(false);
@@ -108,7 +163,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("clear removes only keys under the prefix, matched literally", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("user:1", 1);
       await store.set("user:2", 2);
       await store.set("users", 3);
@@ -126,7 +181,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("keys lists keys by prefix", async () => {
-      const store = create();
+      const store = await fresh();
       await store.set("p:1", 1);
       await store.hashIncrement("p:2", "f");
       await store.set("q:1", 1);
@@ -134,7 +189,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("hash counters", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.hashIncrement("views", "/home")).toBe(1);
       expect(await store.hashIncrement("views", "/home", 2)).toBe(3);
       expect(await store.hashIncrement("views", "/about", 1, 60)).toBe(1);
@@ -143,7 +198,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("sets", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.setAdd("ips", ["1.1.1.1", "2.2.2.2", "1.1.1.1"], 60)).toBe(2);
       expect(await store.setAdd("ips", ["2.2.2.2", "3.3.3.3"])).toBe(1);
       expect(await store.setSize("ips")).toBe(3);
@@ -155,7 +210,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("removal from hashes, sets and lists, in place", async () => {
-      const store = create();
+      const store = await fresh();
       await store.hashIncrement("h", "a", 1);
       await store.hashIncrement("h", "b", 2);
       expect(await store.hashDelete("h", ["a", "missing"])).toBe(1);
@@ -181,7 +236,7 @@ export function describeAtomicStore(name: string, create: () => AtomicStore): vo
     });
 
     test("lists are newest first, trimmed and ranged", async () => {
-      const store = create();
+      const store = await fresh();
       expect(await store.listPush("log", [{ n: 1 }])).toBe(1);
       expect(await store.listPush("log", [{ n: 2 }, { n: 3 }], { maxLength: 10, ttlSeconds: 60 })).toBe(3);
       expect(await store.listRange("log")).toEqual([{ n: 3 }, { n: 2 }, { n: 1 }]);

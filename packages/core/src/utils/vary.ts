@@ -1,5 +1,3 @@
-import type { HarpiaResponse } from "../response";
-
 /**
  * A `Vary` value with `fields` added to `current`, each once (case-insensitive); `*` absorbs
  * everything. Used by {@link vary} and when a returned `Response` is merged with `res` headers.
@@ -23,11 +21,12 @@ export function mergeVary(current: string | null, fields: string): string {
 /**
  * Adds a field to the response's `Vary` header, once: caches then keep one copy per value of
  * that request header (`Vary: Origin`, `Vary: Accept-Encoding`). `Vary: *` is left alone.
+ * Takes a `HarpiaResponse` (or anything with `headers`).
  *
  * @example
  * vary(res, "Accept-Language");
  */
-export function vary(res: HarpiaResponse, field: string): void {
+export function vary(res: { readonly headers: Headers }, field: string): void {
   const headers = res.headers;
   const current = headers.get("vary");
   const next = mergeVary(current, field);

@@ -1,0 +1,164 @@
+/**
+ * `harpia(options)`: the options, checked and resolved once when the app is created, and the
+ * settings plugins read from `app.settings`.
+ */
+import { DEFAULT_JSON_DEPTH } from "../body/json";
+import { type CookieSignatureCompat, CookieSigner } from "../cookies";
+import type { ErrorReporter } from "../hooks";
+import {
+  compileMethodOverride,
+  type MethodOverride,
+  type MethodOverrideOptions,
+} from "../pipeline/method-override";
+import type { HarpiaRequest, RequestContext } from "../request";
+import { positiveInteger } from "../utils/internal/check";
+import { compileTrustProxy, type TrustProxy } from "../utils/internal/ip";
+import { optionalSize, type Size } from "../utils/size";
+
+/** Options of `harpia()`. */
+export interface HarpiaOptions {
+  /** Development mode: error responses show messages and stack traces. `listen({ development })` sets it too. */
+  development?: boolean;
+  /**
+   * Which proxies to believe for `req.ip`, `req.protocol` and the app's own origin: a number of
+   * hops, `true`, trusted proxy addresses/CIDRs, or `{ header: "cf-connecting-ip" }` (see
+   * {@link TrustProxy}). Default `false`: the socket and the URL only. Checked at creation.
+   */
+  trustProxy?: TrustProxy;
+  /** Secret(s) for signed cookies; the first signs, all verify (for rotation). */
+  cookieSecret?: string | string[];
+  /**
+   * Also accept cookies signed by another framework with the same `cookieSecret` (read only:
+   * Harpia still signs in its own format). `"express"`: cookie-parser's `s:value.signature`.
+   * Opt-in because Express's signature does not bind the cookie's name.
+   */
+  cookieSignatureCompat?: CookieSignatureCompat;
+  /**
+   * Default largest body parsed: bytes, or a size such as `"100kb"` (default 1 MiB, or
+   * `listen({ maxRequestBodySize })`). Routes raise or lower it with `{ bodyLimit }`. Checked
+   * here: `NaN`, fractions, zero or negative sizes throw a `TypeError`.
+   */
+  bodyLimit?: Size;
+  /**
+   * Deepest nesting of arrays and objects accepted in a JSON body (default 64); deeper bodies
+   * are refused with 400 `BODY_TOO_DEEP` before they are parsed. Routes set their own with
+   * `{ jsonDepth }`.
+   */
+  jsonDepth?: number;
+  /**
+   * Longest value, in characters of the encoded path, tested against a route parameter's
+   * constraint (`/:id(\\d+)`); a longer segment simply does not match that parameter. Default 256.
+   * Bounds the time any constraint can take per request.
+   */
+  constraintMaxLength?: number;
+  /**
+   * Method override for HTML forms: a POST with `_method` in its urlencoded body, or an
+   * `X-HTTP-Method-Override` header, is routed as that method. On by default for PUT, PATCH
+   * and DELETE, for requests that are not cross-site (a cross-site one stays a POST);
+   * `false` turns it off; `{ methods, allowOrigins }` changes the methods and lists other
+   * origins whose forms may override.
+   */
+  methodOverride?: boolean | MethodOverrideOptions;
+  /**
+   * Let `listen()` hand plain routes to Bun's native router (faster: no URL parsing or JS
+   * matching per request). Bun's table slows down as it grows (measured: within 3% up to 100
+   * routes, a third slower for the last of 1,000), while the JS trie stays flat, so by default
+   * apps with more than 100 such routes use the JS router only. `false` turns it off; a number
+   * sets the limit. Answers are the same either way.
+   */
+  nativeRoutes?: boolean | number;
+  /**
+   * Where unexpected (5xx) errors are reported: `console.error` by default, a function of
+   * yours, or `false` for silence.
+   */
+  logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
+}
+
+/** What plugins read from the app (`app.settings`): set once, at `harpia(options)`. */
+export interface AppSettings {
+  /** Development mode (follows `listen({ development })`). */
+  readonly development: boolean;
+  /** Which proxies `req.ip`/`req.protocol` believe, as given to `harpia({ trustProxy })`. */
+  readonly trustProxy: TrustProxy;
+  /** The default body limit, in bytes. */
+  readonly bodyLimit: number;
+  /** The JSON nesting limit. */
+  readonly jsonDepth: number;
+  /** Whether method override is on. */
+  readonly methodOverride: boolean;
+  /** Whether a `cookieSecret` was given (use `app.signer` to sign and verify with it). */
+  readonly cookieSecret: boolean;
+}
+
+/** The body limit when neither `harpia({ bodyLimit })` nor `listen({ maxRequestBodySize })` sets one. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The options, checked and compiled. */
+export interface AppConfig {
+  readonly development: boolean;
+  readonly trustProxy: TrustProxy;
+  /** `harpia({ bodyLimit })` in bytes, when given (it wins over `listen`'s). */
+  readonly bodyLimit: number | undefined;
+  readonly jsonDepth: number;
+  readonly constraintMaxLength: number | undefined;
+  readonly signer: CookieSigner | undefined;
+  /**
+   * `app.signer`: the same secrets, but never the Express-compatible reader — Express signatures
+   * cover the value only, not what it is bound to, so a plugin signing tokens must not accept them.
+   */
+  readonly pluginSigner: CookieSigner | undefined;
+  readonly override: MethodOverride | undefined;
+  readonly context: RequestContext;
+  readonly report: ErrorReporter | undefined;
+  /** Most routes handed to Bun's native router (0: none). */
+  readonly nativeLimit: number;
+}
+
+/** Checks `harpia(options)` (a `TypeError` naming a wrong option) and compiles it. */
+export function resolveOptions(options: HarpiaOptions): AppConfig {
+  if (options === null || typeof options !== "object")
+    throw new TypeError("harpia() takes an options object");
+  // Checked in this order, so the first wrong option named is always the same one.
+  const bodyLimit = optionalSize(options.bodyLimit, "harpia({ bodyLimit })");
+  const jsonDepth =
+    options.jsonDepth === undefined
+      ? DEFAULT_JSON_DEPTH
+      : positiveInteger(options.jsonDepth, "harpia({ jsonDepth })");
+  const constraintMaxLength =
+    options.constraintMaxLength === undefined
+      ? undefined
+      : positiveInteger(options.constraintMaxLength, "harpia({ constraintMaxLength })");
+  if (options.cookieSignatureCompat !== undefined && options.cookieSecret === undefined)
+    throw new TypeError("cookieSignatureCompat needs harpia({ cookieSecret })");
+  const signer =
+    options.cookieSecret === undefined
+      ? undefined
+      : new CookieSigner(options.cookieSecret, options.cookieSignatureCompat);
+  const trust = compileTrustProxy(options.trustProxy);
+  const override = compileMethodOverride(options.methodOverride);
+  const log = options.logErrors ?? true;
+  const report: ErrorReporter | undefined =
+    log === false
+      ? undefined
+      : log === true
+        ? (error, req) =>
+            console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
+        : log;
+  const native = options.nativeRoutes;
+  return {
+    development: options.development ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit,
+    jsonDepth,
+    constraintMaxLength,
+    signer,
+    pluginSigner:
+      options.cookieSecret === undefined || options.cookieSignatureCompat === undefined
+        ? signer
+        : new CookieSigner(options.cookieSecret),
+    override,
+    context: { trust, signer, jsonDepth },
+    report,
+    nativeLimit: native === false ? 0 : native === true ? Infinity : (native ?? 100),
+  };
+}

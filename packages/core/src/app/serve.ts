@@ -1,0 +1,102 @@
+/**
+ * `app.listen()`: the app served by `Bun.serve`, with its native route table (matched by Bun)
+ * and `fetch` for everything else; each request reads the app's current compiled form once.
+ */
+import type { Server } from "bun";
+import type { CompiledApp } from "../pipeline/compiled";
+import { handleNative, handleRequest } from "../pipeline/fetch";
+import { type ServerHandle, type ServerOptions, validateServerOptions } from "../server";
+import { parseSize } from "../utils/size";
+import type { AppState } from "./state";
+
+/** What serving needs from the app: its state, its compiled form, and telling it of a change. */
+export interface ServeHost {
+  readonly state: AppState;
+  /** The compiled app, compiled now if the registrations changed. */
+  current(): CompiledApp;
+  /** The compiled app is stale (recompiled on next use; running servers are refreshed). */
+  invalidate(): void;
+}
+
+type BunHandler = (request: Bun.BunRequest, server: Server<any>) => Response | Promise<Response>;
+
+/**
+ * The app as Bun handlers: its native route table (matched by Bun, no URL parsing in JS) and
+ * `fetch` for everything else (JS router, automatic answers, static files, upgrades).
+ */
+function appHandlers(host: ServeHost): {
+  routes: Record<string, Record<string, BunHandler>>;
+  fetch: BunHandler;
+} {
+  // The native table and its routes belong to one compiled app; a change re-applies both.
+  const compiled = host.current();
+  const routes: Record<string, Record<string, BunHandler>> = {};
+  for (const [pattern, methods] of compiled.native) {
+    const entry: Record<string, BunHandler> = {};
+    for (const [method, route] of methods)
+      entry[method] = (request, srv) => handleNative(compiled, request, srv, route);
+    routes[pattern] = entry;
+  }
+  return { routes, fetch: (request, srv) => handleRequest(host.current(), request, srv, true) };
+}
+
+type Reload = Parameters<Server<any>["reload"]>[0];
+
+/** `app.listen()`: validates the options, compiles the app, starts `Bun.serve`. */
+export function startServer(host: ServeHost, options: ServerOptions | number): ServerHandle {
+  const { state } = host;
+  const opts: ServerOptions = typeof options === "number" ? { port: options } : options;
+  validateServerOptions(opts);
+  if (opts.development !== undefined) state.development = opts.development;
+  const maxRequestBodySize =
+    opts.maxRequestBodySize === undefined
+      ? undefined
+      : parseSize(opts.maxRequestBodySize, "listen({ maxRequestBodySize })");
+  // `listen({ maxRequestBodySize })` becomes the default body limit.
+  if (maxRequestBodySize !== undefined && maxRequestBodySize !== state.listenBodyLimit) {
+    state.listenBodyLimit = maxRequestBodySize;
+    host.invalidate();
+  }
+  const address =
+    opts.unix !== undefined
+      ? { unix: opts.unix }
+      : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
+  const server = Bun.serve({
+    ...address,
+    ...appHandlers(host),
+    tls: opts.tls,
+    reusePort: opts.reusePort,
+    development: opts.development ?? false,
+    maxRequestBodySize,
+    idleTimeout: opts.idleTimeout,
+    websocket: { ...opts.ws, ...state.sockets.handler },
+    error: (error: Error) => {
+      state.report?.(error, undefined);
+      return new Response("Internal Server Error", { status: 500 });
+    },
+  } as Parameters<typeof Bun.serve>[0]);
+  let paused = false;
+  const refresh = () => {
+    if (!paused) server.reload(appHandlers(host) as Reload);
+  };
+  state.servers.set(server, refresh);
+  return {
+    server,
+    port: server.port,
+    hostname: server.hostname,
+    url: server.url,
+    pause(answer) {
+      paused = true;
+      server.reload({ routes: {}, fetch: (request: Request) => answer(request) } as Reload);
+    },
+    resume() {
+      paused = false;
+      refresh();
+    },
+    async stop(force = false) {
+      state.servers.delete(server);
+      state.sockets.forget(server);
+      await server.stop(force);
+    },
+  };
+}

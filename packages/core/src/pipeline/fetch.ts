@@ -1,0 +1,96 @@
+/**
+ * The entry of the request path: a `Request` (and the server it came through) in, one
+ * `Response` out. Reads the compiled app it is given, once, and hands it down: nothing below
+ * calls back into the app.
+ */
+import type { Server } from "bun";
+import { FORM } from "../body/parse";
+import { type AddressSource, HarpiaRequest } from "../request";
+import { HarpiaResponse } from "../response";
+import { CREATE, WIRE } from "../symbols";
+import { type BodyHeaders, bodyHeaders, NO_BODY_METHODS, withBody } from "./body-policy";
+import { runChain } from "./chain";
+import type { CompiledApp, CompiledRoute } from "./compiled";
+import { dispatch } from "./dispatch";
+import { runOnRequest } from "./lifecycle";
+import { fail } from "./respond";
+
+/**
+ * Handles one request. `wire` is true when answering a socket directly (from `listen`). The
+ * path and query are split from the URL here, once.
+ */
+export function handleRequest(
+  compiled: CompiledApp,
+  request: Request,
+  server: AddressSource | Server<any> | undefined,
+  wire: boolean,
+): Response | Promise<Response> {
+  const url = request.url;
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const query = url.indexOf("?", start);
+  const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+  const req = HarpiaRequest[CREATE](request, server, compiled.context, path, query);
+  const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
+  res.req = req;
+  res[WIRE] = wire;
+  if (compiled.hooks.onRequest.length !== 0) return afterOnRequest(compiled, req, res);
+  return dispatch(compiled, req, res);
+}
+
+/**
+ * A request Bun's native router matched to `route` (from `listen`): no URL parsing and no JS
+ * matching. Whatever could make the JS path decide differently (onRequest hooks, method
+ * override, a param Bun decoded leniently from a malformed escape) takes the full path.
+ */
+export function handleNative(
+  compiled: CompiledApp,
+  request: Bun.BunRequest,
+  server: Server<any>,
+  route: CompiledRoute,
+): Response | Promise<Response> {
+  if (compiled.hooks.onRequest.length !== 0) return handleRequest(compiled, request, server, true);
+  let params: Record<string, string> | undefined;
+  if (route.hasParams) {
+    // Copied into an object without prototype, as `applyParams` builds: Bun's own has none of
+    // Object.prototype's members but a prototype chain of its own, which a handler would see.
+    const native = request.params as Record<string, string>;
+    params = Object.create(null) as Record<string, string>;
+    for (const name in native) {
+      const value = native[name]!;
+      if (value.includes("\uFFFD")) return handleRequest(compiled, request, server, true);
+      params[name] = value;
+    }
+  }
+  const method = request.method;
+  let body: BodyHeaders | undefined;
+  if (!NO_BODY_METHODS.has(method)) {
+    // A POST may ask for another method (header, or `_method` in a form): the JS path
+    // decides, including whether the request is allowed to (never a cross-site one).
+    const override = method === "POST" && compiled.override !== undefined;
+    if (override && request.headers.has("x-http-method-override"))
+      return handleRequest(compiled, request, server, true);
+    body = bodyHeaders(request);
+    if (override && body?.type === FORM) return handleRequest(compiled, request, server, true);
+  }
+  const req = HarpiaRequest[CREATE](request, server, compiled.context);
+  if (params !== undefined) req.params = params;
+  const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
+  res.req = req;
+  res[WIRE] = true;
+  if (body !== undefined && route.parseBody) return withBody(compiled, route, req, res, body);
+  return runChain(route.chain, req, res, compiled.finish);
+}
+
+/** The `onRequest` hooks first; one that answers skips routing. */
+async function afterOnRequest(
+  compiled: CompiledApp,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+): Promise<Response> {
+  try {
+    if (await runOnRequest(compiled.hooks, req, res)) return compiled.finish(req, res);
+  } catch (error) {
+    return fail(compiled, req, res, error);
+  }
+  return dispatch(compiled, req, res);
+}

@@ -1,0 +1,62 @@
+/**
+ * The respond step of the request path: `onSend` hooks, `res` built into the one `Response`,
+ * `onResponse` hooks; and the answer to an error raised before any route ran.
+ */
+import type { HarpiaRequest } from "../request";
+import type { HarpiaResponse } from "../response";
+import { BODY, BUILD } from "../symbols";
+import { compose, type ErrorResponder, type Finish, runChain } from "./chain";
+import type { CompiledApp } from "./compiled";
+import { fireOnResponse, type RequestHooks, runOnSend } from "./lifecycle";
+
+/**
+ * `res` → `Response`. Building can fail only when a JSON value does not serialise (a cycle, a
+ * BigInt): that is answered as the server error it is, through the error handler.
+ */
+function build(
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+  respondError: ErrorResponder,
+): Response | Promise<Response> {
+  const head = req.raw.method === "HEAD";
+  try {
+    return res[BUILD](head);
+  } catch (error) {
+    res[BODY] = null;
+    const answered = respondError(error, req, res);
+    return answered === undefined ? res[BUILD](head) : answered.then(() => res[BUILD](head));
+  }
+}
+
+/**
+ * The last step of every request, picked once per compiled app: without `onSend`/`onResponse`
+ * hooks it only builds the `Response` (synchronously).
+ */
+export function responder(hooks: RequestHooks, respondError: ErrorResponder): Finish {
+  if (hooks.onSend.length === 0 && hooks.onResponse.length === 0)
+    return (req, res) => build(req, res, respondError);
+  return async (req, res) => {
+    await runOnSend(hooks, req, res);
+    const response = await build(req, res, respondError);
+    fireOnResponse(hooks, req, res, response);
+    return response;
+  };
+}
+
+/** Answers an error raised before any route ran, still through the app-level middleware. */
+export function fail(
+  compiled: CompiledApp,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+  error: unknown,
+): Response | Promise<Response> {
+  const rethrow = () => {
+    throw error;
+  };
+  return runChain(
+    compose([...compiled.middleware, rethrow], compiled.respondError),
+    req,
+    res,
+    compiled.finish,
+  );
+}
