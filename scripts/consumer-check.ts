@@ -138,6 +138,12 @@ export async function consumerCheck(
       return problems;
     }
     await Bun.write(tsconfigPath, strict);
+    // A tarball's own dependencies on siblings (preset → health) resolve to the other tarballs,
+    // as they would to the registry once published.
+    const manifestPath = path.join(dir, "package.json");
+    const manifest = await Bun.file(manifestPath).json();
+    manifest.overrides = Object.fromEntries(packed.map((p) => [p.name, `file:${p.tarball}`]));
+    await Bun.write(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     if (!exec({ name: "bun add <tarballs>", cmd: ["bun", "add", ...packed.map((p) => p.tarball)] }))
       return problems;
     if (!existsSync(path.join(dir, "node_modules", ".bin", "tsc")))

@@ -56,7 +56,10 @@ export interface MiddlewareEntry {
 
 /** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
 export interface RouteMethod<Prefix extends string, Self> {
-  <Path extends string>(path: Path, ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]): Self;
+  <Path extends string>(
+    path: Path,
+    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
+  ): Self;
   <Path extends string>(
     path: Path,
     options: RouteOptions,
@@ -359,7 +362,9 @@ function asMiddleware(value: unknown, where: string): Handler<any> {
   if (isPlugin(value)) {
     const record = pluginRecord(value);
     if (record.middleware !== undefined) return record.middleware;
-    throw new TypeError(`${where}: plugin "${record.name}" has no route middleware; install it with app.use()`);
+    throw new TypeError(
+      `${where}: plugin "${record.name}" has no route middleware; install it with app.use()`,
+    );
   }
   throw new TypeError(`${where} is not a function`);
 }
