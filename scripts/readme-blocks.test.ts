@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { extractBlocks } from "./readme/extract";
-import { type BlockResult, checkMarkdown } from "./readme-blocks";
+import { type BlockResult, checkMarkdown, markdownFiles } from "./readme-blocks";
 import { root } from "./workspace";
 
 describe("extractBlocks", () => {
@@ -41,6 +41,46 @@ describe("extractBlocks", () => {
   test("an unknown word in a code block's info string is an error, not a silent pass", () => {
     expect(() => extractBlocks("```ts fragmnt\nx\n```\n", "README.md")).toThrow('unknown word "fragmnt"');
     expect(() => extractBlocks("```ts probe=/\nx\n```\n", "README.md")).toThrow("probe= needs run");
+  });
+
+  test("a line that starts with inline code opens no block (CommonMark: no backtick in the info)", () => {
+    const blocks = extractBlocks(
+      ["Takes every ```` ```ts ```` and", "```` ```js ```` block:", "```ts", "const a = 1;", "```"].join(
+        "\n",
+      ),
+      "CONTRIBUTING.md",
+    );
+    expect(blocks.map((b) => [b.line, b.lang, b.code])).toEqual([[3, "ts", "const a = 1;\n"]]);
+  });
+});
+
+describe("markdownFiles", () => {
+  test("covers every README of the repository and every docs/*.md", () => {
+    const covered = new Set(markdownFiles());
+    const found = [
+      ...new Bun.Glob("**/README.md").scanSync({ cwd: root }),
+      ...new Bun.Glob("docs/*.md").scanSync({ cwd: root }),
+    ].filter((file) => !file.split("/").some((part) => part === "node_modules" || part.startsWith(".")));
+    expect(found.length).toBeGreaterThan(15);
+    expect(found.filter((file) => !covered.has(file))).toEqual([]);
+  });
+});
+
+describe("the root README", () => {
+  test("its package table links every package", async () => {
+    const readme = await Bun.file(path.join(root, "README.md")).text();
+    const packages = [...new Bun.Glob("packages/*/package.json").scanSync({ cwd: root })].map((file) =>
+      path.dirname(file),
+    );
+    expect(packages.length).toBeGreaterThan(10);
+    const unlinked = packages.filter((dir) => {
+      const name = `@harpia/${path.basename(dir)}`;
+      return (
+        !readme.includes(`| [\`${name}\`](${dir}) |`) &&
+        !readme.includes(`| [\`${name}\`](${dir}/README.md) |`)
+      );
+    });
+    expect(unlinked).toEqual([]);
   });
 });
 
@@ -85,7 +125,21 @@ describe("checkMarkdown", () => {
       "```ts skip", // 29: shown only
       "preset.on(step, () => { ... });",
       "```",
+      "```ts", // 32: the README's own folder's code, imported relatively
+      'import { greet, type User } from "./src/user";',
+      'const ada: User = { name: "Ada" };',
+      "greet(ada);",
+      "```",
+      "```ts", // 37: ...with its real types
+      'import type { User } from "./src/user";',
+      "const bob: User = { name: 7 };",
+      "```",
     ];
+    mkdirSync(path.join(dir, "src"), { recursive: true });
+    writeFileSync(
+      path.join(dir, "src", "user.ts"),
+      'export interface User { name: string }\nexport const greet = (user: User) => "hi " + user.name;\n',
+    );
     writeFileSync(path.join(dir, "README.md"), `${lines.join("\n")}\n`);
     results = await checkMarkdown([readme], { runTimeoutMs: 3000, log: () => {} });
   }, 120_000);
@@ -107,6 +161,12 @@ describe("checkMarkdown", () => {
   test("a run block that leans on the context, or never ends, fails", () => {
     expect(at(19).problems[0]).toContain("app is not defined");
     expect(at(22).problems[0]).toContain("did not end within 3 s");
+  });
+
+  test("a relative import of a file no block wrote is the README folder's file", () => {
+    expect(at(32).problems).toEqual([]);
+    expect(at(37).problems).toHaveLength(1);
+    expect(at(37).problems[0]).toContain("TS2322");
   });
 
   test("named files can be imported by other blocks; skip blocks are not checked", () => {

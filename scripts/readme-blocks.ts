@@ -1,13 +1,14 @@
 /**
  * Every README example is a test: extracts the ```ts / ```js blocks of every README (the root
- * one, packages/*, apps/*, bench, docs/*.md, CONTRIBUTING.md), type-checks them
+ * one, each workspace's: packages/*, apps/*, bench, deploy; docs/*.md, CONTRIBUTING.md), type-checks them
  * against the packages' sources (one program, plus one per block that does declaration merging),
  * and runs the ```ts run ones (scripts/readme/run-block.ts).
  * The convention is in scripts/readme/extract.ts and CONTRIBUTING.md.
  *
  * Each Markdown file's blocks are written to `.readme-blocks/<name>/` next to it (git-ignored,
  * removed afterwards), so they resolve that package's dependencies and the workspace's
- * `@harpia/*` sources like the package's own code does.
+ * `@harpia/*` sources like the package's own code does. A relative import no block provides
+ * resolves to the README's own folder (scripts/readme/local-imports.ts).
  *
  * Type-checking uses `bun check` (a port of TypeScript 7's checker, and what `bun init` projects
  * run), which takes seconds where `tsc` 6 takes most of a minute here; `--tsc` uses the
@@ -18,17 +19,26 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Block, CODE_LANGS, extractBlocks } from "./readme/extract";
+import { localImports } from "./readme/local-imports";
 import { root, runAsync } from "./workspace";
 
 const SANDBOX = ".readme-blocks";
 const RUN_TIMEOUT_MS = 30_000;
 
-/** The Markdown files whose examples are tests, relative to the root. */
+/**
+ * The Markdown files whose examples are tests, relative to the root: the root README and
+ * CONTRIBUTING.md, the README of every workspace the root package.json lists (`packages/*`,
+ * `apps/*`, `bench`, `deploy`...), and docs/*.md.
+ */
 export function markdownFiles(base = root): string[] {
-  const files = ["README.md", "CONTRIBUTING.md", "bench/README.md"];
-  for (const group of ["packages", "apps"])
-    for (const folder of readdirSync(path.join(base, group)).sort())
-      files.push(`${group}/${folder}/README.md`);
+  const files = ["README.md", "CONTRIBUTING.md"];
+  const manifest = JSON.parse(readFileSync(path.join(base, "package.json"), "utf8"));
+  const workspaces: string[] = Array.isArray(manifest.workspaces)
+    ? manifest.workspaces
+    : (manifest.workspaces?.packages ?? []);
+  for (const pattern of workspaces)
+    for (const folder of [...new Bun.Glob(pattern).scanSync({ cwd: base, onlyFiles: false })].sort())
+      files.push(`${folder}/README.md`);
   if (existsSync(path.join(base, "docs")))
     for (const file of readdirSync(path.join(base, "docs")).sort())
       if (file.endsWith(".md")) files.push(`docs/${file}`);
@@ -93,6 +103,9 @@ export async function checkMarkdown(
       }
       if (isCode) results.push(result);
     }
+    const readmeDir = path.join(base, path.dirname(readme));
+    for (const result of results)
+      if (result.readme === readme && result.file) localImports(result.code, result.file, sandbox, readmeDir);
   }
 
   const checked = results.filter((r) => r.file && r.mode !== "skip");
@@ -101,7 +114,9 @@ export async function checkMarkdown(
     // Declaration merging (`declare module`, `declare global`) changes types for a whole
     // program, so a block that does it is checked in a program of its own.
     const merging = checked.filter((r) => /\bdeclare\s+(module|global)\b/.test(r.code));
-    const programs = [checked.filter((r) => !merging.includes(r)), ...merging.map((r) => [r])];
+    const programs = [checked.filter((r) => !merging.includes(r)), ...merging.map((r) => [r])].filter(
+      (members) => members.length > 0,
+    );
     const outputs = await Promise.all(
       programs.map(async (members, index) => {
         const dir = path.join(base, SANDBOX, `program-${process.pid}-${index}`);

@@ -8,10 +8,9 @@
  * handler or middleware, the current request and response, and the objects earlier blocks of
  * the same README created.
  */
-import type { Cache, Handler, Harpia, HarpiaRequest, HarpiaResponse, Middleware } from "@harpia/core";
+import type { Handler, Harpia, HarpiaRequest, HarpiaResponse, Middleware } from "@harpia/core";
 import type { FileMiddleware } from "@harpia/file-router";
 import type { Preset } from "@harpia/preset";
-import type { Session } from "@harpia/session";
 import type { RedisStore } from "@harpia/store-redis";
 import type { Telemetry } from "@harpia/telemetry";
 import type { TemplateEngine } from "@harpia/template-engine";
@@ -28,14 +27,10 @@ declare global {
 
   // Objects earlier blocks of a README created.
   const engine: TemplateEngine;
-  const session: Session;
-  const telemetry: Telemetry;
+  /** `const stats = telemetry({ ... })`, the plugin and its reading API. */
+  const stats: Telemetry;
   const redisStore: RedisStore;
-  const cache: Cache;
   const preset: Preset;
-  const config: Parameters<Preset["createApp"]>[0];
-  const booksRouter: ReturnType<typeof import("@harpia/core").Router>;
-  const baseDir: string;
 
   // Your application's own code.
   const user: { id: string; name: string };
@@ -46,7 +41,6 @@ declare global {
     find(id: string): Promise<Record<string, unknown> | undefined>;
     product(id: string): Promise<Record<string, unknown>>;
   };
-  const metrics: { observe(status: number): void };
   const myLog: { info(line: string): void };
   const mailer: { send(content: string): Promise<void> };
   function warmCaches(): Promise<void>;

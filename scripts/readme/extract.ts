@@ -46,6 +46,9 @@ export function extractBlocks(markdown: string, readme: string): Block[] {
     const open = FENCE.exec(lines[i]!);
     if (!open) continue;
     const [, indent, fence, info] = open as unknown as [string, string, string, string];
+    // CommonMark: a backtick fence's info string has no backtick, so a line that starts with
+    // inline code (```` ```ts ```` in prose) opens no block.
+    if (fence[0] === "`" && info.includes("`")) continue;
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length; j++) {

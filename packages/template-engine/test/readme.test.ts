@@ -1,25 +1,25 @@
-// The README's quick start must run as written: every block that names its file
-// (`// src/server.ts`, `<!-- src/resources/pages/home/page.html -->`) is one project, and that
-// project answers its route and renders each of its views.
+// The README's quick start must run as written: every block that names its file on its first
+// line (`// src/server.ts`, `<!-- src/resources/pages/home/page.html -->`, the convention of
+// `bun run check:readmes`, read with the same parser) is one project, and that project answers
+// its route and renders each of its views.
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { extractBlocks } from "../../../scripts/readme/extract";
 
 const packages = path.resolve(import.meta.dir, "../..");
 const readme = readFileSync(path.join(import.meta.dir, "../README.md"), "utf8");
 const root = mkdtempSync(path.join(tmpdir(), "harpia-readme-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Fenced blocks whose first line is `// src/...` or `<!-- src/... -->`, by file. */
+/** The README's named blocks under `src/`, by file (the checker refuses a name used twice). */
 function namedFiles(markdown: string): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [, body] of markdown.matchAll(/```[a-z]*\n([\s\S]*?)```/g)) {
-    const first = body!.split("\n", 1)[0]!;
-    const name = /^(?:\/\/|<!--)\s*(src\/\S+?)\s*(?:-->)?$/.exec(first)?.[1];
-    if (name === undefined) continue;
-    if (files.has(name)) throw new Error(`The README names ${name} twice`);
-    files.set(name, body!.slice(first.length + 1));
+  for (const block of extractBlocks(markdown, "packages/template-engine/README.md")) {
+    if (block.name === undefined || !block.name.startsWith("src/")) continue;
+    if (files.has(block.name)) throw new Error(`The README names ${block.name} twice`);
+    files.set(block.name, block.code.slice(block.code.indexOf("\n") + 1));
   }
   return files;
 }
