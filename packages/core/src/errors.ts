@@ -22,6 +22,8 @@ export const ErrorCode = {
   /** The app set a header name or value HTTP cannot carry (CR, LF, NUL...): a server error (500). */
   INVALID_HEADER: "INVALID_HEADER",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** The route did not answer within its `timeout` (503). */
+  TIMEOUT: "TIMEOUT",
 } as const;
 
 /** One of the codes in {@link ErrorCode}, or any application-defined string. */

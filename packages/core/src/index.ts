@@ -63,6 +63,9 @@ export type { FileInfo, StatCacheOptions } from "./static/stat-cache";
 export { Cache, type CacheOptions } from "./store/cache";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store";
 export { type AtomicStore, type ListPushOptions, type Store, StoreTypeError } from "./store/types";
+export type { ChunkSource, StreamChunk, StreamOptions } from "./stream/iterable";
+export type { SseProducer, SseStream } from "./stream/sse";
+export type { SseMessage, SseOptions } from "./stream/sse-format";
 export {
   type ErrorHandler,
   type Handler,
@@ -74,6 +77,7 @@ export {
 } from "./types";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";
 export { Upload } from "./upload/upload";
+export type { Duration, DurationUnit } from "./utils/duration";
 export type { TrustProxy, TrustProxyOptions } from "./utils/internal/ip";
 export type { Size } from "./utils/size";
 export type {

@@ -3,7 +3,8 @@ import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./body/json";
 import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
-import { CREATE, FORWARDED, LOOKUP_PATH, PARSED } from "./symbols";
+import type { OpenStreams } from "./stream/open-streams";
+import { ABORT, CONTEXT, CREATE, DEADLINE, FORWARDED, LOOKUP_PATH, PARSED } from "./symbols";
 import type { SavedFile } from "./upload/saved-file";
 import {
   type AddressSource,
@@ -23,6 +24,10 @@ export interface RequestContext {
   signer?: CookieSigner;
   /** The app's JSON nesting limit, for `req.json()` on a body that was not parsed already. */
   jsonDepth?: number;
+  /** Where errors nobody can answer any more are reported (a stream failing after its head was sent). */
+  report?: (error: unknown, req: HarpiaRequest<any> | undefined) => void;
+  /** The app's open event streams, ended by `app.close()`. */
+  streams?: OpenStreams;
 }
 
 /**
@@ -71,6 +76,14 @@ export class HarpiaRequest<P = Record<string, string>> {
   private pathValue: string | undefined;
   private queryIndex = -1;
   private lookupValue: string | undefined = undefined;
+  /**
+   * @internal True when the route has a timeout: `req.signal` then also aborts when it passes.
+   * Set by the pipeline before the route's chain runs.
+   */
+  [DEADLINE] = false;
+  /** Aborted by the route's timeout; made only when the signal is read or the timeout passes. */
+  private deadlineController: AbortController | undefined = undefined;
+  private signalValue: AbortSignal | undefined = undefined;
 
   private constructor(
     /** The underlying Fetch API request. */
@@ -157,9 +170,31 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this.raw.headers.get(name);
   }
 
-  /** Aborted when the client goes away. */
+  /**
+   * Aborted when the client goes away, or when the route's `timeout` passes (its reason is then
+   * a `TimeoutError` `DOMException`, as `AbortSignal.timeout` gives). Hand it to what the
+   * handler waits on (`fetch(url, { signal: req.signal })`, a database query) so that work
+   * stops with the request. Without a timeout it is `req.raw.signal`; with one, both are
+   * combined (`AbortSignal.any`) on first read, so a request that never reads it pays nothing.
+   */
   get signal(): AbortSignal {
-    return this.raw.signal;
+    if (!this[DEADLINE]) return this.raw.signal;
+    if (this.signalValue === undefined) {
+      this.deadlineController ??= new AbortController();
+      this.signalValue = AbortSignal.any([this.raw.signal, this.deadlineController.signal]);
+    }
+    return this.signalValue;
+  }
+
+  /** @internal Aborts `req.signal` with `reason` (the route's timeout passed). */
+  [ABORT](reason: unknown): void {
+    this.deadlineController ??= new AbortController();
+    this.deadlineController.abort(reason);
+  }
+
+  /** @internal What the app created this request with. */
+  get [CONTEXT](): RequestContext {
+    return this.context;
   }
 
   /** The query string as `URLSearchParams`, for repeated keys and ordered access. */

@@ -2,7 +2,28 @@ import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
 import type { HarpiaRequest } from "./request";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
-import { BODY, BUILD, CONTENT_TYPE, CREATE, HAS_HEADERS, HAS_LOCALS, RETURNED, WIRE } from "./symbols";
+import {
+  type ChunkSource,
+  checkStreamOptions,
+  isAsyncIterable,
+  isChunkSource,
+  iterableStream,
+  type StreamChunk,
+  type StreamOptions,
+} from "./stream/iterable";
+import { eventStreamBody, type SseProducer } from "./stream/sse";
+import { checkSseOptions, type SseOptions } from "./stream/sse-format";
+import {
+  BODY,
+  BUILD,
+  CONTENT_TYPE,
+  CONTEXT,
+  CREATE,
+  HAS_HEADERS,
+  HAS_LOCALS,
+  RETURNED,
+  WIRE,
+} from "./symbols";
 import { byteLength } from "./utils/bytes";
 import { checkHeader } from "./utils/internal/header";
 import { mergeVary } from "./utils/vary";
@@ -30,13 +51,17 @@ export interface Locals {
   [key: string]: any;
 }
 
-/** Bodies `res.send` accepts. Plain objects and arrays are sent as JSON. */
+/**
+ * Bodies `res.send` accepts. Plain objects and arrays are sent as JSON; an async iterable (an
+ * async generator) is streamed chunk by chunk, as by `res.stream()`.
+ */
 export type SendBody =
   | string
   | Uint8Array
   | ArrayBuffer
   | Blob
   | ReadableStream
+  | AsyncIterable<StreamChunk>
   | Response
   | Record<string, unknown>
   | unknown[]
@@ -52,6 +77,8 @@ export type ResponseBody = NonNullable<ConstructorParameters<typeof Response>[0]
 const TEXT = "text/plain;charset=utf-8";
 const HTML = "text/html;charset=utf-8";
 const JSON_TYPE = "application/json;charset=utf-8";
+const BYTES = "application/octet-stream";
+const EVENT_STREAM = "text/event-stream";
 /** Marks "no JSON value pending" (`undefined` and `null` are values a handler may send). */
 const NO_JSON: unique symbol = Symbol("no-json");
 
@@ -238,7 +265,9 @@ export class HarpiaResponse {
       if (body.type) this[CONTENT_TYPE] ??= body.type;
     } else if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof ReadableStream) {
       this[BODY] = body as ResponseBody;
-      this[CONTENT_TYPE] ??= "application/octet-stream";
+      this[CONTENT_TYPE] ??= BYTES;
+    } else if (isAsyncIterable(body)) {
+      this.stream(body);
     } else {
       this.bodyInit = null;
       this.jsonValue = body;
@@ -269,6 +298,92 @@ export class HarpiaResponse {
     this.sent = true;
     this[BODY] = content;
     this[CONTENT_TYPE] = TEXT;
+    return this;
+  }
+
+  /**
+   * Streams a body: a `ReadableStream` as is, or any iterable of chunks (strings are sent as
+   * UTF-8, bytes as they are), async or not, such as an async generator. The iterator is asked
+   * for a chunk only when the client has read the previous ones (`highWaterMark` chunks ahead at
+   * most, default 0), so a slow client slows the producer down; a client that goes away ends
+   * the iterator (a generator's `finally` runs) and aborts `req.signal`. `Content-Type` is
+   * `application/octet-stream` unless set. An error thrown by the iterator is reported (the
+   * app's `logErrors`) and cuts the connection: the head is sent by then.
+   *
+   * @example
+   * app.get("/export.csv", (req, res) =>
+   *   res.type("text/csv").stream(async function* () {
+   *     yield "id,title\n";
+   *     for await (const book of db.books(req.signal)) yield `${book.id},${book.title}\n`;
+   *   }()),
+   * );
+   */
+  stream(source: ReadableStream | ChunkSource, options?: StreamOptions): this {
+    const highWaterMark = checkStreamOptions(options);
+    if (typeof source === "string")
+      throw new TypeError(
+        "res.stream() takes a ReadableStream or an iterable of chunks; send a string with res.send()",
+      );
+    if (!(source instanceof ReadableStream) && !isChunkSource(source))
+      throw new TypeError(
+        `res.stream() takes a ReadableStream or an iterable of chunks, got ${source === null ? "null" : typeof source}`,
+      );
+    this.sent = true;
+    this[CONTENT_TYPE] ??= BYTES;
+    if (source instanceof ReadableStream) {
+      this[BODY] = source as ResponseBody;
+      return this;
+    }
+    const req = this.req;
+    const report = req?.[CONTEXT].report;
+    this[BODY] = iterableStream(
+      source,
+      highWaterMark,
+      report === undefined ? undefined : (error) => report(error, req),
+    ) as ResponseBody;
+    return this;
+  }
+
+  /**
+   * Answers with a stream of server-sent events (`text/event-stream`, `Cache-Control: no-cache`,
+   * never compressed or buffered by nginx). `producer` runs once the client starts reading and
+   * writes events with `stream.send({ data, event, id, retry })`; the stream ends when it
+   * returns, when the client goes away (`stream.signal` aborts: stop there), or when the app
+   * closes. A comment is sent every `heartbeat` (15 s) while no event is. `stream.lastEventId`
+   * is the client's `Last-Event-ID`, to resume after a reconnection. A route `timeout` does not
+   * cut the stream: it covers the time until the head is sent.
+   *
+   * @example
+   * app.get("/clock", (req, res) =>
+   *   res.sse(async (stream) => {
+   *     while (!stream.signal.aborted) {
+   *       await stream.send({ event: "tick", data: { now: Date.now() } });
+   *       await Bun.sleep(1000);
+   *     }
+   *   }),
+   * );
+   */
+  sse(producer: SseProducer, options?: SseOptions): this {
+    if (typeof producer !== "function")
+      throw new TypeError(
+        "res.sse() takes a function that writes the events: res.sse(async (stream) => { ... })",
+      );
+    const checked = checkSseOptions(options);
+    const req = this.req;
+    const context = req?.[CONTEXT];
+    const report = context?.report;
+    const raw = req?.raw ?? this.request;
+    this.sent = true;
+    this[CONTENT_TYPE] = EVENT_STREAM;
+    if (!this.hasHeader("cache-control")) this.header("cache-control", "no-cache");
+    // nginx buffers proxied responses unless told not to: events would arrive in bursts.
+    this.header("x-accel-buffering", "no");
+    this[BODY] = eventStreamBody(producer, checked, {
+      lastEventId: raw?.headers.get("last-event-id") ?? undefined,
+      clientSignal: raw?.signal,
+      report: report === undefined ? undefined : (error) => report(error, req),
+      streams: context?.streams,
+    }) as ResponseBody;
     return this;
   }
 

@@ -1,4 +1,5 @@
 import type { BodyKind } from "./body/types";
+import { type Duration, parseDuration } from "./utils/duration";
 import { describeValue, positiveInteger } from "./utils/internal/check";
 import { parseSize, type Size } from "./utils/size";
 
@@ -12,6 +13,13 @@ export interface RouteOptions {
   parseBody?: boolean;
   /** Deepest nesting of arrays and objects accepted in a JSON body (overrides the app's `jsonDepth`). */
   jsonDepth?: number;
+  /**
+   * How long the route may take to answer: milliseconds or a duration such as `"5s"` (overrides
+   * the app's `timeout`; `false` turns it off for this route). Past it the client gets a 503
+   * `TIMEOUT` and `req.signal` aborts. It covers the time until the response is ready (its
+   * head), not the body of a streamed response.
+   */
+  timeout?: Duration | false;
 }
 
 /** Route options after checking: sizes in bytes, `accepts` as a list. */
@@ -20,10 +28,12 @@ export interface CheckedRouteOptions {
   accepts?: BodyKind[];
   parseBody?: boolean;
   jsonDepth?: number;
+  /** Milliseconds, or `false` for none. */
+  timeout?: number | false;
 }
 
 const BODY_KINDS: readonly BodyKind[] = ["json", "form", "multipart", "text"];
-const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth"];
+const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth", "timeout"];
 
 /**
  * Checks route options where they are given (registration, `withRouteOptions`) and returns
@@ -42,6 +52,8 @@ export function checkRouteOptions(options: unknown, where: string): CheckedRoute
     const option = `${where}: route option "${key}"`;
     if (key === "bodyLimit") out.bodyLimit = parseSize(value as Size, option);
     else if (key === "jsonDepth") out.jsonDepth = positiveInteger(value, option);
+    else if (key === "timeout")
+      out.timeout = value === false ? false : parseDuration(value as Duration, option);
     else if (key === "parseBody") {
       if (typeof value !== "boolean")
         throw new TypeError(`${option}: expected true or false, got ${describeValue(value)}`);

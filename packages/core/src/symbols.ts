@@ -15,6 +15,13 @@ export const LOOKUP_PATH: unique symbol = Symbol("harpia.lookupPath");
 /** `req[FORWARDED](name)`: an `X-Forwarded-*` value the trusted proxies vouch for. */
 export const FORWARDED: unique symbol = Symbol("harpia.forwarded");
 
+/** `req[CONTEXT]`: what the app created the request with (reporter, open streams...). */
+export const CONTEXT: unique symbol = Symbol("harpia.context");
+/** `req[DEADLINE]`: set on a request whose route has a timeout, so `req.signal` can be aborted by it. */
+export const DEADLINE: unique symbol = Symbol("harpia.deadline");
+/** `req[ABORT](reason)`: aborts `req.signal` (the route's timeout passed). */
+export const ABORT: unique symbol = Symbol("harpia.abort");
+
 /** `res[CONTENT_TYPE]`: the content type set by `res.type()`/`send()`, before headers are built. */
 export const CONTENT_TYPE: unique symbol = Symbol("harpia.contentType");
 /** `res[WIRE]`: the response goes straight to a socket (Bun fills in text/plain itself). */

@@ -7,6 +7,12 @@ export interface PageOptions {
   nonce: string | undefined;
 }
 
+/** How the dashboard page is rendered. */
+export interface DashboardPageOptions extends PageOptions {
+  /** Whether the page follows the live stream (`?format=events`) and redraws itself. */
+  live?: boolean;
+}
+
 /** JSON placed inside `<script type="application/json">`: nothing in it can close the tag. */
 export function embedJson(data: unknown): string {
   return JSON.stringify(data)
@@ -40,13 +46,15 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.path{word-br
 form{display:flex;gap:8px;margin-top:14px}input{flex:1;padding:8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
 button{padding:8px 14px;border:0;border-radius:6px;background:var(--a);color:#fff;cursor:pointer}
 .login{max-width:420px;margin:12vh auto;padding:0 20px}
+#live-status{margin-left:10px}#live-status.on::before{content:"";display:inline-block;width:8px;height:8px;margin-right:5px;border-radius:50%;background:#2faa5f}
 `;
 
 // Draws everything from the embedded JSON with DOM calls: data only ever becomes text nodes
 // or numeric attributes, never markup, so recorded paths and messages cannot inject anything.
+// A live page redraws from every "summary" event of its stream the same way.
 const SCRIPT = `
 (function () {
-  var data = JSON.parse(document.getElementById("telemetry-data").textContent);
+  var data;
   var SVG = "http://www.w3.org/2000/svg";
   function el(tag, attrs, text, svg) {
     var node = svg ? document.createElementNS(SVG, tag) : document.createElement(tag);
@@ -152,36 +160,62 @@ const SCRIPT = `
     mount(id, t);
   }
 
-  tiles();
-  daily();
-  hbars("pages", data.topPages, function (r) { return r.path; }, function (r) { return r.views; }, " views");
-  histogram();
-  hbars("sources", data.sources, function (r) { return r.source; }, function (r) { return r.visits; }, " visits");
-  table("slow", data.slow, [
-    ["ms", function (r) { return fmt(r.responseTime); }, "num"], ["method", function (r) { return r.method; }],
-    ["path", function (r) { return r.path; }, "path"], ["status", function (r) { return r.status; }, "num"],
-    ["ip", function (r) { return r.ip; }], ["when", function (r) { return r.timestamp.replace("T", " ").slice(0, 19); }]
-  ]);
-  table("errors", data.errors, [
-    ["when", function (r) { return r.timestamp.replace("T", " ").slice(0, 19); }],
-    ["status", function (r) { return r.error.code; }, "num bad"], ["method", function (r) { return r.method; }],
-    ["path", function (r) { return r.path; }, "path"], ["message", function (r) { return r.error.message; }],
-    ["ip", function (r) { return r.ip; }]
-  ]);
+  function render(next) {
+    data = next;
+    ["tiles", "daily", "pages", "distribution", "sources", "slow", "errors"].forEach(function (id) {
+      document.getElementById(id).textContent = "";
+    });
+    tiles();
+    daily();
+    hbars("pages", data.topPages, function (r) { return r.path; }, function (r) { return r.views; }, " views");
+    histogram();
+    hbars("sources", data.sources, function (r) { return r.source; }, function (r) { return r.visits; }, " visits");
+    table("slow", data.slow, [
+      ["ms", function (r) { return fmt(r.responseTime); }, "num"], ["method", function (r) { return r.method; }],
+      ["path", function (r) { return r.path; }, "path"], ["status", function (r) { return r.status; }, "num"],
+      ["ip", function (r) { return r.ip; }], ["when", function (r) { return r.timestamp.replace("T", " ").slice(0, 19); }]
+    ]);
+    table("errors", data.errors, [
+      ["when", function (r) { return r.timestamp.replace("T", " ").slice(0, 19); }],
+      ["status", function (r) { return r.error.code; }, "num bad"], ["method", function (r) { return r.method; }],
+      ["path", function (r) { return r.path; }, "path"], ["message", function (r) { return r.error.message; }],
+      ["ip", function (r) { return r.ip; }]
+    ]);
+  }
+
+  render(JSON.parse(document.getElementById("telemetry-data").textContent));
+  var status = document.getElementById("live-status");
+  if (status && window.EventSource) {
+    var source = new EventSource(location.pathname + "?format=events");
+    source.addEventListener("summary", function (event) {
+      render(JSON.parse(event.data));
+      status.className = "on";
+      status.textContent = "live, updated " + new Date(data.generatedAt).toLocaleTimeString();
+    });
+    source.addEventListener("error", function () {
+      status.className = "";
+      status.textContent = source.readyState === EventSource.CLOSED ? "live updates stopped" : "reconnecting…";
+    });
+  }
 })();
 `;
 
-/** The dashboard page: data embedded as JSON, charts drawn by one inline script. */
+/**
+ * The dashboard page: data embedded as JSON, charts drawn by one inline script (which, on a
+ * live page, follows the live stream and redraws).
+ */
 export function renderDashboard(
   data: { retentionDays: number; slowThreshold: number },
-  options: PageOptions,
+  options: DashboardPageOptions,
 ): string {
   const nonce = nonceAttribute(options.nonce);
   const title = escapeHtml(options.title);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${title}</title><style${nonce}>${STYLE}</style></head>
-<body><header><h1>${title}</h1><p>Last ${data.retentionDays} days, UTC. <a href="?format=json">JSON</a></p></header>
+<body><header><h1>${title}</h1><p>Last ${data.retentionDays} days, UTC. <a href="?format=json">JSON</a>${
+    options.live ? '<span id="live-status" role="status">connecting…</span>' : ""
+  }</p></header>
 <main>
 <section class="wide"><div id="tiles"></div></section>
 <section class="wide"><h2>Requests and unique visitors per day</h2><div id="daily"></div></section>

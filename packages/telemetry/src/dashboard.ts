@@ -1,6 +1,7 @@
-import type { Handler, HarpiaRequest, HarpiaResponse } from "@harpia/core";
+import { type Handler, type HarpiaRequest, type HarpiaResponse, HttpError } from "@harpia/core";
 import { preferredFormat } from "@harpia/core/utils";
 import { type AccessGuard, Unauthorized } from "./access";
+import { type LiveOption, liveInterval, serveLive, sharedCollector } from "./dashboard-live";
 import { renderDashboard, renderLogin } from "./dashboard-page";
 import type { DailyStats, ErrorEntry, PageViews, ResponseTimeBucket, SlowRequest } from "./types";
 
@@ -19,6 +20,12 @@ export interface DashboardOptions {
    * only behind your own authentication middleware.
    */
   allowUnguarded?: boolean;
+  /**
+   * Live updates: the page redraws itself with fresh data every `interval` (default 5 s; a
+   * duration such as `"10s"` or milliseconds), pushed as server-sent events from the same path
+   * with `?format=events` (guarded like the page). Default `false`.
+   */
+  live?: LiveOption;
 }
 
 /** The `dashboard` option of `telemetry({ dashboard })`: where to mount it, and how it looks. */
@@ -92,6 +99,9 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
   const cookieName = options.cookieName ?? "harpia_telemetry";
   const cookieMaxAge = options.cookieMaxAge ?? 8 * 60 * 60;
   const { guard } = source;
+  const interval = liveInterval(options.live);
+  const live =
+    interval === undefined ? undefined : sharedCollector(() => source.collect(slowThreshold), interval);
 
   return async (req, res) => {
     source.skip(req);
@@ -101,12 +111,14 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       .header("referrer-policy", "no-referrer");
     const nonce = nonceOf(req, res);
     const queryToken = req.query.token;
+    const wantsEvents =
+      req.query.format === "events" || (req.headers.get("accept") ?? "").includes("text/event-stream");
     const wantsJson =
       req.query.format === "json" || preferredFormat(req.headers.get("accept"), ["html", "json"]) === "json";
     try {
       guard.checkDashboard(bearerToken(req) ?? queryToken, req.cookies.get(cookieName), source.callerIp(req));
     } catch (error) {
-      if (!(error instanceof Unauthorized) || error.status !== 401 || wantsJson) throw error;
+      if (!(error instanceof Unauthorized) || error.status !== 401 || wantsJson || wantsEvents) throw error;
       res.status(401).header("www-authenticate", 'Bearer realm="telemetry"');
       res.html(renderLogin({ title, nonce, failed: queryToken !== undefined }));
       return;
@@ -126,8 +138,14 @@ export function createDashboard(source: DashboardSource, options: DashboardOptio
       res.redirect(query ? `${req.path}?${query}` : req.path, 303);
       return;
     }
+    if (wantsEvents) {
+      if (live === undefined || interval === undefined)
+        throw new HttpError(404, "Live updates are off for this dashboard (its `live` option)");
+      serveLive(res, live, interval);
+      return;
+    }
     const data = await source.collect(slowThreshold);
     if (wantsJson) res.json(data);
-    else res.html(renderDashboard(data, { title, nonce }));
+    else res.html(renderDashboard(data, { title, nonce, live: interval !== undefined }));
   };
 }

@@ -100,7 +100,8 @@ export async function createServices(settings: DemoSettings, stores: DemoStores)
         "/readyz",
       ],
       retentionDays: 14,
-      dashboard: { path: TELEMETRY_PATH, title: "Harpia demo · telemetry", slowThreshold: 200 },
+      // live: the page redraws itself from a server-sent event stream (?format=events).
+      dashboard: { path: TELEMETRY_PATH, title: "Harpia demo · telemetry", slowThreshold: 200, live: true },
     }),
     engine: new TemplateEngine({
       path: {

@@ -282,4 +282,27 @@ describe("the demo in Chromium", () => {
     },
     TIMEOUT,
   );
+
+  test(
+    "the dashboard updates itself: a request made meanwhile shows up through its event stream",
+    async () => {
+      await page.goto(url(`/admin/telemetry?token=${DEVELOPMENT_TELEMETRY_TOKEN}`));
+      await page.waitForSelector("#tiles .tile b");
+      // The stream opened and delivered its first summary (shield's CSP allows it: same origin).
+      await page.waitForSelector("#live-status.on", { timeout: 10_000 });
+      const requestsToday = async () =>
+        Number((await page.textContent("#tiles .tile b"))!.replace(/\D/g, ""));
+      const before = await requestsToday();
+      for (let i = 0; i < 3; i++) expect((await fetch(url(`/hello/live-${i}`))).status).toBe(200);
+      // No reload: the next summary (every 5 s) redraws the tiles.
+      await page.waitForFunction(
+        (count) => Number(document.querySelector("#tiles .tile b")!.textContent!.replace(/\D/g, "")) >= count,
+        before + 3,
+        { timeout: 15_000 },
+      );
+      expect(await requestsToday()).toBeGreaterThanOrEqual(before + 3);
+      expect(await page.textContent("#live-status")).toContain("live, updated");
+    },
+    TIMEOUT,
+  );
 });

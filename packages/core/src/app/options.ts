@@ -11,6 +11,8 @@ import {
   type MethodOverrideOptions,
 } from "../pipeline/method-override";
 import type { HarpiaRequest, RequestContext } from "../request";
+import { OpenStreams } from "../stream/open-streams";
+import { type Duration, parseDuration } from "../utils/duration";
 import { positiveInteger } from "../utils/internal/check";
 import { compileTrustProxy, type TrustProxy } from "../utils/internal/ip";
 import { optionalSize, type Size } from "../utils/size";
@@ -45,6 +47,14 @@ export interface HarpiaOptions {
    * `{ jsonDepth }`.
    */
   jsonDepth?: number;
+  /**
+   * How long any route may take to answer, unless it sets its own `{ timeout }`: milliseconds or
+   * a duration such as `"30s"`. Past it the client gets a 503 `TIMEOUT` and `req.signal` aborts
+   * (with a `TimeoutError`), so the handler and its fetches can stop; whatever the handler does
+   * later changes nothing. It covers the time until the response is ready, not the body of a
+   * streamed response. Default: none. Checked here.
+   */
+  timeout?: Duration;
   /**
    * Longest value, in characters of the encoded path, tested against a route parameter's
    * constraint (`/:id(\\d+)`); a longer segment simply does not match that parameter. Default 256.
@@ -100,6 +110,8 @@ export interface AppConfig {
   /** `harpia({ bodyLimit })` in bytes, when given (it wins over `listen`'s). */
   readonly bodyLimit: number | undefined;
   readonly jsonDepth: number;
+  /** `harpia({ timeout })` in milliseconds, when given. */
+  readonly timeout: number | undefined;
   readonly constraintMaxLength: number | undefined;
   readonly signer: CookieSigner | undefined;
   /**
@@ -124,6 +136,8 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
     options.jsonDepth === undefined
       ? DEFAULT_JSON_DEPTH
       : positiveInteger(options.jsonDepth, "harpia({ jsonDepth })");
+  const timeout =
+    options.timeout === undefined ? undefined : parseDuration(options.timeout, "harpia({ timeout })");
   const constraintMaxLength =
     options.constraintMaxLength === undefined
       ? undefined
@@ -150,6 +164,7 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
     trustProxy: options.trustProxy ?? false,
     bodyLimit,
     jsonDepth,
+    timeout,
     constraintMaxLength,
     signer,
     pluginSigner:
@@ -157,7 +172,7 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
         ? signer
         : new CookieSigner(options.cookieSecret),
     override,
-    context: { trust, signer, jsonDepth },
+    context: { trust, signer, jsonDepth, report, streams: new OpenStreams() },
     report,
     nativeLimit: native === false ? 0 : native === true ? Infinity : (native ?? 100),
   };

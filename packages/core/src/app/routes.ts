@@ -17,6 +17,8 @@ import type { WsHandlers } from "../ws/types";
 export interface RouteDefaults {
   bodyLimit: number | undefined;
   jsonDepth: number;
+  /** `harpia({ timeout })` in milliseconds, when given. */
+  timeout: number | undefined;
 }
 
 /** A middleware with the absolute path it is scoped to (null: everything). */
@@ -102,7 +104,7 @@ function routeOptions(
   flat: FlatRoute,
   chain: Handler<any>[],
   defaults: RouteDefaults,
-): Pick<CompiledRoute, "parseBody" | "bodyLimit" | "accepts" | "bodyLimits"> {
+): Pick<CompiledRoute, "parseBody" | "bodyLimit" | "accepts" | "bodyLimits" | "timeout"> {
   let fromMiddleware: CheckedRouteOptions = {};
   for (const fn of chain) {
     const carried = (fn as MiddlewareWithOptions)[ROUTE_OPTIONS];
@@ -125,6 +127,7 @@ function routeOptions(
     bodyLimit: merged.bodyLimit ?? defaults.bodyLimit,
     accepts: merged.accepts === undefined ? undefined : new Set(merged.accepts),
     bodyLimits: { jsonDepth: merged.jsonDepth ?? defaults.jsonDepth },
+    timeout: merged.timeout === false ? undefined : (merged.timeout ?? defaults.timeout),
   };
 }
 

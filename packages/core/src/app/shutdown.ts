@@ -38,14 +38,18 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   }
 }
 
-/** Stop accepting, drain (bounded), close WebSockets with 1001, then the `onClose` hooks in reverse. */
+/**
+ * Stop accepting, drain (bounded), close WebSockets with 1001 and end event streams (their
+ * clients reconnect, elsewhere), then the `onClose` hooks in reverse.
+ */
 export async function closeApp(state: AppState, timeout: number): Promise<void> {
   const servers = [...state.servers.keys()];
   state.servers.clear();
   // New connections are refused from here on; requests already read run to their end.
   const drained = Promise.all(servers.map((server) => server.stop(false)));
-  // WebSockets would hold the drain open for as long as their clients like.
+  // WebSockets and event streams would hold the drain open for as long as their clients like.
   state.sockets.closeAll(GOING_AWAY, "Server shutting down");
+  state.config.context.streams?.closeAll();
   if (!(await within(drained, timeout))) {
     await Promise.all(servers.map((server) => server.stop(true)));
   }

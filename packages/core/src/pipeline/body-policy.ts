@@ -7,7 +7,7 @@ import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import { PARSED } from "../symbols";
-import { runChain } from "./chain";
+import { type Finish, runChain } from "./chain";
 import type { CompiledApp, CompiledRoute } from "./compiled";
 import { fail } from "./respond";
 
@@ -33,6 +33,7 @@ export function bodyHeaders(request: Request): BodyHeaders | undefined {
  * Reads and parses the body the route's policy asks for onto `req.body`, then runs the route's
  * chain. A refused body is answered instead: 415 for a type the route does not accept, 413 past
  * its limit, 400 for a malformed body. One async step (the read), as cheap as the body allows.
+ * `finish` is the app's, unless the route's timeout wraps it.
  */
 export async function withBody(
   compiled: CompiledApp,
@@ -40,6 +41,7 @@ export async function withBody(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
   body: BodyHeaders,
+  finish: Finish = compiled.finish,
 ): Promise<Response> {
   const limit = route.bodyLimit ?? compiled.bodyLimit;
   try {
@@ -69,7 +71,7 @@ export async function withBody(
       req.body = req[PARSED].body;
     }
   } catch (error) {
-    return fail(compiled, req, res, error);
+    return fail(compiled, req, res, error, finish);
   }
-  return runChain(route.chain, req, res, compiled.finish);
+  return runChain(route.chain, req, res, finish);
 }

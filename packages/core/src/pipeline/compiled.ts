@@ -30,6 +30,8 @@ export interface CompiledRoute {
   accepts: ReadonlySet<BodyKind> | undefined;
   /** Limits handed to the body parser (the JSON nesting limit), built once. */
   bodyLimits: BodyLimits;
+  /** Milliseconds the route may take until its response is ready (`undefined`: no limit, no timer). */
+  timeout: number | undefined;
 }
 
 /** Everything compiled from the app's registrations, rebuilt when they change. */

@@ -9,11 +9,13 @@ import type { HarpiaResponse } from "../response";
 import { LOOKUP_PATH } from "../symbols";
 import { isWebSocketUpgrade, upgradeSocket } from "../ws/handshake";
 import { bodyHeaders, NO_BODY_METHODS, withBody } from "./body-policy";
+import type { Finish } from "./chain";
 import { runChain } from "./chain";
-import type { CompiledApp } from "./compiled";
+import type { CompiledApp, CompiledRoute } from "./compiled";
 import { applyOverride } from "./method-override";
 import { applyParams, malformedPath } from "./params";
 import { fail } from "./respond";
+import { withDeadline } from "./timeout";
 
 /** Routes a request (after the `onRequest` hooks) and answers it. */
 export function dispatch(
@@ -47,9 +49,24 @@ function route(
   if (match === null) return runChain(compiled.fallback, req, res, compiled.finish);
   if (!applyParams(req, match.names, match.values)) return fail(compiled, req, res, malformedPath());
   const matched = match.value;
+  if (matched.timeout !== undefined)
+    return withDeadline(compiled, matched.timeout, req, res, (finish) =>
+      runRoute(compiled, matched, req, res, finish),
+    );
+  return runRoute(compiled, matched, req, res, compiled.finish);
+}
+
+/** The route's body policy, then its chain, into `finish`. */
+function runRoute(
+  compiled: CompiledApp,
+  matched: CompiledRoute,
+  req: HarpiaRequest<any>,
+  res: HarpiaResponse,
+  finish: Finish,
+): Response | Promise<Response> {
   if (matched.parseBody && !NO_BODY_METHODS.has(req.method)) {
     const body = bodyHeaders(req.raw);
-    if (body !== undefined) return withBody(compiled, matched, req, res, body);
+    if (body !== undefined) return withBody(compiled, matched, req, res, body, finish);
   }
-  return runChain(matched.chain, req, res, compiled.finish);
+  return runChain(matched.chain, req, res, finish);
 }

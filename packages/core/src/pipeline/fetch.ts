@@ -14,6 +14,7 @@ import type { CompiledApp, CompiledRoute } from "./compiled";
 import { dispatch } from "./dispatch";
 import { runOnRequest } from "./lifecycle";
 import { fail } from "./respond";
+import { withDeadline } from "./timeout";
 
 /**
  * Handles one request. `wire` is true when answering a socket directly (from `listen`). The
@@ -77,7 +78,14 @@ export function handleNative(
   const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
   res.req = req;
   res[WIRE] = true;
-  if (body !== undefined && route.parseBody) return withBody(compiled, route, req, res, body);
+  const parse = body !== undefined && route.parseBody ? body : undefined;
+  if (route.timeout !== undefined)
+    return withDeadline(compiled, route.timeout, req, res, (finish) =>
+      parse === undefined
+        ? runChain(route.chain, req, res, finish)
+        : withBody(compiled, route, req, res, parse, finish),
+    );
+  if (parse !== undefined) return withBody(compiled, route, req, res, parse);
   return runChain(route.chain, req, res, compiled.finish);
 }
 

@@ -43,20 +43,19 @@ export function responder(hooks: RequestHooks, respondError: ErrorResponder): Fi
   };
 }
 
-/** Answers an error raised before any route ran, still through the app-level middleware. */
+/**
+ * Answers an error raised before any route ran (or before its chain: a refused body), still
+ * through the app-level middleware. `finish` is the app's, unless a route's timeout wraps it.
+ */
 export function fail(
   compiled: CompiledApp,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
   error: unknown,
+  finish: Finish = compiled.finish,
 ): Response | Promise<Response> {
   const rethrow = () => {
     throw error;
   };
-  return runChain(
-    compose([...compiled.middleware, rethrow], compiled.respondError),
-    req,
-    res,
-    compiled.finish,
-  );
+  return runChain(compose([...compiled.middleware, rethrow], compiled.respondError), req, res, finish);
 }

@@ -1,34 +1,5 @@
 import ms from "ms";
-
-/** Units a {@link MaxAge} string may use (any case), as the `ms` package reads them. */
-export type DurationUnit =
-  | "ms"
-  | "s"
-  | "sec"
-  | "secs"
-  | "second"
-  | "seconds"
-  | "m"
-  | "min"
-  | "mins"
-  | "minute"
-  | "minutes"
-  | "h"
-  | "hr"
-  | "hrs"
-  | "hour"
-  | "hours"
-  | "d"
-  | "day"
-  | "days"
-  | "w"
-  | "week"
-  | "weeks"
-  | "y"
-  | "yr"
-  | "yrs"
-  | "year"
-  | "years";
+import type { DurationUnit } from "../utils/duration";
 
 /**
  * How long clients may cache a file: a number of **seconds** (not milliseconds, unlike

@@ -69,7 +69,11 @@ export function compileWsRoutes(
     scopes: route.scopes,
   }));
   try {
-    compileRoutes(flat, router, onError, { bodyLimit: undefined, jsonDepth: DEFAULT_JSON_DEPTH });
+    compileRoutes(flat, router, onError, {
+      bodyLimit: undefined,
+      jsonDepth: DEFAULT_JSON_DEPTH,
+      timeout: undefined,
+    });
   } catch (error) {
     // The trie names the method; for a WebSocket route that would read as an HTTP clash.
     throw new Error(`WebSocket ${(error as Error).message.replace("Route GET ", "route ")}`);
