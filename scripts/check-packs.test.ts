@@ -28,7 +28,11 @@ function tarball(name: string, manifest: Record<string, unknown>, files: Record<
 }
 
 test("a bin the tarball lacks is a problem", async () => {
-  const packed = tarball("create-missing", { bin: { "create-missing": "./dist/cli.js" } }, { "dist/other.js": "" });
+  const packed = tarball(
+    "create-missing",
+    { bin: { "create-missing": "./dist/cli.js" } },
+    { "dist/other.js": "" },
+  );
   expect(await checkPacks([packed])).toEqual([
     "create-missing: ./dist/cli.js (named in package.json) is missing from the tarball",
   ]);
@@ -39,9 +43,19 @@ test("a bin the tarball lacks is a problem", async () => {
 });
 
 test("a scaffolder's template/ may hold the app's tests; tests elsewhere still may not ship", async () => {
-  const files = { "dist/cli.js": "#!/usr/bin/env bun\n", "template/test/app.test.ts": "", "template/src/a.ts": "" };
+  const files = {
+    "dist/cli.js": "#!/usr/bin/env bun\n",
+    "template/test/app.test.ts": "",
+    "template/src/a.ts": "",
+  };
   const ok = tarball("create-ok", { bin: { "create-ok": "./dist/cli.js" } }, files);
   expect(await checkPacks([ok])).toEqual([]);
-  const leak = tarball("create-leak", { bin: { "create-leak": "./dist/cli.js" } }, { ...files, "test/cli.test.ts": "" });
-  expect(await checkPacks([leak])).toEqual(["create-leak: test/cli.test.ts is test support and must not ship"]);
+  const leak = tarball(
+    "create-leak",
+    { bin: { "create-leak": "./dist/cli.js" } },
+    { ...files, "test/cli.test.ts": "" },
+  );
+  expect(await checkPacks([leak])).toEqual([
+    "create-leak: test/cli.test.ts is test support and must not ship",
+  ]);
 });

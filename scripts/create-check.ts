@@ -50,7 +50,13 @@ async function serveRegistry(pkg: Packed) {
   return { url: server.url.href, stop: () => server.stop(true) };
 }
 
-type Step = { name: string; cmd: string[]; cwd: string; env?: Record<string, string | undefined>; expect?: RegExp };
+type Step = {
+  name: string;
+  cmd: string[];
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  expect?: RegExp;
+};
 
 /** Runs the whole check; returns the problems found (empty when the generated app works). */
 export async function createCheck(
@@ -103,18 +109,29 @@ export async function createCheck(
     const tsconfigPath = path.join(app, "tsconfig.json");
     const tsconfig = await Bun.file(tsconfigPath).text();
     const strict = tsconfig.replace(/"skipLibCheck":\s*true/, '"skipLibCheck": false');
-    if (strict === tsconfig) problems.push(`the app's tsconfig.json has no "skipLibCheck": true:\n${tsconfig}`);
+    if (strict === tsconfig)
+      problems.push(`the app's tsconfig.json has no "skipLibCheck": true:\n${tsconfig}`);
     await Bun.write(tsconfigPath, strict);
 
-    if (!(await exec({ name: "bun install (@harpia/* from the tarballs)", cmd: ["bun", "install"], cwd: app })))
+    if (
+      !(await exec({ name: "bun install (@harpia/* from the tarballs)", cmd: ["bun", "install"], cwd: app }))
+    )
       return problems;
-    await exec({ name: "bun test (the app's own tests)", cmd: ["bun", "test"], cwd: app, expect: /\b0 fail\b/ });
+    await exec({
+      name: "bun test (the app's own tests)",
+      cmd: ["bun", "test"],
+      cwd: app,
+      expect: /\b0 fail\b/,
+    });
     await exec({
       name: "tsc --noEmit (skipLibCheck: false)",
       cmd: [path.join(app, "node_modules", ".bin", "tsc"), "--noEmit", "--pretty", "false"],
       cwd: app,
     });
-    await serve(app, problems, log);
+    const start = manifest.scripts?.start;
+    if (typeof start !== "string" || !/^bun [\w./-]+$/.test(start))
+      problems.push(`the app's start script should be "bun <file>", not ${JSON.stringify(start)}`);
+    else await serve(app, start, problems, log);
     return problems;
   } finally {
     registry.stop();
@@ -123,38 +140,53 @@ export async function createCheck(
   }
 }
 
-/** `bun start` on a free port: `/` and `/healthz` answer, SIGTERM ends it with code 0. */
-async function serve(app: string, problems: string[], log: (line: string) => void): Promise<void> {
+/**
+ * The app's `start` script on a free port: `/` and `/healthz` answer, SIGTERM ends it with code
+ * 0. The script's command is run directly rather than through `bun run`, so that the signals
+ * reach the server itself and a server that ignores SIGTERM is killed by its own PID.
+ */
+async function serve(
+  app: string,
+  start: string,
+  problems: string[],
+  log: (line: string) => void,
+): Promise<void> {
   const started = performance.now();
-  const name = "bun start (PORT=0): GET / and /healthz, then SIGTERM";
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", FORCE_COLOR: "0" };
+  const name = `start script (${start}) with PORT=0: GET / and /healthz, then SIGTERM`;
+  const env: Record<string, string | undefined> = { ...process.env, PORT: "0", FORCE_COLOR: "0" };
   delete env.NODE_ENV;
-  const proc = Bun.spawn(["bun", "run", "start"], { cwd: app, env, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(start.split(/\s+/), { cwd: app, env, stdout: "pipe", stderr: "pipe" });
   const stderr = new Response(proc.stderr).text();
+  const failures: string[] = [];
   let output = "";
-  const fail = (text: string) => problems.push(`${name}: ${text}\n${output}`);
   try {
     const url = await firstUrl(proc.stdout, (text) => {
       output += text;
     });
-    if (url === undefined) return fail("it printed no URL within 15 s");
+    if (url === undefined) {
+      failures.push(`it printed no URL within ${SERVER_WAIT_MS / 1000} s`);
+      return;
+    }
     const home = await fetch(url);
     const homeText = await home.text();
     if (home.status !== 200 || !homeText.includes("Hello from Harpia"))
-      fail(`GET / answered ${home.status}: ${homeText.slice(0, 300)}`);
+      failures.push(`GET / answered ${home.status}: ${homeText.slice(0, 300)}`);
     const health = await fetch(new URL("/healthz", url));
     const healthText = await health.text();
     if (health.status !== 200 || healthText !== '{"status":"ok"}')
-      fail(`GET /healthz answered ${health.status}: ${healthText}`);
+      failures.push(`GET /healthz answered ${health.status}: ${healthText}`);
     proc.kill("SIGTERM");
     const code = await Promise.race([proc.exited, Bun.sleep(SERVER_WAIT_MS).then(() => "timeout" as const)]);
-    if (code !== 0) fail(`after SIGTERM: ${code === "timeout" ? "still running after 15 s" : `exit code ${code}`}`);
+    if (code === "timeout") failures.push(`still running ${SERVER_WAIT_MS / 1000} s after SIGTERM`);
+    else if (code !== 0) failures.push(`exit code ${code} after SIGTERM`);
+  } catch (error) {
+    failures.push(String(error));
   } finally {
-    if (proc.exitCode === null) proc.kill("SIGKILL");
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
     await proc.exited;
     output += await stderr;
-    const ok = !problems.some((p) => p.startsWith(name));
-    log(`${ok ? "✓" : "✗"} ${name} (${seconds(started)})`);
+    log(`${failures.length === 0 ? "✓" : "✗"} ${name} (${seconds(started)})`);
+    if (failures.length > 0) problems.push(`${name}: ${failures.join("; ")}\n${output.trim()}`);
   }
 }
 

@@ -47,7 +47,9 @@ function main(argv: readonly string[]): number {
       stdio: ["ignore", "inherit", "inherit"],
     });
     if (install.exitCode !== 0) {
-      console.error(`\nerror: bun install failed in ${shown}; the files are there: run bun install in it again.`);
+      console.error(
+        `\nerror: bun install failed in ${shown}; the files are there: run bun install in it again.`,
+      );
       return 1;
     }
   }

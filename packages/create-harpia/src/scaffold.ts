@@ -82,7 +82,8 @@ function checkTarget(target: string): void {
     throw new ScaffoldError(`${target} exists and is not a folder: pick another name.`);
   const entries = readdirSync(target).filter((entry) => !IGNORED_IN_TARGET.has(entry));
   if (entries.length > 0) {
-    const shown = entries.slice(0, 5).join(", ") + (entries.length > 5 ? `, and ${entries.length - 5} more` : "");
+    const shown =
+      entries.slice(0, 5).join(", ") + (entries.length > 5 ? `, and ${entries.length - 5} more` : "");
     throw new ScaffoldError(
       `${target} is not empty (${shown}): nothing was written. Pick a new folder, or empty this one.`,
     );

@@ -9,7 +9,8 @@ export const CLI = path.join(import.meta.dir, "..", "src", "cli.ts");
 export const REPO = path.join(import.meta.dir, "..", "..", "..");
 
 /** The scaffolder's version. */
-export const VERSION: string = (await Bun.file(path.join(import.meta.dir, "..", "package.json")).json()).version;
+export const VERSION: string = (await Bun.file(path.join(import.meta.dir, "..", "package.json")).json())
+  .version;
 
 /** Runs the command line in `cwd` (without blocking: a test may serve what it fetches). */
 export async function create(

@@ -1,10 +1,10 @@
 import path from "node:path";
+import { fileRoutes } from "@harpia/file-router";
 import { createApp, Preset, type PresetApp } from "@harpia/preset";
 import { requestId } from "@harpia/request-id";
 import { csrf, session } from "@harpia/session";
 import { shield } from "@harpia/shield";
 import { TemplateEngine } from "@harpia/template-engine";
-import { fileRoutes } from "@harpia/file-router";
 
 /** How {@link createHarpiaApp} builds the app; every option has a default for `bun start`. */
 export interface AppOptions {
@@ -50,7 +50,9 @@ export async function createHarpiaApp(options: AppOptions = {}): Promise<PresetA
     app.use(
       shield({
         useNonce: true,
-        contentSecurityPolicy: development ? { directives: { "upgrade-insecure-requests": false } } : undefined,
+        contentSecurityPolicy: development
+          ? { directives: { "upgrade-insecure-requests": false } }
+          : undefined,
       }),
     );
   });
@@ -58,7 +60,11 @@ export async function createHarpiaApp(options: AppOptions = {}): Promise<PresetA
   preset.on("configure.router", (app) => {
     // Unsafe requests (POST, PUT, DELETE...) need the form's token: 403 without it.
     app.use(csrf());
-    app.use(new TemplateEngine({ path: { views: path.join(VIEWS, "pages"), layouts: path.join(VIEWS, "layouts") } }));
+    app.use(
+      new TemplateEngine({
+        path: { views: path.join(VIEWS, "pages"), layouts: path.join(VIEWS, "layouts") },
+      }),
+    );
   });
 
   preset.on("configure.routes", async (app) => {

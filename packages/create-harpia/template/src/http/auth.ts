@@ -28,7 +28,9 @@ export default class AuthPages {
     const username = field(req.body, "username").trim();
     const password = field(req.body, "password");
     if (!(await checkLogin(username, password))) {
-      return res.status(401).render("login", { username, hasDemoAccount, error: "Wrong username or password" });
+      return res
+        .status(401)
+        .render("login", { username, hasDemoAccount, error: "Wrong username or password" });
     }
     // A new session id at login: an id planted before login is worth nothing after it.
     await req.session.regenerate();
