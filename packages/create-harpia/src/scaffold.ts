@@ -41,7 +41,7 @@ export interface ScaffoldOptions {
 /**
  * Checks the target and the name, then copies the template into the target: `package.json`
  * gets the app's name and `^<version>` for every `@harpia/*` dependency, `README.md` the app's
- * name. Resolves to the paths written, relative to the target. Throws a {@link ScaffoldError}
+ * name. Returns the paths written, relative to the target. Throws a {@link ScaffoldError}
  * (before writing anything) when the folder is not empty or is a file, or the name is not a
  * valid npm package name.
  */
