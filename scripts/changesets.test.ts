@@ -6,7 +6,7 @@ import { changesetProblems, pendingChangesets } from "./check-changesets";
 import { copyRepo, removeCopy } from "./testing/repo-copy";
 import { publishablePackages, root, run } from "./workspace";
 
-const packages = new Set(["@harpia/core", "@harpia/shield", "@harpia/session"]);
+const packages = new Set(["@harpia/core", "@harpia/shield", "@harpia/session", "create-harpia"]);
 
 describe("changeset files", () => {
   test("a well-formed changeset passes", () => {
@@ -16,6 +16,11 @@ describe("changeset files", () => {
         packages,
       ),
     ).toEqual([]);
+  });
+
+  test("the scaffolder's unscoped name is a package name like the others", () => {
+    expect(changesetProblems('---\n"create-harpia": minor\n---\n\nNew package.\n', packages)).toEqual([]);
+    expect(changesetProblems('---\n"create-nope": minor\n---\n\nx\n', packages)).toHaveLength(1);
   });
 
   test("the frontmatter a Markdown formatter made of it is refused", () => {

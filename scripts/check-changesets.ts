@@ -2,9 +2,10 @@
  * Checks the pending changesets before anything tries to release them:
  *
  * - each `.changeset/*.md` opens with `---` on its first line, lists `"@harpia/<name>": patch |
- *   minor | major` lines for packages that exist and are published, closes with `---`, and has a
- *   summary (a Markdown formatter once turned the frontmatter into a `## heading`, which the
- *   changesets CLI refuses);
+ *   minor | major` lines (or `"create-harpia": ...`: the scaffolder is unscoped, the name
+ *   `bun create harpia` looks for) for packages that exist and are published, closes with `---`,
+ *   and has a summary (a Markdown formatter once turned the frontmatter into a `## heading`,
+ *   which the changesets CLI refuses);
  * - `changeset status` itself parses them, run under Bun (`bunx --bun changeset`): the CLI needs
  *   Node ≥ 22 otherwise.
  *
@@ -14,7 +15,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { publishablePackages, root, run } from "./workspace";
 
-const RELEASE_LINE = /^"(@harpia\/[a-z0-9-]+)": (patch|minor|major)$/;
+const RELEASE_LINE = /^"(@harpia\/[a-z0-9-]+|create-harpia)": (patch|minor|major)$/;
 
 /** Problems in one changeset file's text; empty when the changesets CLI will read it as meant. */
 export function changesetProblems(text: string, packages: ReadonlySet<string>): string[] {

@@ -64,6 +64,8 @@ function exportedNames(source: ts.SourceFile): Set<string> {
 for (const manifest of [...manifests.values()].sort((a, b) => a.name.localeCompare(b.name))) {
   const pkgDir: string = manifest.dir;
   if (manifest.private) continue;
+  // A command with no module to import (create-harpia: a bin and its template) ships no types.
+  if (publicEntries(pkgDir, manifest).length === 0 && manifest.types === undefined) continue;
   const all = dtsFiles(path.join(pkgDir, "dist"));
   if (all.length === 0) {
     problems.push(`${manifest.name}: no dist/**/*.d.ts (run bun run build first)`);

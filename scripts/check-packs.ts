@@ -2,9 +2,10 @@
  * Checks the tarballs `bun run release` would publish, as a consumer receives them:
  *
  * - every file the manifest points at (`exports` of every subpath and condition, `main`,
- *   `types`, `sideEffects`) is in the tarball, with README.md and the repository's LICENSE;
+ *   `types`, `sideEffects`, `bin`) is in the tarball, with README.md and the repository's LICENSE;
  * - nothing of the development setup leaks: no `src/`, no source maps, no test, test helper or
- *   fixture, and a package.json with no
+ *   fixture (but in a scaffolder's `template/`, the app it writes, tests included), and a
+ *   package.json with no
  *   `harpia-source` condition, no path into `src/`, no `workspace:` range, no scripts or
  *   devDependencies, and an `engines.bun`;
  * - the version policy (see CONTRIBUTING.md): every package has the same version, and a sibling's
@@ -22,9 +23,11 @@ import { publishablePackages, root, run } from "./workspace";
 
 /**
  * A test, a test helper or a fixture (by path): `*.test.ts`, `test/` and `fixtures/` folders,
- * `test-helpers`/`test-support`/`test-utils` files. A `testing/` entry point is public API.
+ * `test-helpers`/`test-support`/`test-utils` files. A `testing/` entry point is public API, and
+ * `template/` is the app a scaffolder (create-harpia) writes: its tests are the app's.
  */
 function isTestSupport(file: string): boolean {
+  if (file.startsWith("template/")) return false;
   return (
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(file) ||
     /(^|\/)(test|tests|__tests__|fixtures|test-fixtures)\//.test(file) ||
@@ -92,7 +95,7 @@ export async function checkPacks(packed: Packed[]): Promise<string[]> {
   return problems;
 }
 
-/** Every file path a manifest names: exports (all subpaths and conditions), main, types, sideEffects. */
+/** Every file path a manifest names: exports (all subpaths and conditions), main, types, sideEffects, bin. */
 function pointedAt(manifest: Record<string, any>): string[] {
   const found = new Set<string>();
   const walk = (value: unknown) => {
@@ -103,6 +106,8 @@ function pointedAt(manifest: Record<string, any>): string[] {
   for (const field of ["main", "module", "types"])
     if (typeof manifest[field] === "string") found.add(manifest[field]);
   if (Array.isArray(manifest.sideEffects)) for (const entry of manifest.sideEffects) found.add(entry);
+  const bins = typeof manifest.bin === "string" ? [manifest.bin] : Object.values(manifest.bin ?? {});
+  for (const bin of bins) if (typeof bin === "string") found.add(bin.startsWith("./") ? bin : `./${bin}`);
   return [...found].filter((p) => p.startsWith("./") && !p.includes("*"));
 }
 

@@ -122,12 +122,21 @@ describe("bun run release", () => {
       expect(manifest).not.toContain("harpia-source");
       expect(manifest).not.toContain("workspace:");
       expect(manifest).not.toContain("./src/");
-      // The tarball itself, as uploaded, holds the build.
+      // The tarball itself, as uploaded, holds the build: the module (`main`) or the command (`bin`).
       const [attachment] = Object.values<{ data: string }>(upload.body._attachments);
       const dir = mkdtempSync(path.join(tmpdir(), "harpia-upload-"));
       writeFileSync(path.join(dir, "p.tgz"), Buffer.from(attachment!.data, "base64"));
       expect(run(["tar", "-xzf", "p.tgz"], { cwd: dir }).code).toBe(0);
-      expect(existsSync(path.join(dir, "package", "dist", "index.js"))).toBe(true);
+      const [published] = Object.values<{ main?: string; bin?: Record<string, string> }>(
+        upload.body.versions,
+      );
+      const built = [published!.main, ...Object.values(published!.bin ?? {})].filter((f) => f !== undefined);
+      expect(built.length).toBeGreaterThan(0);
+      for (const file of built)
+        expect({ file, shipped: existsSync(path.join(dir, "package", file)) }).toEqual({
+          file,
+          shipped: true,
+        });
       expect(existsSync(path.join(dir, "package", "LICENSE"))).toBe(true);
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ export const root = path.resolve(import.meta.dir, "..");
 
 /** A package that `bun run release` publishes. */
 export type PublishablePackage = {
-  /** `@harpia/<folder>` */
+  /** `@harpia/<folder>`, or `create-harpia` (the scaffolder: `bun create harpia` runs it by that name) */
   name: string;
   version: string;
   /** Absolute path of its folder. */
