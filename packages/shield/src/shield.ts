@@ -7,7 +7,6 @@ import {
   type Next,
   type Plugin,
 } from "@harpia/core";
-import { requestProtocol } from "@harpia/core/utils";
 import { type CompiledHeaders, compileHeaders } from "./headers";
 import { nonceFor } from "./nonce";
 import type { SecurityHeaders } from "./types";
