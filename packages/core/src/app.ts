@@ -298,6 +298,14 @@ export class Harpia extends RouteGroup<""> {
   }
 
   /**
+   * How many WebSocket connections this app has open right now, over every server it serves
+   * (counted from a route's `open` until its `close`), e.g. for a metrics gauge.
+   */
+  get webSocketCount(): number {
+    return this.#state.sockets.openCount;
+  }
+
+  /**
    * Starts a Bun server. Takes the seed's `ServerOptions` (or just a port) and an optional
    * callback; returns a handle with the bound `port` and `stop()`.
    *

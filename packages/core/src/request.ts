@@ -59,6 +59,14 @@ export class HarpiaRequest<P = Record<string, string>> {
   [PARSED]: ParsedBody | undefined = undefined;
   /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
   uploads: readonly SavedFile[] = NO_UPLOADS;
+  /**
+   * The pattern of the route that matched, as registered and with every router prefix
+   * (`"/api/users/:id"`), for logs and metrics (one label per route, not per URL). Set before
+   * the route's chain runs, Bun's native routes and WebSocket routes included. `undefined` when
+   * no route matched: 404s, static files, the automatic `OPTIONS` and 405 answers, and requests
+   * answered before routing (by an `onRequest` hook).
+   */
+  route: string | undefined = undefined;
   private stateValues: RequestState | undefined = undefined;
   private queryValues: Record<string, string> | undefined = undefined;
   private searchParamsValue: URLSearchParams | undefined = undefined;

@@ -73,6 +73,7 @@ export function handleNative(
     if (override && body?.type === FORM) return handleRequest(compiled, request, server, true);
   }
   const req = HarpiaRequest[CREATE](request, server, compiled.context);
+  req.route = route.pattern;
   if (params !== undefined) req.params = params;
   const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
   res.req = req;

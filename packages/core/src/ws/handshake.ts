@@ -58,6 +58,7 @@ export function upgradeSocket(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
 ): Response | Promise<Response> {
+  req.route = match.value.pattern;
   let refused = handshakeError(req);
   if (refused === undefined && !applyParams(req, match.names, match.values)) refused = malformedPath();
   if (refused !== undefined) return fail(compiled, req, res, refused);

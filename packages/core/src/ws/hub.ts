@@ -109,6 +109,11 @@ export class WebSocketHub {
     return server.upgrade(req.raw, { data, headers: res[HAS_HEADERS] ? res.headers : undefined });
   }
 
+  /** How many connections are open (upgraded by a WebSocket route and not closed yet). */
+  get openCount(): number {
+    return this.open.size;
+  }
+
   /** Closes every open connection with `code` (their `close` handlers run as usual). */
   closeAll(code: number, reason: string): void {
     for (const ws of [...this.open]) {
