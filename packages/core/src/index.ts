@@ -11,8 +11,8 @@ import { harpia } from "./app";
 
 // The app, routing and handlers.
 export { type AppSettings, Harpia, type HarpiaOptions, harpia } from "./app";
-export type { CloseOptions } from "./app/shutdown";
 export type { BodyKind, UploadedFile } from "./body/types";
+export type { CloseOptions, DrainOptions } from "./close-options";
 // Batteries: middleware, static files, uploads, stores.
 export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";

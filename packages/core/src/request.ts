@@ -67,6 +67,13 @@ export class HarpiaRequest<P = Record<string, string>> {
    * answered before routing (by an `onRequest` hook).
    */
   route: string | undefined = undefined;
+  /**
+   * When the request entered the app, from `performance.now()` (milliseconds), for timing it:
+   * `performance.now() - req.startTime`. Noted only once something asked for it with
+   * `app.timeRequests()` (the logger does), as reading the clock costs on every request;
+   * `undefined` otherwise.
+   */
+  startTime: number | undefined = undefined;
   private stateValues: RequestState | undefined = undefined;
   private queryValues: Record<string, string> | undefined = undefined;
   private searchParamsValue: URLSearchParams | undefined = undefined;

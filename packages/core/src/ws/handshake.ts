@@ -65,7 +65,11 @@ export function upgradeSocket(
   return runChain(match.value.chain, req, res, (r, s) => finishUpgrade(compiled, r, s));
 }
 
-/** After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead. */
+/**
+ * After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead,
+ * or the app began closing meanwhile (an async `upgrade` hook): a socket opened now would only
+ * be closed again, so the client gets a 503 to retry elsewhere.
+ */
 function finishUpgrade(
   compiled: CompiledApp,
   req: HarpiaRequest<any>,
@@ -75,8 +79,24 @@ function finishUpgrade(
     if (res.statusCode === 101) res.statusCode = 200;
     return compiled.finish(req, res);
   }
+  if (compiled.closing.closing) {
+    compiled.sockets.cancel(req);
+    res.statusCode = 200;
+    // Answered as an error, but not through the middleware again: the route's chain ran it.
+    const answered = compiled.respondError(shuttingDown(), req, res);
+    return answered === undefined
+      ? compiled.finish(req, res)
+      : answered.then(() => compiled.finish(req, res));
+  }
   if (compiled.hooks.onSend.length === 0) return handshake(compiled, req, res);
   return runOnSend(compiled.hooks, req, res).then(() => handshake(compiled, req, res));
+}
+
+function shuttingDown(): HttpError {
+  return new HttpError(503, "The server is shutting down; connect again", {
+    code: "SERVICE_UNAVAILABLE",
+    headers: { "retry-after": "1" },
+  });
 }
 
 /**
