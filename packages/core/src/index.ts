@@ -49,7 +49,8 @@ export {
   type WsRouteInfo,
 } from "./group";
 export type { ErrorReporter, HookName, Hooks } from "./hooks";
-export { type LoggerOptions, logger } from "./logger";
+export { logger } from "./logger/logger";
+export type { LogEntry, LoggedError, LoggerOptions, LogLevel, LogSink, PinoLike } from "./logger/options";
 export type { MethodOverrideOptions } from "./pipeline/method-override";
 export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
