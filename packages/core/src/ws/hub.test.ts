@@ -16,7 +16,8 @@ test("a connection that opens after closeAll() is closed at once with the same c
     },
   };
   const req = fakeRequest(server);
-  hub.prepare(req, fakeResponse(), { open: () => void opened.push("open") }, undefined);
+  const handlers = { open: () => void opened.push("open"), close: () => void opened.push("close") };
+  hub.prepare(req, fakeResponse(), handlers, undefined);
   expect(hub.upgrade(req, fakeResponse())).toBe(true);
   hub.closeAll(1001, "Server shutting down");
   // Bun calls `open` for the upgraded connection only now (a handshake that was under way).

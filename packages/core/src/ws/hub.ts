@@ -37,13 +37,14 @@ export class WebSocketHub {
         const data = ws.data as ConnectionData | undefined;
         const handlers = data?.[ROUTE];
         if (handlers === undefined) return;
-        this.routes.set(ws, handlers);
-        this.open.add(ws);
         if (this.closed !== undefined) {
           // A handshake that was under way when the app closed: it would hold the close open.
+          // The route never sees it (neither `open` nor `close`).
           ws.close(this.closed.code, this.closed.reason);
           return;
         }
+        this.routes.set(ws, handlers);
+        this.open.add(ws);
         if (handlers.open) this.call(handlers, ws, handlers.open, [ws]);
       },
       message: (ws, message) => {
