@@ -1,11 +1,10 @@
-import harpia, { type Harpia, HttpError, Router } from "@harpia/core";
+import harpia, { type CloseOptions, type Harpia, HttpError, Router } from "@harpia/core";
 import { rateLimit } from "@harpia/rate-limit";
 import { csrf, session } from "@harpia/session";
 import { type RedisPubSub, RedisStore, redisPubSub } from "@harpia/store-redis";
 import { type Telemetry, telemetry } from "@harpia/telemetry";
 import { registerChat } from "./chat";
 import type { DeployConfig } from "./config";
-import { type Drain, drain } from "./drain";
 
 declare module "@harpia/session" {
   interface SessionFields {
@@ -19,8 +18,23 @@ export interface DeployApp {
   store: RedisStore;
   fanOut: RedisPubSub;
   stats: Telemetry;
-  /** The instance's shutdown: `drain.start()` drains, then closes the app (see `drain.ts`). */
-  drain: Drain;
+}
+
+/** Paths served while the instance drains: the liveness probe must keep answering 200. */
+export const KEEP_SERVING = ["/livez"] as const;
+
+/**
+ * How the instance closes on SIGTERM (`listen({ shutdownOnSignals, shutdownDrain, ... })`, or
+ * `app.close(shutdownOptions(config))`): core drains for `DRAIN_MS` (GET/HEAD/OPTIONS answered
+ * 503 for nginx to resend elsewhere, POSTs served, `Connection: close` on everything), then stops
+ * the server, lets in-flight requests finish for at most `SHUTDOWN_TIMEOUT_MS`, closes
+ * WebSockets with 1001 and the stores.
+ */
+export function shutdownOptions(config: DeployConfig): CloseOptions {
+  return {
+    drain: { duration: config.drainMs, keepServing: KEEP_SERVING },
+    timeout: config.shutdownTimeoutMs,
+  };
 }
 
 const USERNAME = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -38,8 +52,6 @@ const UNRECORDED = ["/readyz", "/livez", "/admin/*"];
  */
 export function createApp(config: DeployConfig): DeployApp {
   const app = harpia({ trustProxy: config.trustProxy, cookieSecret: config.cookieSecret });
-  // First: a draining instance turns the balancer away before any other work.
-  const shutdown = drain(app, { drainMs: config.drainMs, timeoutMs: config.shutdownTimeoutMs });
   const store = new RedisStore(config.redis, { prefix: config.redisPrefix });
   app.use(store); // first: closed last, after everything that uses it
 
@@ -69,7 +81,8 @@ export function createApp(config: DeployConfig): DeployApp {
   app.get("/livez", (_req, res) => res.header("cache-control", "no-store").json({ status: "live" }));
   app.get("/readyz", (_req, res) => {
     res.header("cache-control", "no-store");
-    const ready = subscribed && !shutdown.draining && !app.closing;
+    // `app.closing` is true from SIGTERM on, drain included.
+    const ready = subscribed && !app.closing;
     return res.status(ready ? 200 : 503).json({
       status: ready ? "ready" : subscribed ? "draining" : "starting",
       instance: config.instanceId,
@@ -136,5 +149,5 @@ export function createApp(config: DeployConfig): DeployApp {
   });
 
   registerChat(app, config.instanceId);
-  return { app, store, fanOut, stats, drain: shutdown };
+  return { app, store, fanOut, stats };
 }

@@ -33,7 +33,7 @@ export interface DeployConfig {
   telemetryToken: string | undefined;
   /**
    * `DRAIN_MS` (default 3000): after SIGTERM, how long the instance keeps serving while it turns
-   * the balancer away (see `drain.ts`) before it closes. `0`: close at once.
+   * the balancer away (core's `app.close({ drain })`) before it closes. `0`: close at once.
    */
   drainMs: number;
   /** `SHUTDOWN_TIMEOUT_MS` (default 10000): the longest in-flight requests get once closing. */

@@ -1,6 +1,5 @@
-import { createApp } from "./app";
+import { createApp, shutdownOptions } from "./app";
 import { ConfigError, configFromEnv } from "./config";
-import { closeOnSignals } from "./drain";
 
 /**
  * One instance of the example app: `bun deploy/app/main.ts` (or `bun run --cwd deploy start`).
@@ -17,7 +16,7 @@ try {
   process.exit(1);
 }
 
-const { app, fanOut, drain } = createApp(config);
+const { app, fanOut } = createApp(config);
 
 // nginx sends traffic as soon as the port accepts: listen once messages from the other
 // instances can arrive (the store's own commands queue until Redis answers).
@@ -37,16 +36,17 @@ if (!subscribed) {
   process.exit(1);
 }
 
+const shutdown = shutdownOptions(config);
 const handle = app.listen({
   port: config.port,
   hostname: config.hostname,
   reusePort: config.reusePort,
   ws: { idleTimeout: 30 },
-  // DRAIN_MS=0: close at once on SIGTERM (core's own handler); otherwise drain first.
-  shutdownOnSignals: config.drainMs === 0,
-  shutdownTimeout: config.shutdownTimeoutMs,
+  // SIGTERM: drain for DRAIN_MS (0: close at once), then close (see shutdownOptions).
+  shutdownOnSignals: true,
+  shutdownDrain: shutdown.drain,
+  shutdownTimeout: shutdown.timeout,
 });
-if (config.drainMs > 0) closeOnSignals(drain);
 
 console.log(
   `harpia-deploy ${config.instanceId} (pid ${process.pid}) listening on ${handle.url.origin} ` +

@@ -1,17 +1,26 @@
 import { expect, test } from "bun:test";
 import harpia from "@harpia/core";
-import { drain } from "../app/drain";
+import { KEEP_SERVING, shutdownOptions } from "../app/app";
+import { configFromEnv } from "../app/config";
 
-/** An app with the drain installed first, as `createApp` does. */
+/** The deploy's shutdown settings, with a short drain, on an app with the routes that matter. */
 function drainedApp(drainMs = 200) {
+  const config = { ...configFromEnv({}), drainMs, shutdownTimeoutMs: 1000 };
   const app = harpia();
-  const shutdown = drain(app, { drainMs, timeoutMs: 1000, log: () => {} });
   let clicks = 0;
   app.get("/", () => "home");
   app.get("/livez", () => "live");
   app.post("/clicks", () => ({ clicks: ++clicks }));
-  return { app, shutdown, clicks: () => clicks };
+  return { app, options: shutdownOptions(config), clicks: () => clicks };
 }
+
+test("the deploy drains for DRAIN_MS, keeps /livez served, and bounds requests by SHUTDOWN_TIMEOUT_MS", () => {
+  const config = { ...configFromEnv({}), drainMs: 1500, shutdownTimeoutMs: 7000 };
+  expect(shutdownOptions(config)).toEqual({
+    drain: { duration: 1500, keepServing: KEEP_SERVING },
+    timeout: 7000,
+  });
+});
 
 test("before the signal, nothing changes", async () => {
   const { app } = drainedApp();
@@ -21,15 +30,14 @@ test("before the signal, nothing changes", async () => {
 });
 
 test("while draining: GETs are refused untouched for the balancer to resend, POSTs are served", async () => {
-  const { app, shutdown, clicks } = drainedApp();
-  const closed = shutdown.start();
-  expect(shutdown.draining).toBe(true);
+  const { app, options, clicks } = drainedApp();
+  const closed = app.close(options);
+  expect(app.closing).toBe(true); // /readyz answers 503 from here on
 
   const get = await app.request("/");
   expect(get.status).toBe(503);
   expect(get.headers.get("retry-after")).toBe("1");
   expect(get.headers.get("connection")).toBe("close");
-  expect(await get.json()).toMatchObject({ code: "DRAINING" });
   expect((await app.request("/", { method: "HEAD" })).status).toBe(503);
 
   // A POST may already have been sent: nginx will not resend it, so it must succeed here.
@@ -39,14 +47,11 @@ test("while draining: GETs are refused untouched for the balancer to resend, POS
   expect(clicks()).toBe(1);
 
   expect((await app.request("/livez")).status).toBe(200);
-  expect(app.closing).toBe(false); // still serving until the drain ends
   await closed;
-  expect(app.closing).toBe(true);
 });
 
 test("while draining, a WebSocket handshake is refused with a plain 503 (nginx resends it)", async () => {
   const app = harpia();
-  const shutdown = drain(app, { drainMs: 300, timeoutMs: 1000, log: () => {} });
   app.ws("/chat", { open: (ws) => ws.send("hello") });
   const handle = app.listen({ port: 0, hostname: "127.0.0.1" });
   const handshake = (): Promise<string> =>
@@ -73,28 +78,15 @@ test("while draining, a WebSocket handshake is refused with a plain 503 (nginx r
         },
       }).catch(reject);
     });
-  try {
-    expect(await handshake()).toBe("HTTP/1.1 101 Switching Protocols");
-    const closed = shutdown.start();
-    expect(await handshake()).toBe("HTTP/1.1 503 Service Unavailable");
-    await closed;
-  } finally {
-    await app.close();
-  }
+  expect(await handshake()).toBe("HTTP/1.1 101 Switching Protocols");
+  const closed = app.close({ drain: 300, timeout: 1000 });
+  expect(await handshake()).toBe("HTTP/1.1 503 Service Unavailable");
+  await closed;
 });
 
-test("the drain lasts drainMs, then the app closes; start() twice is one drain", async () => {
-  const { app, shutdown } = drainedApp(150);
+test("the drain lasts DRAIN_MS, then the app closes", async () => {
+  const { app, options } = drainedApp(150);
   const since = performance.now();
-  const first = shutdown.start();
-  expect(shutdown.start()).toBe(first);
-  await Bun.sleep(50);
-  expect(app.closing).toBe(false);
-  await first;
+  await app.close(options);
   expect(performance.now() - since).toBeGreaterThanOrEqual(140);
-  expect(app.closing).toBe(true);
-});
-
-test("a negative drain is refused", () => {
-  expect(() => drain(harpia(), { drainMs: -1, timeoutMs: 1000 })).toThrow(/drainMs/);
 });

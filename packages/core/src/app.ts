@@ -14,14 +14,15 @@ import {
 } from "./app/options";
 import { PluginSet } from "./app/plugins";
 import { type ServeHost, startServer } from "./app/serve";
-import { type CloseOptions, checkTimeout, closeApp, shutdownOnSignals } from "./app/shutdown";
+import { closeApp, shutdownOnSignals } from "./app/shutdown";
 import { type AppState, createAppState } from "./app/state";
+import { type CloseOptions, resolveCloseOptions } from "./close-options";
 import type { CookieSigner } from "./cookies";
 import type { CorsOptions } from "./cors/cors";
 import { CorsRegistry } from "./cors/registry";
 import type { EngineSlot } from "./engine";
 import { RouteGroup, registryOf } from "./group";
-import type { HookName, Hooks } from "./hooks";
+import type { ErrorReporter, HookName, Hooks } from "./hooks";
 import type { CompiledApp } from "./pipeline/compiled";
 import { handleRequest } from "./pipeline/fetch";
 import { type AddressSource, HarpiaRequest } from "./request";
@@ -298,6 +299,14 @@ export class Harpia extends RouteGroup<""> {
   }
 
   /**
+   * How many WebSocket connections this app has open right now, over every server it serves
+   * (counted from a route's `open` until its `close`), e.g. for a metrics gauge.
+   */
+  get webSocketCount(): number {
+    return this.#state.sockets.openCount;
+  }
+
+  /**
    * Starts a Bun server. Takes the seed's `ServerOptions` (or just a port) and an optional
    * callback; returns a handle with the bound `port` and `stop()`.
    *
@@ -307,9 +316,16 @@ export class Harpia extends RouteGroup<""> {
   listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
     if (this.#closed !== undefined) throw new Error("listen(): this app was closed");
     const state = this.#state;
+    const onSignals =
+      typeof options === "object" && options?.shutdownOnSignals
+        ? shutdownOnSignals(this, state, options.shutdownOnSignals, {
+            timeout: options.shutdownTimeout,
+            drain: options.shutdownDrain,
+            hookTimeout: options.shutdownHookTimeout,
+          })
+        : undefined;
     const handle = startServer(this.#host, options);
-    if (typeof options === "object" && options.shutdownOnSignals)
-      shutdownOnSignals(this, state.report, options.shutdownOnSignals, options.shutdownTimeout);
+    onSignals?.();
     callback?.(handle);
     for (const hook of state.hooks.onListen) {
       try {
@@ -322,24 +338,65 @@ export class Harpia extends RouteGroup<""> {
     return handle;
   }
 
-  /** True once `app.close()` was called (readiness checks answer 503 from then on). */
+  /**
+   * True once `app.close()` was called, drain included (readiness checks answer 503 from then
+   * on).
+   */
   get closing(): boolean {
     return this.#closed !== undefined;
   }
 
   /**
-   * Shuts the app down gracefully: stops accepting connections, lets in-flight requests finish
-   * (for at most `timeout` ms, default 10 s, then cuts them), closes WebSockets with 1001
-   * ("going away", so clients reconnect elsewhere), then runs every `onClose` hook (stores,
-   * subscribers, timers) in reverse order of registration. Calling it again returns the same
-   * promise. `listen({ shutdownOnSignals: true })` calls it on SIGTERM and SIGINT.
+   * Shuts the app down gracefully. From the call on, every response carries
+   * `Connection: close` and WebSocket handshakes are refused with 503. With `drain`, for that
+   * many milliseconds first, GET/HEAD/OPTIONS requests are answered 503 for a load balancer to
+   * resend elsewhere while other requests are still served (see {@link CloseOptions.drain}).
+   * Then it stops accepting connections, lets in-flight requests finish (for at most
+   * `timeout` ms, default 10 s, then cuts them), closes WebSockets with 1001 ("going away", so
+   * clients reconnect elsewhere), and runs every `onClose` hook (stores, subscribers, timers)
+   * in reverse order of registration, each for at most `hookTimeout` ms. Calling it again
+   * returns the same promise. `listen({ shutdownOnSignals: true })` calls it on SIGTERM and
+   * SIGINT.
    *
    * @example
-   * process.on("SIGTERM", () => app.close());
+   * process.on("SIGTERM", () => app.close({ drain: 3_000 }));
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.#closed ??= closeApp(this.#state, checkTimeout(options.timeout));
+    if (this.#closed === undefined) {
+      const resolved = resolveCloseOptions(options);
+      this.#closed = closeApp(this.#state, resolved);
+    }
     return this.#closed;
+  }
+
+  /**
+   * Makes every request note when it arrived, as `req.startTime` (`performance.now()`), for
+   * plugins that time requests (loggers, metrics) from an `onResponse` hook alone: no
+   * `onRequest` hook, which would take requests off Bun's native routes. Off until asked, as
+   * reading the clock costs on every request. Call it in a plugin's `setup`.
+   */
+  timeRequests(): this {
+    if (!this.#state.timed) {
+      this.#state.timed = true;
+      this.#invalidate();
+    }
+    return this;
+  }
+
+  /**
+   * Where unexpected errors (5xx, throwing hooks, WebSocket handlers without `error`) are
+   * reported from now on, for a logging plugin that writes them with its own lines (core's
+   * JSON `logger()` calls it). It replaces only the default reporter (`console.error`):
+   * `harpia({ logErrors })` given as `false` or as a function stays in charge, and this does
+   * nothing. The last reporter set wins.
+   */
+  setErrorReporter(reporter: ErrorReporter): this {
+    if (typeof reporter !== "function") throw new TypeError("setErrorReporter(reporter) needs a function");
+    const state = this.#state;
+    if (!state.config.defaultReport) return this;
+    state.report = reporter;
+    this.#invalidate();
+    return this;
   }
 
   /**

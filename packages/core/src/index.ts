@@ -11,8 +11,8 @@ import { harpia } from "./app";
 
 // The app, routing and handlers.
 export { type AppSettings, Harpia, type HarpiaOptions, harpia } from "./app";
-export type { CloseOptions } from "./app/shutdown";
 export type { BodyKind, UploadedFile } from "./body/types";
+export type { CloseOptions, DrainOptions } from "./close-options";
 // Batteries: middleware, static files, uploads, stores.
 export { type CompressOptions, compress } from "./compress/compress";
 export type { CompressionLevels } from "./compress/encoders";
@@ -49,7 +49,8 @@ export {
   type WsRouteInfo,
 } from "./group";
 export type { ErrorReporter, HookName, Hooks } from "./hooks";
-export { type LoggerOptions, logger } from "./logger";
+export { logger } from "./logger/logger";
+export type { LogEntry, LoggedError, LoggerOptions, LogLevel, LogSink, PinoLike } from "./logger/options";
 export type { MethodOverrideOptions } from "./pipeline/method-override";
 export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";

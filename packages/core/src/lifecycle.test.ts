@@ -82,7 +82,7 @@ describe("app.close()", () => {
     );
     await Bun.sleep(20);
     const started = performance.now();
-    await app.close({ timeout: 100 });
+    await app.close({ timeout: 100, hookTimeout: 100 });
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(await stuck).toBe("cut");
     expect(errors.some((m) => m.includes("onClose hook took longer than 100 ms"))).toBe(true);

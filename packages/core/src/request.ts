@@ -64,6 +64,21 @@ export class HarpiaRequest<P = Record<string, string>> {
   [PARSED]: ParsedBody | undefined = undefined;
   /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
   uploads: readonly SavedFile[] = NO_UPLOADS;
+  /**
+   * The pattern of the route that matched, as registered and with every router prefix
+   * (`"/api/users/:id"`), for logs and metrics (one label per route, not per URL). Set before
+   * the route's chain runs, Bun's native routes and WebSocket routes included. `undefined` when
+   * no route matched: 404s, static files, the automatic `OPTIONS` and 405 answers, and requests
+   * answered before routing (by an `onRequest` hook).
+   */
+  route: string | undefined = undefined;
+  /**
+   * When the request entered the app, from `performance.now()` (milliseconds), for timing it:
+   * `performance.now() - req.startTime`. Noted only once something asked for it with
+   * `app.timeRequests()` (the logger does), as reading the clock costs on every request;
+   * `undefined` otherwise.
+   */
+  startTime: number | undefined = undefined;
   private stateValues: RequestState | undefined = undefined;
   private queryValues: Record<string, string> | undefined = undefined;
   private searchParamsValue: URLSearchParams | undefined = undefined;

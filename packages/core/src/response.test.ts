@@ -207,3 +207,34 @@ describe("over a real socket", () => {
     expect(await res.text()).toBe("");
   });
 });
+
+describe("res.statusCode follows a whole Response", () => {
+  test("returned or sent, onSend and onResponse hooks read the status that goes out", async () => {
+    const seen: string[] = [];
+    const app = harpia();
+    app.addHook("onSend", (req, res) => void seen.push(`onSend ${req.path} ${res.statusCode}`));
+    app.addHook(
+      "onResponse",
+      (req, res, response) => void seen.push(`onResponse ${req.path} ${res.statusCode} ${response.status}`),
+    );
+    app.get("/returned", () => new Response("teapot", { status: 418 }));
+    app.get("/sent", (_req, res) => res.send(new Response(null, { status: 204 })));
+    // A status set before wins nothing: the Response's own status is what is sent.
+    app.get("/preset", (_req, res) => {
+      res.status(201);
+      return new Response("made", { status: 202 });
+    });
+    expect((await app.request("/returned")).status).toBe(418);
+    expect((await app.request("/sent")).status).toBe(204);
+    expect((await app.request("/preset")).status).toBe(202);
+    await Bun.sleep(0);
+    expect(seen).toEqual([
+      "onSend /returned 418",
+      "onResponse /returned 418 418",
+      "onSend /sent 204",
+      "onResponse /sent 204 204",
+      "onSend /preset 202",
+      "onResponse /preset 202 202",
+    ]);
+  });
+});

@@ -87,7 +87,10 @@ const NO_JSON: unique symbol = Symbol("no-json");
  * cookies and the body; the app turns it into a single `Response` when the chain is done.
  */
 export class HarpiaResponse {
-  /** The status code (200 unless set). */
+  /**
+   * The status code (200 unless set). When the answer is a whole `Response` (returned by a
+   * handler or given to `send`), that Response's status.
+   */
   statusCode = 200;
   /** True once a body was set by `send`, `json`, `html`, `text`, `redirect`, `file` or `render`. */
   sent = false;
@@ -260,6 +263,8 @@ export class HarpiaResponse {
       this[CONTENT_TYPE] ??= TEXT;
     } else if (body instanceof Response) {
       this[RETURNED] = body;
+      // What goes out is that Response, status included: hooks, loggers and metrics read this.
+      this.statusCode = body.status;
     } else if (body instanceof Blob) {
       this[BODY] = body;
       if (body.type) this[CONTENT_TYPE] ??= body.type;
@@ -442,7 +447,10 @@ export class HarpiaResponse {
    * serialised (a cycle, a BigInt); the pipeline answers that as a 500.
    */
   [BUILD](head: boolean): Response {
-    if (this[RETURNED] !== undefined) return this.mergeInto(this[RETURNED], head);
+    if (this[RETURNED] !== undefined) {
+      this.statusCode = this[RETURNED].status;
+      return this.mergeInto(this[RETURNED], head);
+    }
     if (head) return this.headResponse();
     const status = this.statusCode;
     if (this.headerMap !== undefined) {

@@ -1,5 +1,6 @@
 /** `app.listen()`'s options and handle, and checking the options. */
 import type { Server, TLSOptions } from "bun";
+import type { DrainOptions } from "./close-options";
 import { parseSize, type Size } from "./utils/size";
 
 /** WebSocket settings applied to every `app.ws()` / `router.ws()` route (`listen({ ws })`). */
@@ -50,6 +51,14 @@ export interface ServerOptions {
   shutdownOnSignals?: boolean | readonly NodeJS.Signals[];
   /** With `shutdownOnSignals`: milliseconds in-flight requests get to finish (default 10,000). */
   shutdownTimeout?: number;
+  /**
+   * With `shutdownOnSignals`: drain for this many milliseconds before the servers stop (default
+   * 0), or `{ duration, keepServing }`: `app.close({ drain })`, for a load balancer to move
+   * traffic away first. Keep it below the balancer's `fail_timeout`.
+   */
+  shutdownDrain?: number | DrainOptions;
+  /** With `shutdownOnSignals`: milliseconds each `onClose` hook gets (`app.close({ hookTimeout })`). */
+  shutdownHookTimeout?: number;
 }
 
 /** What `app.listen()` returns. */

@@ -61,11 +61,13 @@ export function compileApp(root: RouteGroup<any>, state: AppState): CompiledApp 
     override: config.override,
     hooks,
     respondError,
-    finish: responder(hooks, respondError),
+    finish: responder(hooks, respondError, state.closing),
     context: config.context,
     signer: config.signer,
     views: state.engine,
     sockets: state.sockets,
     report: state.report,
+    closing: state.closing,
+    timed: state.timed,
   };
 }

@@ -79,7 +79,8 @@ export interface HarpiaOptions {
   nativeRoutes?: boolean | number;
   /**
    * Where unexpected (5xx) errors are reported: `console.error` by default, a function of
-   * yours, or `false` for silence.
+   * yours, or `false` for silence. When left to the default (or `true`), a logging plugin may
+   * take over (`app.setErrorReporter()`: the JSON `logger()` writes them as log lines).
    */
   logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
 }
@@ -122,6 +123,8 @@ export interface AppConfig {
   readonly override: MethodOverride | undefined;
   readonly context: RequestContext;
   readonly report: ErrorReporter | undefined;
+  /** `logErrors` was left to its default: a logging plugin may take over (`app.setErrorReporter`). */
+  readonly defaultReport: boolean;
   /** Most routes handed to Bun's native router (0: none). */
   readonly nativeLimit: number;
 }
@@ -174,6 +177,7 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
     override,
     context: { trust, signer, jsonDepth, report, streams: new OpenStreams() },
     report,
+    defaultReport: log === true,
     nativeLimit: native === false ? 0 : native === true ? Infinity : (native ?? 100),
   };
 }

@@ -1,29 +1,10 @@
 /**
  * Shutting an app down: `app.close()` and `listen({ shutdownOnSignals })`. Works on what the
- * app hands it (servers, sockets, hooks), so the app's module is not imported back.
+ * app hands it (servers, sockets, hooks, the closing state the request path reads), so the
+ * app's module is not imported back.
  */
+import { type CloseOptions, type ResolvedClose, resolveCloseOptions } from "../close-options";
 import type { AppState } from "./state";
-
-/** Options of `app.close()`. */
-export interface CloseOptions {
-  /**
-   * Milliseconds in-flight requests get to finish, and each `onClose` hook gets to run
-   * (default 10,000). Requests still running then are cut.
-   */
-  timeout?: number;
-}
-
-const DEFAULT_TIMEOUT = 10_000;
-/** WebSocket close code 1001: the server is going away (clients may reconnect elsewhere). */
-const GOING_AWAY = 1001;
-
-/** The close timeout, checked: a positive number of milliseconds. */
-export function checkTimeout(timeout: number | undefined): number {
-  if (timeout === undefined) return DEFAULT_TIMEOUT;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0)
-    throw new TypeError(`close({ timeout }) must be a number of milliseconds, got ${String(timeout)}`);
-  return timeout;
-}
 
 /** Resolves with `true` when `work` settles within `ms`, `false` otherwise (never rejects). */
 async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
@@ -39,10 +20,18 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 /**
- * Stop accepting, drain (bounded), close WebSockets with 1001 and end event streams (their
- * clients reconnect, elsewhere), then the `onClose` hooks in reverse.
+ * Closing from here on (every response `Connection: close`, handshakes refused); the drain
+ * when asked; then stop accepting, let in-flight requests finish (bounded), close WebSockets
+ * with 1001 and end event streams, and run the `onClose` hooks in reverse, each bounded by `hookTimeout`.
  */
-export async function closeApp(state: AppState, timeout: number): Promise<void> {
+export async function closeApp(state: AppState, options: ResolvedClose): Promise<void> {
+  const { timeout, hookTimeout } = options;
+  state.closing.closing = true;
+  if (options.drain > 0) {
+    state.closing.keepServing = options.keepServing;
+    state.closing.draining = true;
+    await Bun.sleep(options.drain);
+  }
   const servers = [...state.servers.keys()];
   state.servers.clear();
   // New connections are refused from here on; requests already read run to their end.
@@ -59,53 +48,65 @@ export async function closeApp(state: AppState, timeout: number): Promise<void> 
     try {
       const done = await within(
         Promise.resolve().then(() => hook()),
-        timeout,
+        hookTimeout,
       );
-      if (!done) state.report?.(new Error(`An onClose hook took longer than ${timeout} ms`), undefined);
+      if (!done) state.report?.(new Error(`An onClose hook took longer than ${hookTimeout} ms`), undefined);
     } catch (error) {
       state.report?.(error, undefined);
     }
   }
 }
 
+/** WebSocket close code 1001: the server is going away (clients may reconnect elsewhere). */
+const GOING_AWAY = 1001;
+
 /** Signals `listen({ shutdownOnSignals: true })` listens for. */
 const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
 
 /**
- * On the first of `signals`, closes the app and lets the process end by itself; a second
- * signal, or the close taking longer than its timeout, ends it at once.
+ * Checks `listen({ shutdownOnSignals })` and its close options now (before any server starts)
+ * and returns what installs the handlers: on the first of the signals, it closes the app with
+ * `options` and lets the process end by itself; a second signal, or the close overrunning what
+ * its options allow, ends it at once.
  */
 export function shutdownOnSignals(
   app: { close(options?: CloseOptions): Promise<void> },
-  report: AppState["report"],
+  state: AppState,
   option: boolean | readonly NodeJS.Signals[],
-  timeout: number | undefined,
-): void {
-  if (option === false) return;
+  options: CloseOptions,
+): () => void {
+  if (option === false) return () => {};
   const signals = option === true ? DEFAULT_SIGNALS : option;
   if (!Array.isArray(signals) || signals.length === 0 || signals.some((s) => typeof s !== "string"))
     throw new TypeError("listen({ shutdownOnSignals }) takes true or a list of signal names");
-  const limit = checkTimeout(timeout);
+  const limits = resolveCloseOptions(options, {
+    timeout: "listen({ shutdownTimeout })",
+    drain: "listen({ shutdownDrain })",
+    hookTimeout: "listen({ shutdownHookTimeout })",
+  });
   let received = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = () => {
     if (received) {
       process.exit(1);
     }
     received = true;
     // A safety net: whatever an onClose hook leaves running, the process ends.
-    const force = setTimeout(() => process.exit(process.exitCode ?? 0), 2 * limit + 1_000);
+    const hooks = Math.max(1, state.hooks.onClose.length);
+    const budget = limits.drain + limits.timeout + hooks * limits.hookTimeout + 1_000;
+    const force = setTimeout(() => process.exit(process.exitCode ?? 0), budget);
     force.unref?.();
-    app.close({ timeout: limit }).then(
+    app.close(options).then(
       () => {
         for (const name of signals) process.removeListener(name, onSignal);
         process.exitCode ??= 0;
       },
       (error) => {
-        report?.(error, undefined);
+        state.report?.(error, undefined);
         process.exitCode = 1;
       },
     );
-    void signal;
   };
-  for (const name of signals) process.on(name, onSignal);
+  return () => {
+    for (const name of signals) process.on(name, onSignal);
+  };
 }

@@ -5,6 +5,7 @@
 import type { Server } from "bun";
 import { EngineSlot } from "../engine";
 import { emptyHooks, type HookName, type Hooks } from "../hooks";
+import { type ClosingState, openState } from "../pipeline/closing";
 import type { Fallback, NotFound } from "../pipeline/unmatched";
 import type { ErrorHandler } from "../types";
 import { WebSocketHub } from "../ws/hub";
@@ -26,13 +27,20 @@ export interface AppState {
   readonly sockets: WebSocketHub;
   /** Running servers, each with the function that re-applies the app's routes to it. */
   readonly servers: Map<Server<any>, () => void>;
-  /** Where unexpected errors are reported (`harpia({ logErrors })`). */
-  readonly report: AppConfig["report"];
+  /**
+   * Where unexpected errors are reported: `harpia({ logErrors })`, or the reporter a logging
+   * plugin set with `app.setErrorReporter()` when `logErrors` was left to its default.
+   */
+  report: AppConfig["report"];
+  /** Where the app is in `app.close()`; the request path reads it live. */
+  readonly closing: ClosingState;
+  /** Whether requests note when they arrived (`app.timeRequests()`). */
+  timed: boolean;
 }
 
 /** A new app's state. */
 export function createAppState(config: AppConfig): AppState {
-  return {
+  const state: AppState = {
     config,
     development: config.development,
     hooks: emptyHooks(),
@@ -41,8 +49,11 @@ export function createAppState(config: AppConfig): AppState {
     notFound: undefined,
     listenBodyLimit: undefined,
     engine: new EngineSlot(),
-    sockets: new WebSocketHub((error) => config.report?.(error, undefined)),
+    sockets: new WebSocketHub((error) => state.report?.(error, undefined)),
     servers: new Map(),
     report: config.report,
+    closing: openState(),
+    timed: false,
   };
+  return state;
 }

@@ -14,6 +14,7 @@ import type { RouterEngine } from "../router/types";
 import type { Middleware } from "../types";
 import type { WebSocketHub } from "../ws/hub";
 import type { Chain, ErrorResponder, Finish } from "./chain";
+import type { ClosingState } from "./closing";
 import type { RequestHooks } from "./lifecycle";
 import type { MethodOverride } from "./method-override";
 
@@ -61,4 +62,8 @@ export interface CompiledApp {
   readonly views: ViewEngineHost;
   readonly sockets: WebSocketHub;
   readonly report: ErrorReporter | undefined;
+  /** Where the app is in `app.close()` (shared by every compiled form, read live). */
+  readonly closing: ClosingState;
+  /** Whether each request notes when it arrived (`req.startTime`): `app.timeRequests()`. */
+  readonly timed: boolean;
 }

@@ -47,8 +47,9 @@ function route(
 ): Response | Promise<Response> {
   const match = compiled.router.match(req.method, req[LOOKUP_PATH]);
   if (match === null) return runChain(compiled.fallback, req, res, compiled.finish);
-  if (!applyParams(req, match.names, match.values)) return fail(compiled, req, res, malformedPath());
   const matched = match.value;
+  req.route = matched.pattern;
+  if (!applyParams(req, match.names, match.values)) return fail(compiled, req, res, malformedPath());
   if (matched.timeout !== undefined)
     return withDeadline(compiled, matched.timeout, req, res, (finish) =>
       runRoute(compiled, matched, req, res, finish),

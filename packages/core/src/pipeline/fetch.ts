@@ -10,6 +10,7 @@ import { HarpiaResponse } from "../response";
 import { CREATE, WIRE } from "../symbols";
 import { type BodyHeaders, bodyHeaders, NO_BODY_METHODS, withBody } from "./body-policy";
 import { runChain } from "./chain";
+import { drainAnswer } from "./closing";
 import type { CompiledApp, CompiledRoute } from "./compiled";
 import { dispatch } from "./dispatch";
 import { runOnRequest } from "./lifecycle";
@@ -18,7 +19,8 @@ import { withDeadline } from "./timeout";
 
 /**
  * Handles one request. `wire` is true when answering a socket directly (from `listen`). The
- * path and query are split from the URL here, once.
+ * path and query are split from the URL here, once. While the app drains, a request the load
+ * balancer can resend is answered here, before anything else runs.
  */
 export function handleRequest(
   compiled: CompiledApp,
@@ -26,11 +28,17 @@ export function handleRequest(
   server: AddressSource | Server<any> | undefined,
   wire: boolean,
 ): Response | Promise<Response> {
+  const started = compiled.timed ? performance.now() : undefined;
   const url = request.url;
   const start = url.indexOf("/", url.indexOf("//") + 2);
   const query = url.indexOf("?", start);
   const path = start === -1 ? "/" : query === -1 ? url.slice(start) : url.slice(start, query);
+  if (compiled.closing.draining) {
+    const refused = drainAnswer(compiled.closing, request.method, path);
+    if (refused !== undefined) return refused;
+  }
   const req = HarpiaRequest[CREATE](request, server, compiled.context, path, query);
+  req.startTime = started;
   const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
   res.req = req;
   res[WIRE] = wire;
@@ -41,7 +49,7 @@ export function handleRequest(
 /**
  * A request Bun's native router matched to `route` (from `listen`): no URL parsing and no JS
  * matching. Whatever could make the JS path decide differently (onRequest hooks, method
- * override, a param Bun decoded leniently from a malformed escape) takes the full path.
+ * override, a param Bun decoded leniently from a malformed escape, a drain) takes the full path.
  */
 export function handleNative(
   compiled: CompiledApp,
@@ -49,7 +57,9 @@ export function handleNative(
   server: Server<any>,
   route: CompiledRoute,
 ): Response | Promise<Response> {
-  if (compiled.hooks.onRequest.length !== 0) return handleRequest(compiled, request, server, true);
+  if (compiled.hooks.onRequest.length !== 0 || compiled.closing.draining)
+    return handleRequest(compiled, request, server, true);
+  const started = compiled.timed ? performance.now() : undefined;
   let params: Record<string, string> | undefined;
   if (route.hasParams) {
     // Copied into an object without prototype, as `applyParams` builds: Bun's own has none of
@@ -74,6 +84,8 @@ export function handleNative(
     if (override && body?.type === FORM) return handleRequest(compiled, request, server, true);
   }
   const req = HarpiaRequest[CREATE](request, server, compiled.context);
+  req.route = route.pattern;
+  req.startTime = started;
   if (params !== undefined) req.params = params;
   const res = HarpiaResponse[CREATE](compiled.signer, compiled.views, request);
   res.req = req;

@@ -6,19 +6,24 @@ import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import { BODY, BUILD } from "../symbols";
 import { compose, type ErrorResponder, type Finish, runChain } from "./chain";
+import type { ClosingState } from "./closing";
 import type { CompiledApp } from "./compiled";
 import { fireOnResponse, type RequestHooks, runOnSend } from "./lifecycle";
 
 /**
  * `res` → `Response`. Building can fail only when a JSON value does not serialise (a cycle, a
- * BigInt): that is answered as the server error it is, through the error handler.
+ * BigInt): that is answered as the server error it is, through the error handler. Once the app
+ * is closing, the response says `Connection: close` (Bun would keep the connection open and
+ * then drop it, under a proxy that may be sending the next request on it).
  */
 function build(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
   respondError: ErrorResponder,
+  closing: ClosingState,
 ): Response | Promise<Response> {
   const head = req.raw.method === "HEAD";
+  if (closing.closing) res.header("connection", "close");
   try {
     return res[BUILD](head);
   } catch (error) {
@@ -29,15 +34,27 @@ function build(
 }
 
 /**
- * The last step of every request, picked once per compiled app: without `onSend`/`onResponse`
- * hooks it only builds the `Response` (synchronously).
+ * The last step of every request, picked once per compiled app: without `onSend` hooks it
+ * stays synchronous (building the `Response`, then firing any `onResponse` hooks, which are
+ * not awaited); `onSend` hooks may wait, so with them it is async.
  */
-export function responder(hooks: RequestHooks, respondError: ErrorResponder): Finish {
-  if (hooks.onSend.length === 0 && hooks.onResponse.length === 0)
-    return (req, res) => build(req, res, respondError);
+export function responder(hooks: RequestHooks, respondError: ErrorResponder, closing: ClosingState): Finish {
+  if (hooks.onSend.length === 0) {
+    if (hooks.onResponse.length === 0) return (req, res) => build(req, res, respondError, closing);
+    return (req, res) => {
+      const built = build(req, res, respondError, closing);
+      if (built instanceof Promise)
+        return built.then((response) => {
+          fireOnResponse(hooks, req, res, response);
+          return response;
+        });
+      fireOnResponse(hooks, req, res, built);
+      return built;
+    };
+  }
   return async (req, res) => {
     await runOnSend(hooks, req, res);
-    const response = await build(req, res, respondError);
+    const response = await build(req, res, respondError, closing);
     fireOnResponse(hooks, req, res, response);
     return response;
   };

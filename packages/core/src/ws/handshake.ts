@@ -58,13 +58,18 @@ export function upgradeSocket(
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
 ): Response | Promise<Response> {
+  req.route = match.value.pattern;
   let refused = handshakeError(req);
   if (refused === undefined && !applyParams(req, match.names, match.values)) refused = malformedPath();
   if (refused !== undefined) return fail(compiled, req, res, refused);
   return runChain(match.value.chain, req, res, (r, s) => finishUpgrade(compiled, r, s));
 }
 
-/** After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead. */
+/**
+ * After a WebSocket route's chain: the handshake, unless the chain answered (refused) instead,
+ * or the app began closing meanwhile (an async `upgrade` hook): a socket opened now would only
+ * be closed again, so the client gets a 503 to retry elsewhere.
+ */
 function finishUpgrade(
   compiled: CompiledApp,
   req: HarpiaRequest<any>,
@@ -74,8 +79,24 @@ function finishUpgrade(
     if (res.statusCode === 101) res.statusCode = 200;
     return compiled.finish(req, res);
   }
+  if (compiled.closing.closing) {
+    compiled.sockets.cancel(req);
+    res.statusCode = 200;
+    // Answered as an error, but not through the middleware again: the route's chain ran it.
+    const answered = compiled.respondError(shuttingDown(), req, res);
+    return answered === undefined
+      ? compiled.finish(req, res)
+      : answered.then(() => compiled.finish(req, res));
+  }
   if (compiled.hooks.onSend.length === 0) return handshake(compiled, req, res);
   return runOnSend(compiled.hooks, req, res).then(() => handshake(compiled, req, res));
+}
+
+function shuttingDown(): HttpError {
+  return new HttpError(503, "The server is shutting down; connect again", {
+    code: "SERVICE_UNAVAILABLE",
+    headers: { "retry-after": "1" },
+  });
 }
 
 /**

@@ -26,6 +26,8 @@ export class WebSocketHub {
   /** Servers that upgraded a connection here: where `publishLocal` delivers. */
   private readonly servers = new Set<Server<any>>();
   private adapter: PubSubAdapter | undefined;
+  /** Set by {@link closeAll}: a connection that opens from then on is closed at once. */
+  private closed: { code: number; reason: string } | undefined;
   /** The handler object for `Bun.serve({ websocket })`. */
   readonly handler: WebSocketHandler<any>;
 
@@ -35,6 +37,12 @@ export class WebSocketHub {
         const data = ws.data as ConnectionData | undefined;
         const handlers = data?.[ROUTE];
         if (handlers === undefined) return;
+        if (this.closed !== undefined) {
+          // A handshake that was under way when the app closed: it would hold the close open.
+          // The route never sees it (neither `open` nor `close`).
+          ws.close(this.closed.code, this.closed.reason);
+          return;
+        }
         this.routes.set(ws, handlers);
         this.open.add(ws);
         if (handlers.open) this.call(handlers, ws, handlers.open, [ws]);
@@ -91,6 +99,11 @@ export class WebSocketHub {
     res.status(101);
   }
 
+  /** Forgets an upgrade that will not happen. */
+  cancel(req: HarpiaRequest<any>): void {
+    this.pending.delete(req);
+  }
+
   /** Whether the route's chain decided to upgrade this request. */
   isPending(req: HarpiaRequest<any>): boolean {
     return this.pending.has(req);
@@ -109,8 +122,17 @@ export class WebSocketHub {
     return server.upgrade(req.raw, { data, headers: res[HAS_HEADERS] ? res.headers : undefined });
   }
 
-  /** Closes every open connection with `code` (their `close` handlers run as usual). */
+  /** How many connections are open (upgraded by a WebSocket route and not closed yet). */
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /**
+   * Closes every open connection with `code` (their `close` handlers run as usual), and any
+   * that opens later.
+   */
   closeAll(code: number, reason: string): void {
+    this.closed = { code, reason };
     for (const ws of [...this.open]) {
       try {
         ws.close(code, reason);
