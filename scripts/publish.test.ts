@@ -88,7 +88,7 @@ describe("bun run release", () => {
       });
     names = (await publishablePackages(copy)).map((p) => `${p.name}@${p.version}`);
     registry = fakeRegistry();
-  });
+  }, 180_000); // builds every package when turbo has no cache (a fresh clone): far over 5 s
   afterAll(() => {
     registry.server.stop(true);
     removeCopy(copy);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { extractBlocks } from "./readme/extract";
 import { type BlockResult, checkMarkdown, markdownFiles } from "./readme-blocks";
@@ -74,7 +74,8 @@ describe("the root README", () => {
     );
     expect(packages.length).toBeGreaterThan(10);
     const unlinked = packages.filter((dir) => {
-      const name = `@harpia/${path.basename(dir)}`;
+      // Names as published: scoped, except the scaffolder (`bun create harpia` needs create-harpia).
+      const name: string = JSON.parse(readFileSync(path.join(root, dir, "package.json"), "utf8")).name;
       return (
         !readme.includes(`| [\`${name}\`](${dir}) |`) &&
         !readme.includes(`| [\`${name}\`](${dir}/README.md) |`)

@@ -21,7 +21,7 @@ export function git(cwd: string, ...args: string[]): string {
 /** Copies the repository into a new temporary folder and returns its path. */
 export function copyRepo(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "harpia-repo-"));
-  const listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+  const listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root });
   if (listed.code !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of new Set(listed.stdout.split("\0").filter(Boolean))) {
     const from = path.join(root, file);
