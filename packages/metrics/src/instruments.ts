@@ -20,9 +20,8 @@ export interface Readings {
   webSockets(): number;
 }
 
-/** The metrics one plugin records. */
+/** What one plugin records per request: the duration histogram (the counter is read from it). */
 export interface Instruments {
-  readonly requests: Counter<RequestLabel>;
   readonly duration: Histogram<RequestLabel>;
 }
 
@@ -47,25 +46,36 @@ function explain(error: unknown, prefix: string): never {
 }
 
 /**
- * Registers the request counter, the duration histogram, the in-flight and WebSocket gauges
- * (read when scraped) and, unless turned off, prom-client's default process metrics.
+ * Registers the duration histogram, the request counter (filled from the histogram's counts),
+ * the in-flight and WebSocket gauges (read when scraped) and, unless turned off, prom-client's
+ * default process metrics.
  */
 export function createInstruments(options: InstrumentOptions, readings: Readings): Instruments {
   const { registry, prefix, buckets } = options;
   const registers = [registry];
   try {
-    const requests = new Counter({
-      name: `${prefix}${METRIC_NAMES.requests}`,
-      help: "HTTP requests answered, by method, route pattern and status",
-      labelNames: REQUEST_LABELS,
-      registers,
-    });
+    const durationName = `${prefix}${METRIC_NAMES.duration}`;
     const duration = new Histogram({
-      name: `${prefix}${METRIC_NAMES.duration}`,
+      name: durationName,
       help: "Time from the request entering the app to its response being ready, in seconds",
       labelNames: REQUEST_LABELS,
       buckets: [...buckets],
       registers,
+    });
+    const countName = `${durationName}_count`;
+    // Every request is observed once by the histogram, whose `_count` is the number of requests:
+    // the counter is filled from it when scraped, so a request pays for one observation, not two.
+    new Counter({
+      name: `${prefix}${METRIC_NAMES.requests}`,
+      help: "HTTP requests answered, by method, route pattern and status",
+      labelNames: REQUEST_LABELS,
+      registers,
+      async collect() {
+        const { values } = await duration.get();
+        this.reset();
+        for (const { metricName, labels, value } of values)
+          if (metricName === countName) this.inc(labels as Partial<Record<RequestLabel, string>>, value);
+      },
     });
     new Gauge({
       name: `${prefix}${METRIC_NAMES.inFlight}`,
@@ -84,7 +94,7 @@ export function createInstruments(options: InstrumentOptions, readings: Readings
       },
     });
     if (options.collectDefaultMetrics) collectDefaultMetrics({ register: registry, prefix });
-    return { requests, duration };
+    return { duration };
   } catch (error) {
     explain(error, prefix);
   }

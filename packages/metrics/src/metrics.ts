@@ -86,7 +86,7 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
               "`guard` (a function deciding per request) or `port` (a separate server on 127.0.0.1); " +
               "`guard: () => true` serves the metrics to anyone. Without them, metrics are served in development mode only.",
           );
-        const { requests, duration } = createInstruments(
+        const { duration } = createInstruments(
           { ...resolved, registry },
           {
             inFlight: () => {
@@ -102,13 +102,11 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
 
         app.timeRequests();
         app.addHook("onResponse", (req, _res, response) => {
-          const labels = {
-            method: methodLabel(req.method),
-            route: routeLabel(req.route),
-            status: statusLabel(response.status),
-          };
-          requests.inc(labels);
-          if (req.startTime !== undefined) duration.observe(labels, (performance.now() - req.startTime) / 1000);
+          const started = req.startTime;
+          duration.observe(
+            { method: methodLabel(req.method), route: routeLabel(req.route), status: statusLabel(response.status) },
+            started === undefined ? 0 : (performance.now() - started) / 1000,
+          );
         });
 
         const access: Access = { token, guard, developmentOnly: open ? app : undefined };

@@ -21,7 +21,7 @@ function start(): { app: Harpia; server: ServerHandle; base: string } {
     throw new Error("broken");
   });
   app.get("/teapot", (_req, res) => res.status(418).send("short and stout"));
-  const api = new Router("/api");
+  const api = Router("/api");
   api.get("/items/:itemId/parts/:partId", (req) => req.params);
   app.use(api);
   const server = app.listen({ port: 0, hostname: "127.0.0.1" });
