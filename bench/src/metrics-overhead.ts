@@ -26,7 +26,10 @@ const variants: [string, ReturnType<typeof harpia>][] = [
       a.use(definePlugin({ name: "noop", setup: (x) => x.timeRequests().addHook("onResponse", () => {}) })),
     ),
   ],
-  ["metrics({ collectDefaultMetrics: false })", app((a) => a.use(metrics({ token: TOKEN, collectDefaultMetrics: false })))],
+  [
+    "metrics({ collectDefaultMetrics: false })",
+    app((a) => a.use(metrics({ token: TOKEN, collectDefaultMetrics: false }))),
+  ],
   ["metrics() (default process metrics too)", app((a) => a.use(metrics({ token: TOKEN })))],
 ];
 

@@ -31,12 +31,19 @@ describe("a bearer token", () => {
   });
 
   test("a wrong one, or another scheme: 401 invalid_token", async () => {
-    for (const authorization of [`Bearer ${TOKEN}x`, "Bearer ", `Basic ${btoa(`prometheus:${TOKEN}`)}`, TOKEN]) {
+    for (const authorization of [
+      `Bearer ${TOKEN}x`,
+      "Bearer ",
+      `Basic ${btoa(`prometheus:${TOKEN}`)}`,
+      TOKEN,
+    ]) {
       const res = await fetch(`${base}/metrics`, { headers: { authorization } });
       expect(res.status).toBe(401);
       await res.body?.cancel();
     }
-    const wrong = await fetch(`${base}/metrics`, { headers: { authorization: "Bearer not-the-token-at-all" } });
+    const wrong = await fetch(`${base}/metrics`, {
+      headers: { authorization: "Bearer not-the-token-at-all" },
+    });
     expect(wrong.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
@@ -70,11 +77,13 @@ describe("a guard", () => {
       expect(refused.status).toBe(403);
       expect(await refused.text()).not.toContain("http_requests_total");
       allow = true;
-      expect((await scrape(`${base}/metrics`)).value("http_requests_total", {
-        method: "GET",
-        route: "/metrics",
-        status: "403",
-      })).toBe(1);
+      expect(
+        (await scrape(`${base}/metrics`)).value("http_requests_total", {
+          method: "GET",
+          route: "/metrics",
+          status: "403",
+        }),
+      ).toBe(1);
       // The guard runs for scrapes only, never for the app's other requests.
       await fetch(`${base}/`);
       expect(seen).toEqual(["/metrics", "/metrics"]);
@@ -84,10 +93,15 @@ describe("a guard", () => {
   });
 
   test("with a token, both must pass: the token first (401), then the guard (403)", async () => {
-    const { app, base } = serve({ token: TOKEN, guard: (req) => req.headers.get("x-scraper") === "prometheus" });
+    const { app, base } = serve({
+      token: TOKEN,
+      guard: (req) => req.headers.get("x-scraper") === "prometheus",
+    });
     try {
       expect((await fetch(`${base}/metrics`, { headers: { "x-scraper": "prometheus" } })).status).toBe(401);
-      expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(403);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+        403,
+      );
       const both = await fetch(`${base}/metrics`, {
         headers: { authorization: `Bearer ${TOKEN}`, "x-scraper": "prometheus" },
       });

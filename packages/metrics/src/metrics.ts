@@ -4,7 +4,7 @@ import { type Access, scrapeHandler } from "./exposure";
 import { createInstruments } from "./instruments";
 import { methodLabel, routeLabel, statusLabel } from "./labels";
 import { type MetricsOptions, resolveOptions } from "./options";
-import { startMetricsServer, type MetricsServer } from "./server";
+import { type MetricsServer, startMetricsServer } from "./server";
 
 /** The plugin's name (`app.hasPlugin("@harpia/metrics")`, `dependencies` of other plugins). */
 export const PLUGIN_NAME = "@harpia/metrics";
@@ -57,7 +57,7 @@ const installed = new WeakSet<Harpia>();
  */
 export function metrics(options?: MetricsOptions): MetricsPlugin {
   const resolved = resolveOptions(options);
-  const { path, token, guard, port, hostname, prefix } = resolved;
+  const { path, token, guard, port, hostname } = resolved;
   const registry = resolved.registry ?? new Registry();
   let owner: Harpia | undefined;
   let server: MetricsServer | undefined;
@@ -76,7 +76,9 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
       name: PLUGIN_NAME,
       setup(app) {
         if (owner !== undefined)
-          throw new Error(`${PLUGIN_NAME}: this metrics() plugin is installed on another app; make one per app`);
+          throw new Error(
+            `${PLUGIN_NAME}: this metrics() plugin is installed on another app; make one per app`,
+          );
         if (installed.has(app))
           throw new Error(`${PLUGIN_NAME} is already installed on this app: app.use(metrics()) once`);
         const open = token === undefined && guard === undefined && port === undefined;
@@ -104,7 +106,11 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
         app.addHook("onResponse", (req, _res, response) => {
           const started = req.startTime;
           duration.observe(
-            { method: methodLabel(req.method), route: routeLabel(req.route), status: statusLabel(response.status) },
+            {
+              method: methodLabel(req.method),
+              route: routeLabel(req.route),
+              status: statusLabel(response.status),
+            },
             started === undefined ? 0 : (performance.now() - started) / 1000,
           );
         });

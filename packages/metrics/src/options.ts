@@ -101,7 +101,12 @@ function readBuckets(value: unknown): readonly number[] {
     fail("buckets", expected, value);
   for (let i = 0; i < value.length; i++) {
     const bound: unknown = value[i];
-    if (typeof bound !== "number" || !Number.isFinite(bound) || bound <= 0 || (i > 0 && bound <= value[i - 1]))
+    if (
+      typeof bound !== "number" ||
+      !Number.isFinite(bound) ||
+      bound <= 0 ||
+      (i > 0 && bound <= value[i - 1])
+    )
       throw new TypeError(`metrics({ buckets }) must be ${expected}; item ${i} is ${String(bound)}`);
   }
   return Object.freeze([...value]);
@@ -128,7 +133,10 @@ export function resolveOptions(options: MetricsOptions | undefined): ResolvedOpt
   const { path = "/metrics", token, guard, port, hostname, registry, prefix = "" } = options;
   if (typeof path !== "string" || !STATIC_PATH.test(path) || path.includes("//"))
     fail("path", 'a static path such as "/metrics"', path);
-  if (token !== undefined && (typeof token !== "string" || token.length < SHORTEST_TOKEN || !TOKEN.test(token)))
+  if (
+    token !== undefined &&
+    (typeof token !== "string" || token.length < SHORTEST_TOKEN || !TOKEN.test(token))
+  )
     throw new TypeError(
       `metrics({ token }) must be a string of at least ${SHORTEST_TOKEN} characters of ` +
         `A-Z a-z 0-9 - . _ ~ + / (a bearer token), got ${typeof token === "string" ? `${token.length} characters` : typeof token}`,
@@ -139,7 +147,9 @@ export function resolveOptions(options: MetricsOptions | undefined): ResolvedOpt
   if (hostname !== undefined && (typeof hostname !== "string" || hostname === ""))
     fail("hostname", 'an interface such as "127.0.0.1"', hostname);
   if (hostname !== undefined && port === undefined)
-    throw new TypeError("metrics({ hostname }) needs `port`: it is the interface of the separate metrics server");
+    throw new TypeError(
+      "metrics({ hostname }) needs `port`: it is the interface of the separate metrics server",
+    );
   if (registry !== undefined && !isRegistry(registry))
     fail("registry", "a prom-client Registry (new Registry())", registry);
   if (typeof prefix !== "string" || (prefix !== "" && !METRIC_PREFIX.test(prefix)))

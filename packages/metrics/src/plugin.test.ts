@@ -16,7 +16,8 @@ describe("registries", () => {
     admin.get("/cart", () => "cart");
     for (let i = 0; i < 3; i++) await shop.request("/cart");
     await admin.request("/cart");
-    const line = (text: string) => text.split("\n").find((l) => l.startsWith('http_requests_total{method="GET",route="/cart"'));
+    const line = (text: string) =>
+      text.split("\n").find((l) => l.startsWith('http_requests_total{method="GET",route="/cart"'));
     expect(line(await (await shop.request("/metrics", AUTH)).text())).toEndWith(" 3");
     expect(line(await (await admin.request("/metrics", AUTH)).text())).toEndWith(" 1");
   });
@@ -25,7 +26,11 @@ describe("registries", () => {
     const app = harpia();
     const plugin = metrics({ token: TOKEN, collectDefaultMetrics: false });
     app.use(plugin);
-    const signups = new Counter({ name: "signups_total", help: "Accounts created", registers: [plugin.registry] });
+    const signups = new Counter({
+      name: "signups_total",
+      help: "Accounts created",
+      registers: [plugin.registry],
+    });
     app.post("/signup", () => {
       signups.inc();
       return "welcome";
@@ -77,7 +82,11 @@ describe("options are checked when metrics() is called", () => {
     ["buckets out of order", { buckets: [0.1, 0.05], token: TOKEN }, /\{ buckets \}.*item 1/],
     ["a negative bucket", { buckets: [-1], token: TOKEN }, /\{ buckets \}/],
     ["an infinite bucket", { buckets: [1, Infinity], token: TOKEN }, /\{ buckets \}/],
-    ["collectDefaultMetrics not a boolean", { collectDefaultMetrics: "no", token: TOKEN }, /collectDefaultMetrics/],
+    [
+      "collectDefaultMetrics not a boolean",
+      { collectDefaultMetrics: "no", token: TOKEN },
+      /collectDefaultMetrics/,
+    ],
   ];
   for (const [what, options, message] of bad) {
     test(what, () => {

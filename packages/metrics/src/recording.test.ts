@@ -111,7 +111,9 @@ describe("label sets stay bounded", () => {
     const before = await scrape(`${base}/metrics`, TOKEN);
     const methods = ["GET", "PURGE", "PROPFIND", "MKCOL", "GET"];
     for (let i = 0; i < 100; i++) {
-      const res = await fetch(`${base}/scan/${crypto.randomUUID()}?q=${i}`, { method: methods[i % methods.length] });
+      const res = await fetch(`${base}/scan/${crypto.randomUUID()}?q=${i}`, {
+        method: methods[i % methods.length],
+      });
       expect(res.status).toBe(404);
       await res.body?.cancel();
     }

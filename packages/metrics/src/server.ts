@@ -1,4 +1,4 @@
-import { harpia, type HarpiaRequest, type HarpiaResponse } from "@harpia/core";
+import { type HarpiaRequest, type HarpiaResponse, harpia } from "@harpia/core";
 
 /** The separate metrics server (`port` option). */
 export interface MetricsServer {

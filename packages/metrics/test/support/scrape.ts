@@ -8,7 +8,10 @@
  * where every sample line (`x_bucket{le="0.5",route="/"} 3`) stays a sample of its own with
  * all its labels.
  */
-import parsePrometheusTextFormat, { type ParsedFamily, type ParsedSample } from "parse-prometheus-text-format";
+import parsePrometheusTextFormat, {
+  type ParsedFamily,
+  type ParsedSample,
+} from "parse-prometheus-text-format";
 
 /** A parsed scrape. */
 export class Scrape {
@@ -25,7 +28,8 @@ export class Scrape {
       .join("\n");
     // A histogram's lines come series by series, so the same name starts several families here.
     const lines = new Map<string, ParsedSample[]>();
-    for (const { name, metrics } of parsePrometheusTextFormat(untyped)) lines.set(name, [...(lines.get(name) ?? []), ...metrics]);
+    for (const { name, metrics } of parsePrometheusTextFormat(untyped))
+      lines.set(name, [...(lines.get(name) ?? []), ...metrics]);
     this.lines = lines;
   }
 
@@ -47,17 +51,24 @@ export class Scrape {
   /** The value of the one sample line of `name` with exactly these labels (0 when there is none). */
   value(name: string, labels: Record<string, string> = {}): number {
     const size = Object.keys(labels).length;
-    const found = this.samples(name, labels).filter((sample) => Object.keys(sample.labels ?? {}).length === size);
-    if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
+    const found = this.samples(name, labels).filter(
+      (sample) => Object.keys(sample.labels ?? {}).length === size,
+    );
+    if (found.length > 1)
+      throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
     return found.length === 0 ? 0 : Number(found[0]!.value);
   }
 
   /** The histogram series of `name` with exactly these labels: buckets by `le`, in their order. */
-  histogram(name: string, labels: Record<string, string>): { buckets: Map<string, number>; count: number; sum: number } {
+  histogram(
+    name: string,
+    labels: Record<string, string>,
+  ): { buckets: Map<string, number>; count: number; sum: number } {
     const size = Object.keys(labels).length;
     const buckets = new Map<string, number>();
     for (const sample of this.samples(`${name}_bucket`, labels)) {
-      if (Object.keys(sample.labels ?? {}).length === size + 1) buckets.set(sample.labels!.le!, Number(sample.value));
+      if (Object.keys(sample.labels ?? {}).length === size + 1)
+        buckets.set(sample.labels!.le!, Number(sample.value));
     }
     if (buckets.size === 0) throw new Error(`no series of ${name} has ${JSON.stringify(labels)}`);
     return { buckets, count: this.value(`${name}_count`, labels), sum: this.value(`${name}_sum`, labels) };
@@ -77,7 +88,10 @@ export class Scrape {
 
 /** GETs `url` (with a bearer `token` when given) and parses the answer; throws on a non-200. */
 export async function scrape(url: string | URL, token?: string): Promise<Scrape> {
-  const res = await fetch(url, token === undefined ? undefined : { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(
+    url,
+    token === undefined ? undefined : { headers: { authorization: `Bearer ${token}` } },
+  );
   const text = await res.text();
   if (res.status !== 200) throw new Error(`scrape of ${url} answered ${res.status}: ${text}`);
   if (!res.headers.get("content-type")?.startsWith("text/plain; version=0.0.4"))
