@@ -1,9 +1,10 @@
-/**
- * Label values: each from a small, fixed set, so no request can add a series (a scan of random
- * URLs or methods leaves the number of series as it was).
- */
+// Label values: each from a small, fixed set, so no request can add a series (a scan of random
+// URLs or methods leaves the number of series as it was).
 
-/** The `route` label of a request no route pattern matched (see {@link routeLabel}). */
+/**
+ * The `route` label of a request no route pattern matched: a 404, a static file, an automatic
+ * `OPTIONS` or 405 answer, a request an `onRequest` hook answered.
+ */
 export const UNMATCHED_ROUTE = "(unmatched)";
 
 /** The `method` label of any method not in {@link KNOWN_METHODS}. */
