@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import harpia, { type Harpia, Router, type ServerHandle } from "@harpia/core";
 import { type Scrape, scrape } from "../test/support/scrape";
 import { metrics, UNMATCHED_ROUTE } from "./index";
@@ -140,5 +143,33 @@ describe("in-process requests", () => {
     expect(text).toContain('http_requests_total{method="GET",route="/ping",status="200"} 2');
     // Nothing is served by a server: no request is in flight on one.
     expect(text).toContain("http_requests_in_flight 0");
+  });
+});
+
+describe("requests no route matched", () => {
+  test("static files and answers of onRequest hooks are (unmatched), with their status", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "harpia-metrics-"));
+    writeFileSync(path.join(dir, "logo.txt"), "harpia");
+    const app = harpia({ logErrors: false });
+    app.use(metrics({ token: TOKEN, collectDefaultMetrics: false }));
+    app.addHook("onRequest", (req, res) => {
+      if (req.headers.has("x-blocked")) res.status(429).send("slow down");
+    });
+    app.static(dir);
+    app.get("/items/:id", (req) => req.params.id);
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    const base = `http://127.0.0.1:${server.port}`;
+    try {
+      expect(await (await fetch(`${base}/logo.txt`)).text()).toBe("harpia");
+      expect((await fetch(`${base}/items/1`, { headers: { "x-blocked": "1" } })).status).toBe(429);
+      expect((await fetch(`${base}/items/2`)).status).toBe(200);
+      const after = await scrape(`${base}/metrics`, TOKEN);
+      expect(after.value(REQUESTS, { method: "GET", route: UNMATCHED_ROUTE, status: "200" })).toBe(1);
+      expect(after.value(REQUESTS, { method: "GET", route: UNMATCHED_ROUTE, status: "429" })).toBe(1);
+      expect(after.value(REQUESTS, { method: "GET", route: "/items/:id", status: "200" })).toBe(1);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
