@@ -174,6 +174,25 @@ describe("a separate port with a token and a hostname", () => {
     }
   });
 
+  test("a port in use is reported through logErrors; the app serves on", async () => {
+    const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("other") });
+    const reported: unknown[] = [];
+    const app = harpia({ logErrors: (error) => void reported.push(error) });
+    const plugin = metrics({ port: taken.port });
+    app.use(plugin);
+    app.get("/", () => "home");
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      expect(plugin.url).toBeUndefined();
+      expect(reported).toHaveLength(1);
+      expect(String(reported[0])).toContain(String(taken.port));
+      expect(await (await fetch(server.url)).text()).toBe("home");
+    } finally {
+      await app.close();
+      taken.stop(true);
+    }
+  });
+
   test("nothing listens before app.listen()", () => {
     const app = harpia();
     const plugin = metrics({ port: 0 });
