@@ -79,7 +79,7 @@ export function createInstruments(options: InstrumentOptions, readings: Readings
     });
     new Gauge({
       name: `${prefix}${METRIC_NAMES.inFlight}`,
-      help: "HTTP requests the app's servers are answering, this scrape included",
+      help: "HTTP requests the app's servers are answering (a scrape the app serves included)",
       registers,
       collect() {
         this.set(readings.inFlight());
