@@ -9,6 +9,7 @@ import { acceptableEncodings, type Encoding } from "../compress/negotiate";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import { STATIC_MOUNT } from "../symbols";
 import type { Middleware } from "../types";
 import { vary } from "../utils/vary";
 import { type FileSendDetails, writeFileResponse } from "./file-response";
@@ -20,7 +21,27 @@ import { resolveStaticOptions, type StaticOptions } from "./static-options";
 export type { StaticOptions } from "./static-options";
 
 /** Tries to answer a request from a static mount; `true` when it did. */
-export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
+export type StaticHandler = ((req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>) & {
+  /** What the mount tells `listen` to serve its files from Bun's route table (see `native-files.ts`). */
+  readonly [STATIC_MOUNT]: StaticMount;
+};
+
+/** A static mount as `listen` sees it, to prepare responses for its files. */
+export interface StaticMount {
+  readonly root: string;
+  readonly prefix: string;
+  readonly dotfiles: "ignore" | "deny" | "allow";
+  /**
+   * Whether its files may be served from Bun's route table: the `native` option, and only for a
+   * mount whose answer depends on nothing but the file (no precompressed siblings) and whose
+   * metadata is cached (with `statCache: false` the JS path sees every change at once).
+   */
+  readonly native: boolean;
+  /** How long a file's metadata is trusted on the JS path: the native table is checked as often. */
+  readonly ttlMs: number;
+  /** Writes the JS path's answer for `filePath` (a file, described by `info`) onto `res`. */
+  serveFile(req: HarpiaRequest<any>, res: HarpiaResponse, filePath: string, info: FileInfo): void;
+}
 
 const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
 
@@ -70,6 +91,7 @@ export function createStaticHandler(
     statCache,
     file: prepared,
     maxAgeWarning,
+    native,
   } = resolveStaticOptions(options);
   const root = resolve(dir);
   if (!existsSync(root)) console.warn(`[harpia] static: the folder "${root}" does not exist (yet)`);
@@ -161,7 +183,7 @@ export function createStaticHandler(
     return miss();
   };
 
-  return (req, res) => {
+  const handler = (req: HarpiaRequest<any>, res: HarpiaResponse): boolean | Promise<boolean> => {
     const rest = below(req.path, prefix);
     if (rest === undefined) return false;
     if (pendingWarning !== undefined && inDevelopment()) {
@@ -197,6 +219,18 @@ export function createStaticHandler(
     const found = stats.get(target);
     return found instanceof Promise ? found.then(afterStat) : afterStat(found);
   };
+  const ttlMs = statCache === false ? 0 : (statCache.ttlSeconds ?? 1) * 1000;
+  const mount: StaticMount = {
+    root,
+    prefix,
+    dotfiles,
+    native: native && precompressed.length === 0 && ttlMs > 0,
+    ttlMs,
+    serveFile: (req, res, filePath, info) => {
+      serve(req, res, filePath, info);
+    },
+  };
+  return Object.assign(handler, { [STATIC_MOUNT]: mount });
 }
 
 /**
