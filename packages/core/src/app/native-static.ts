@@ -10,7 +10,6 @@ import type { Server } from "bun";
 import type { CompiledApp } from "../pipeline/compiled";
 import { HarpiaRequest } from "../request";
 import { HarpiaResponse } from "../response";
-import { httpDate } from "../static/conditional";
 import { type NativeFile, sameFiles, scanNativeFiles } from "../static/native-files";
 import type { StaticMount } from "../static/serve-static";
 import { CREATE, STATIC_MOUNT, WIRE } from "../symbols";
@@ -135,11 +134,9 @@ function capture(compiled: CompiledApp, file: NativeFile): Response | undefined 
     return undefined;
   }
   if (built instanceof Promise || built.status !== 200) return undefined;
-  const headers = new Headers(built.headers);
-  // A file body gets these from Bun on the socket when the answer has none: so must the bytes.
-  if (!headers.has("content-type")) return undefined;
-  if (!headers.has("last-modified")) headers.set("last-modified", httpDate(file.mtimeMs));
-  return new Response(file.bytes, { status: 200, headers });
+  // Without any Content-Type, Bun would type a file body by itself on the socket: the JS path keeps it.
+  if (!built.headers.has("content-type")) return undefined;
+  return new Response(file.bytes, { status: 200, headers: new Headers(built.headers) });
 }
 
 const apps = new WeakMap<AppState, NativeStatic>();
