@@ -34,7 +34,8 @@ export interface StaticMount {
   /**
    * Whether its files may be served from Bun's route table: the `native` option, and only for a
    * mount whose answer depends on nothing but the file (no precompressed siblings) and whose
-   * metadata is cached (with `statCache: false` the JS path sees every change at once).
+   * metadata is cached for at least half a second (with less, or `statCache: false`, the JS path
+   * sees changes at once or nearly).
    */
   readonly native: boolean;
   /** How long a file's metadata is trusted on the JS path: the native table is checked as often. */
@@ -48,6 +49,12 @@ const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
 /** How a plain file is sent, with and without a stat cache (shared: no allocation per request). */
 const REUSABLE: FileSendDetails = { reusable: true };
 const SINGLE_USE: FileSendDetails = { reusable: false };
+
+/**
+ * Shortest stat cache lifetime with which files are served natively (checked that often): below
+ * it, the JS path sees changes almost at once and scanning the folder would cost more than it saves.
+ */
+const NATIVE_MIN_TTL_MS = 500;
 
 /** File name suffixes of precompressed siblings. */
 const SUFFIX: Record<Encoding, string> = { br: ".br", zstd: ".zst", gzip: ".gz" };
@@ -224,7 +231,7 @@ export function createStaticHandler(
     root,
     prefix,
     dotfiles,
-    native: native && precompressed.length === 0 && ttlMs > 0,
+    native: native && precompressed.length === 0 && ttlMs >= NATIVE_MIN_TTL_MS,
     ttlMs,
     serveFile: (req, res, filePath, info) => {
       serve(req, res, filePath, info);

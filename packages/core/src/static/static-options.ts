@@ -62,11 +62,12 @@ export interface StaticOptions extends FileResponseOptions {
    * route table once the app listens, with responses prepared once per version of each file:
    * the same status, headers and bytes as the JS path, without running it. It applies only while
    * nothing else would run for the request (no app-level middleware, no `onRequest`, `onSend` or
-   * `onResponse` hooks, no route or WebSocket route on the path, not in development mode);
-   * `Range` and conditional requests, HEAD and other methods still take the JS path. Files are
-   * checked again as often as the stat cache trusts them (every second by default), so a
-   * changed or removed file is seen as soon as on the JS path. `setHeaders` is then called once
-   * per version of a file, not per request. Default `true`.
+   * `onResponse` hooks, no route or WebSocket route on the path, not in development mode, no
+   * `precompressed` siblings); `Range` and conditional requests, HEAD and other methods still
+   * take the JS path. Files are checked again as often as the stat cache trusts them (every
+   * second by default), so a changed, added or removed file is seen as soon as on the JS path
+   * (with `statCache: false` or a lifetime under half a second, the mount stays on the JS path).
+   * `setHeaders` is then called once per version of a file, not per request. Default `true`.
    */
   native?: boolean;
 }
