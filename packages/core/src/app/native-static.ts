@@ -116,8 +116,8 @@ class NativeStatic {
 }
 
 /**
- * Runs the mount's own file answer for a plain GET of `file` (the version that was read) and
- * keeps its status and headers, with the bytes read as the body. `undefined` when that answer is
+ * Runs the mount's own file answer for a plain GET of `file` (the version scanned) and keeps
+ * its status and headers. `undefined` when that answer is
  * not a plain 200 the table can give every client (the JS path then keeps the file).
  */
 function capture(compiled: CompiledApp, file: NativeFile): Response | undefined {
@@ -136,7 +136,9 @@ function capture(compiled: CompiledApp, file: NativeFile): Response | undefined 
   if (built instanceof Promise || built.status !== 200) return undefined;
   // Without any Content-Type, Bun would type a file body by itself on the socket: the JS path keeps it.
   if (!built.headers.has("content-type")) return undefined;
-  return new Response(file.bytes, { status: 200, headers: new Headers(built.headers) });
+  // A `Bun.file` body, as the JS path sends: Bun writes it the same way (bytes held in memory
+  // measured slower on the socket, see bench/README.md), and nothing is held per file.
+  return new Response(Bun.file(file.path), { status: 200, headers: new Headers(built.headers) });
 }
 
 const apps = new WeakMap<AppState, NativeStatic>();

@@ -1,34 +1,32 @@
 /**
  * The files `listen` serves from Bun's route table: found by walking the static mounts (in
- * their order, bounded in count and bytes), read once per version of each file, and checked
- * again on a timer. Which of them may be served natively for a given compiled app, and how
+ * their order, bounded in count), with the version (size, modification time) their prepared
+ * headers describe, checked again on a timer. Which of them may be served natively for a given compiled app, and how
  * their responses are prepared, is `app/native-static.ts`'s business.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PLAIN_SEGMENT } from "../router/native";
 import { RECENT_MS } from "./conditional";
 import type { StaticMount } from "./serve-static";
 
-/** Bounds of the native table: files beyond them stay on the JS path. */
+/**
+ * Bounds of the native table (files beyond them stay on the JS path). No bytes are held: the
+ * prepared answers have a `Bun.file` body, as on the JS path, so a file's size does not matter.
+ */
 export const NATIVE_LIMITS = {
   /** Most files served natively, over all mounts. */
   files: 1000,
-  /** Largest file served natively, in bytes. */
-  fileBytes: 1024 * 1024,
-  /** Most bytes held in memory for native files, over all mounts. */
-  totalBytes: 32 * 1024 * 1024,
   /** Most directories visited per scan (a deep tree must not make every scan long). */
   directories: 1000,
 };
 
-/** One file served natively: its URL path, where it is, the version read and its bytes. */
+/** One file served natively: its URL path, where it is, and the version its headers describe. */
 export interface NativeFile {
   readonly url: string;
   readonly path: string;
   readonly size: number;
   readonly mtimeMs: number;
-  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly mount: StaticMount;
 }
 
@@ -41,7 +39,6 @@ function covers(prefix: string, path: string): boolean {
 
 interface Budget {
   files: number;
-  bytes: number;
   directories: number;
 }
 
@@ -54,42 +51,22 @@ function listDirectory(dir: string): Dirent[] {
 }
 
 /**
- * A file's current version as the JS path would see it, reading its bytes only when they are not
- * known yet. `undefined` when it is not to be served natively now: gone, too big, over budget,
- * changed while read, or modified too recently (its ETag is still weak and will turn strong).
+ * A file's current version as the JS path would see it (the entry of `known` when unchanged).
+ * `undefined` when it is not to be served natively now: gone, or modified too recently (its
+ * ETag is still weak and will turn strong; it may also still be being written).
  */
 function version(
   url: string,
   path: string,
   mount: StaticMount,
   known: NativeFile | undefined,
-  budget: Budget,
   now: number,
 ): NativeFile | undefined {
-  let stats: ReturnType<typeof statSync>;
-  try {
-    stats = statSync(path);
-  } catch {
-    return undefined;
-  }
-  if (stats === undefined || !stats.isFile() || stats.size > NATIVE_LIMITS.fileBytes) return undefined;
-  if (now - stats.mtimeMs < RECENT_MS) return undefined;
-  if (budget.bytes + stats.size > NATIVE_LIMITS.totalBytes) return undefined;
-  if (known !== undefined && known.size === stats.size && known.mtimeMs === stats.mtimeMs && known.mount === mount) {
-    budget.bytes += known.size;
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || !stats.isFile() || now - stats.mtimeMs < RECENT_MS) return undefined;
+  if (known !== undefined && known.size === stats.size && known.mtimeMs === stats.mtimeMs && known.mount === mount)
     return known;
-  }
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = readFileSync(path) as Uint8Array<ArrayBuffer>;
-    const after = statSync(path);
-    if (after.size !== stats.size || after.mtimeMs !== stats.mtimeMs || bytes.length !== stats.size)
-      return undefined;
-  } catch {
-    return undefined;
-  }
-  budget.bytes += bytes.length;
-  return { url, path, size: stats.size, mtimeMs: stats.mtimeMs, bytes, mount };
+  return { url, path, size: stats.size, mtimeMs: stats.mtimeMs, mount };
 }
 
 /** Walks one mount's folder, adding the files it would serve as they are to `out`. */
@@ -120,7 +97,7 @@ function walk(
     if (!entry.isFile()) continue;
     // An earlier mount under whose prefix this path falls is tried first by the JS path.
     if (out.has(childUrl) || earlier.some((prefix) => covers(prefix, childUrl))) continue;
-    const file = version(childUrl, childPath, mount, previous.get(childUrl), budget, now);
+    const file = version(childUrl, childPath, mount, previous.get(childUrl), now);
     if (file !== undefined) {
       out.set(childUrl, file);
       budget.files--;
@@ -139,7 +116,7 @@ export function scanNativeFiles(
   now: number = Date.now(),
 ): Map<string, NativeFile> {
   const out = new Map<string, NativeFile>();
-  const budget: Budget = { files: NATIVE_LIMITS.files, bytes: 0, directories: NATIVE_LIMITS.directories };
+  const budget: Budget = { files: NATIVE_LIMITS.files, directories: NATIVE_LIMITS.directories };
   const earlier: string[] = [];
   for (const mount of mounts) {
     if (mount === undefined) break;

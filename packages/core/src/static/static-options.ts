@@ -58,9 +58,9 @@ export interface StaticOptions extends FileResponseOptions {
    */
   statCache?: StatCacheOptions | false;
   /**
-   * Serve this mount's small files (up to 1 MB each, 1,000 files and 32 MB in all) from Bun's
-   * route table once the app listens, with responses prepared once per version of each file:
-   * the same status, headers and bytes as the JS path, without running it. It applies only while
+   * Serve this mount's files (up to 1,000 over all mounts) from Bun's route table once the app
+   * listens, with responses prepared once per version of each file: the same status, headers
+   * and `Bun.file` body as the JS path, without running it. It applies only while
    * nothing else would run for the request (no app-level middleware, no `onRequest`, `onSend` or
    * `onResponse` hooks, no route or WebSocket route on the path, not in development mode, no
    * `precompressed` siblings); `Range` and conditional requests, HEAD and other methods still
