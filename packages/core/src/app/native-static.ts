@@ -42,7 +42,9 @@ class NativeStatic {
 
   /** The static mounts, in the order the JS path tries them (`undefined`: some other fallback). */
   private mounts(): (StaticMount | undefined)[] {
-    return this.state.fallbacks.map((fallback) => (fallback as { [STATIC_MOUNT]?: StaticMount })[STATIC_MOUNT]);
+    return this.state.fallbacks.map(
+      (fallback) => (fallback as { [STATIC_MOUNT]?: StaticMount })[STATIC_MOUNT],
+    );
   }
 
   /** Scans the mounts now; `true` when the set of files or a file's version changed. */

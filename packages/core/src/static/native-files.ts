@@ -64,7 +64,12 @@ function version(
 ): NativeFile | undefined {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats === undefined || !stats.isFile() || now - stats.mtimeMs < RECENT_MS) return undefined;
-  if (known !== undefined && known.size === stats.size && known.mtimeMs === stats.mtimeMs && known.mount === mount)
+  if (
+    known !== undefined &&
+    known.size === stats.size &&
+    known.mtimeMs === stats.mtimeMs &&
+    known.mount === mount
+  )
     return known;
   return { url, path, size: stats.size, mtimeMs: stats.mtimeMs, mount };
 }

@@ -133,7 +133,11 @@ describe("static files from Bun's route table", () => {
       ];
       for (const [path, init] of requests) {
         const expected = await get(servers.js, path, init);
-        expect({ path, init, ...(await get(servers.native, path, init)) }).toEqual({ path, init, ...expected });
+        expect({ path, init, ...(await get(servers.native, path, init)) }).toEqual({
+          path,
+          init,
+          ...expected,
+        });
       }
     } finally {
       await servers.stop();
@@ -157,7 +161,10 @@ describe("static files from Bun's route table", () => {
       const before = servers.calls();
       put("live.txt", "the second version, longer", new Date("2024-03-02T12:00:00Z"));
       // Both describe the new version once their metadata is refreshed (within a second).
-      const changed = await until("/live.txt", (s) => s.headers["last-modified"] === "Sat, 02 Mar 2024 12:00:00 GMT");
+      const changed = await until(
+        "/live.txt",
+        (s) => s.headers["last-modified"] === "Sat, 02 Mar 2024 12:00:00 GMT",
+      );
       expect(changed.native).toEqual(changed.js);
       expect(changed.native.body).toBe("the second version, longer");
       // Prepared again for the new version (once), then served without running the mount.
