@@ -220,6 +220,24 @@ describe("static files from Bun's route table", () => {
     expect(await count(shadowed, "/notes.txt")).toBe(3);
   });
 
+  test("a route or a middleware added while listening takes the files back at once", async () => {
+    const app = harpia().static(root);
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    const base = `http://127.0.0.1:${server.port}`;
+    try {
+      expect((await get(base, "/notes.txt")).body).toBe("plain text\n");
+      app.get("/notes.txt", (_req, res) => res.send("from a route"));
+      expect((await get(base, "/notes.txt")).body).toBe("from a route");
+      app.use((_req, res, next) => {
+        res.header("x-mw", "yes");
+        return next();
+      });
+      expect((await get(base, "/data.json")).headers["x-mw"]).toBe("yes");
+    } finally {
+      await server.stop(true);
+    }
+  });
+
   test("a closing app's files take the JS path (a drain refuses them, Connection: close)", async () => {
     const app = harpia().static(root);
     const server = app.listen({ port: 0, hostname: "127.0.0.1" });
