@@ -15,3 +15,4 @@ export type {
   OpenApiTag,
   SecurityScheme,
 } from "./options";
+export { openapi, PLUGIN_NAME } from "./plugin";
