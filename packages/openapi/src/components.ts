@@ -63,10 +63,26 @@ export class SchemaComponents {
   }
 
   /**
-   * `schema` (a fresh JSON copy, changed in place) ready to sit anywhere in the document: its
-   * definitions registered as components, `hint` naming the generated ones.
+   * The component name for `schema` wanted as `name`: shared with an equal one, else free. With
+   * a `variant` (requests' input shapes), a free plain name is left to the output shape, so
+   * names do not depend on the order routes were registered in.
    */
-  adopt(schema: JsonSchema, hint: string): JsonSchema {
+  private nameFor(name: string, schema: JsonSchema, variant: string): string {
+    const existing = this.schemas[name];
+    if (existing !== undefined && sameJson(existing, schema)) return name;
+    if (variant === "") return this.reserve(name);
+    const alternative = this.schemas[`${name}${variant}`];
+    if (alternative !== undefined && sameJson(alternative, schema)) return `${name}${variant}`;
+    return this.reserve(`${name}${variant}`);
+  }
+
+  /**
+   * `schema` (a fresh JSON copy, changed in place) ready to sit anywhere in the document: its
+   * definitions registered as components, `hint` naming the generated ones. A definition whose
+   * name holds a different schema (zod's input and output shapes of one `.meta({ id })`) tries
+   * the name with `variant` appended (`BookInput`) before a numbered one.
+   */
+  adopt(schema: JsonSchema, hint: string, variant = ""): JsonSchema {
     delete schema.$schema;
     const defs: Record<string, JsonSchema> = {
       ...((schema.definitions as Record<string, JsonSchema>) ?? {}),
@@ -94,12 +110,7 @@ export class SchemaComponents {
     for (const [key, def] of Object.entries(defs)) {
       const tentative = JSON.parse(JSON.stringify(def)) as JsonSchema;
       rewriteRefs(tentative, rewriter(wanted, undefined));
-      const name = wanted.get(key)!;
-      const existing = this.schemas[name];
-      finalNames.set(
-        key,
-        existing !== undefined && sameJson(existing, tentative) ? name : this.reserve(name),
-      );
+      finalNames.set(key, this.nameFor(wanted.get(key)!, tentative, variant));
     }
     const root = selfRef ? this.reserve(hint) : undefined;
     for (const [key, def] of Object.entries(defs)) {

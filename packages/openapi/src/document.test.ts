@@ -330,3 +330,45 @@ test("the validator used above refuses a broken document (the checks are real)",
   const noTitle = { openapi: "3.1.1", info: { version: "1" }, paths: {}, components: {} } as never;
   await expect(expectValidOpenApi(noTitle)).rejects.toThrow(/title/);
 });
+
+test("zod's .meta({ id }) gives shared components; the input shape of one differs and is <id>Input", async () => {
+  const Author = z.object({ name: z.string() }).meta({ id: "Author" });
+  const Book = z.object({ title: z.string(), author: Author }).meta({ id: "Book", description: "A book" });
+  const doc = await build([
+    route("GET", "/books", { schema: { response: z.object({ books: z.array(Book) }) } }),
+    route("GET", "/books/:id", { schema: { response: Book } }),
+    route("POST", "/books", { schema: { body: Book, response: { 201: Book } } }),
+  ]);
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  expect((doc.paths["/books/{id}"]!.get!.responses as any)["200"].content["application/json"].schema).toEqual(
+    ref("Book"),
+  );
+  expect(
+    (doc.paths["/books"]!.get!.responses as any)["200"].content["application/json"].schema.properties.books
+      .items,
+  ).toEqual(ref("Book"));
+  expect((doc.paths["/books"]!.post!.requestBody as any).content["application/json"].schema).toEqual(
+    ref("BookInput"),
+  );
+  expect(Object.keys(doc.components.schemas!).sort()).toEqual([
+    "Author",
+    "AuthorInput",
+    "Book",
+    "BookInput",
+    "ValidationProblem",
+  ]);
+  // The same names whatever the order of the routes.
+  const reversed = buildOpenApiDocument([
+    route("POST", "/books", { schema: { body: Book } }),
+    route("GET", "/b", { schema: { response: Book } }),
+  ]);
+  expect(Object.keys(reversed.components.schemas!).sort()).toEqual([
+    "Author",
+    "AuthorInput",
+    "Book",
+    "BookInput",
+    "ValidationProblem",
+  ]);
+  expect((doc.components.schemas!.Book as any).properties.author).toEqual(ref("Author"));
+  expect((doc.components.schemas!.BookInput as any).properties.author).toEqual(ref("AuthorInput"));
+});

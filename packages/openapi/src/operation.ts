@@ -46,6 +46,7 @@ export function convertSchemas(
     context.components.adopt(
       toJsonSchema(value, { route: label, part, direction }, context.toJsonSchema),
       name,
+      direction === "input" ? "Input" : "",
     );
   for (const part of REQUEST_PARTS) {
     if (schema[part] !== undefined) out[part] = convert(schema[part], part, "input", `${hint}_${part}`);
