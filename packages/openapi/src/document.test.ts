@@ -1,11 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import type { RouteInfo } from "@harpia/core";
 import { toJsonSchema as valibotToJsonSchema } from "@valibot/to-json-schema";
 import { type } from "arktype";
 import * as v from "valibot";
 import { z } from "zod";
 import { route } from "../test/support/route-table";
 import { expectValidOpenApi } from "../test/support/validate";
-import { buildOpenApiDocument, OpenApiError, type RouteInfo } from ".";
+import { buildOpenApiDocument, OpenApiError } from ".";
 
 const info = { title: "Books", version: "1.0.0" };
 const Book = z.object({ id: z.number().int(), title: z.string(), author: z.string() });

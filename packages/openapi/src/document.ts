@@ -2,8 +2,9 @@
  * `buildOpenApiDocument(routeTable, options)`: an OpenAPI 3.1 document from `app.routeTable()`,
  * pure (no server, no app): the plugin serves it, the typed client's generator reads it.
  */
+
+import type { RouteInfo, WebSocketRouteSchema } from "@harpia/core";
 import { SchemaComponents } from "./components";
-import type { RouteInfo, WebSocketRouteSchema } from "./contract";
 import { toJsonSchema } from "./convert";
 import { OpenApiError } from "./errors";
 import {

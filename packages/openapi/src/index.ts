@@ -3,7 +3,6 @@
  * (`app.routeTable()`), served at `/openapi.json`, and an API reference page (Swagger UI,
  * served from the package, no CDN) at `/docs`.
  */
-export type { RouteDetail, RouteInfo, RouteSchema, WebSocketRouteSchema } from "./contract";
 export type { ConvertContext, JsonSchema, SchemaPart, ToJsonSchema } from "./convert";
 export { buildOpenApiDocument, OPENAPI_VERSION, type OpenApiDocument } from "./document";
 export { OpenApiError } from "./errors";

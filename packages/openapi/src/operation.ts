@@ -3,8 +3,8 @@
  * and cookies schemas; the request body; the responses per status; the route's detail.
  */
 import { STATUS_CODES } from "node:http";
+import type { RouteDetail, RouteInfo, RouteSchema } from "@harpia/core";
 import type { SchemaComponents } from "./components";
-import type { RouteDetail, RouteInfo, RouteSchema } from "./contract";
 import { type JsonSchema, type SchemaPart, type ToJsonSchema, toJsonSchema } from "./convert";
 import { OpenApiError } from "./errors";
 import type { PathVariant } from "./paths";

@@ -3,7 +3,7 @@
  * parameter's `pattern`; a wildcard `*` becomes a `{path}` parameter; optional parameters
  * expand into every path they stand for, as core's router does (`/a/:b?` → `/a` and `/a/{b}`).
  */
-import type { RouteInfo } from "./contract";
+import type { RouteInfo } from "@harpia/core";
 
 /** One parameter of a path, in order. */
 export interface PathParam {

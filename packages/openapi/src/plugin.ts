@@ -1,6 +1,6 @@
 import path from "node:path";
+import type { RouteInfo } from "@harpia/core";
 import { definePlugin, type Harpia, type Plugin } from "@harpia/core";
-import type { RouteInfo } from "./contract";
 import { ASSETS, docsHtml, INIT_SCRIPT, swaggerUiFolder } from "./docs-page";
 import { buildOpenApiDocument } from "./document";
 import { type OpenApiOptions, type ResolvedOptions, resolveOptions } from "./options";
@@ -8,23 +8,19 @@ import { type OpenApiOptions, type ResolvedOptions, resolveOptions } from "./opt
 /** The plugin's name (`app.hasPlugin("@harpia/openapi")`). */
 export const PLUGIN_NAME = "@harpia/openapi";
 
-/** `app.routeTable()` (core's, from issue 14). */
-function routeTableOf(app: Harpia): readonly RouteInfo[] {
-  return (app as unknown as { routeTable(): readonly RouteInfo[] }).routeTable();
-}
-
 /**
  * The document of `app`, as JSON text: built on first use (at `listen()`, or the first request
  * without a server) and again only when routes were added since.
  */
 function documentSource(app: Harpia, options: ResolvedOptions, own: ReadonlySet<string>): () => string {
   const { path: _path, docs: _docs, ...documentOptions } = options;
-  let cached: { routes: number; json: string } | undefined;
+  let cached: { table: readonly RouteInfo[]; json: string } | undefined;
   return () => {
-    const table = routeTableOf(app);
-    if (cached === undefined || cached.routes !== table.length) {
+    // Core keeps one table until a route is added: the same array means the same document.
+    const table = app.routeTable();
+    if (cached === undefined || cached.table !== table) {
       const routes = table.filter((route) => !(route.kind === "http" && own.has(route.path)));
-      cached = { routes: table.length, json: JSON.stringify(buildOpenApiDocument(routes, documentOptions)) };
+      cached = { table, json: JSON.stringify(buildOpenApiDocument(routes, documentOptions)) };
     }
     return cached.json;
   };

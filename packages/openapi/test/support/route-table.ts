@@ -1,4 +1,4 @@
-import type { RouteInfo } from "../../src";
+import type { RouteInfo } from "@harpia/core";
 
 type Param = RouteInfo["params"][number];
 
