@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { type Harpia } from "@harpia/core";
+import harpia, { type Harpia, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { z } from "zod";
 import { expectValidOpenApi } from "../test/support/validate";
@@ -101,6 +101,48 @@ describe("openapi()", () => {
     expect(() => openapi({ docs: "/docs/:x" })).toThrow(/option "docs": must be a path/);
     expect(() => openapi({ path: "/docs/openapi.json" })).toThrow(/must not contain the document's path/);
     expect(() => openapi({ doc: "/x" } as never)).toThrow(/unknown option "doc"/);
+  });
+});
+
+describe("from a real app's route table", () => {
+  test("routers' detail and schemas merge, hidden routes, optional params, wildcards, app.all and WebSockets", async () => {
+    const app = harpia();
+    app.use(openapi({ info: { title: "All", version: "1" }, docs: false }));
+    const api = Router("/api", {
+      schema: { headers: z.object({ "x-tenant": z.string() }) },
+      detail: { tags: ["api"] },
+    });
+    api.get("/books/:id(\\d+)", { detail: { tags: ["books"], summary: "One" } }, () => "one");
+    api.get("/archive/:year?", () => "archive");
+    api.get("/internal", { detail: { hide: true } }, () => "hidden");
+    app.routes(api);
+    app.get("/files/*", () => "file");
+    app.all("/any", () => "any");
+    app.ws("/chat/:room", {
+      schema: { message: z.object({ text: z.string().max(500) }) },
+      detail: { summary: "Chat" },
+      message() {},
+    });
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    expect(Object.keys(document.paths)).toEqual([
+      "/files/{path}",
+      "/any",
+      "/api/books/{id}",
+      "/api/archive",
+      "/api/archive/{year}",
+    ]);
+    const one = document.paths["/api/books/{id}"]!.get!;
+    expect(one.tags).toEqual(["api", "books"]);
+    expect(one.parameters).toEqual([
+      { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^(?:\\d+)$" } },
+      { name: "x-tenant", in: "header", required: true, schema: { type: "string" } },
+    ]);
+    expect(Object.keys(document.paths["/any"]!)).toEqual(["get", "put", "post", "delete", "patch"]);
+    expect(document["x-websockets"]!["/chat/{room}"]).toMatchObject({
+      summary: "Chat",
+      message: { properties: { text: { maxLength: 500 } } },
+    });
   });
 });
 
