@@ -9,7 +9,8 @@ app.use(
     info: { title: "T", version: "1", "x-logo": { url: "/logo.png" } },
     securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     include: (route) => route.kind === "http" && route.path.startsWith("/api/"),
-    toJsonSchema: (_schema, { direction, part }) => (direction === "input" && part === "body" ? {} : undefined),
+    toJsonSchema: (_schema, { direction, part }) =>
+      direction === "input" && part === "body" ? {} : undefined,
     docs: false,
   }),
 );
@@ -27,4 +28,5 @@ const document: OpenApiDocument = buildOpenApiDocument(app.routeTable());
 const version: string = document.openapi;
 // @ts-expect-error the route table is required
 buildOpenApiDocument();
+
 export { version };
