@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import harpia, { type Harpia, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
 import { z } from "zod";
 import { expectValidOpenApi } from "../test/support/validate";
 import { type OpenApiDocument, openapi } from ".";
@@ -143,6 +145,46 @@ describe("from a real app's route table", () => {
       summary: "Chat",
       message: { properties: { text: { maxLength: 500 } } },
     });
+  });
+});
+
+describe("valibot route schemas on a real app", () => {
+  test("documented through toJsonSchema, validated by core with the same schemas", async () => {
+    const app = harpia();
+    app.use(
+      openapi({
+        docs: false,
+        toJsonSchema: (schema) =>
+          (schema as { "~standard": { vendor: string } })["~standard"].vendor === "valibot"
+            ? toJsonSchema(schema as v.GenericSchema)
+            : undefined,
+      }),
+    );
+    const Note = v.object({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(500)) });
+    app.post(
+      "/notes",
+      { schema: { body: Note, response: { 201: v.object({ id: v.number() }) } } },
+      (_req, res) => {
+        res.status(201).json({ id: 1 });
+      },
+    );
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    const create = document.paths["/notes"]!.post! as any;
+    expect(create.requestBody.content["application/json"].schema).toMatchObject({
+      type: "object",
+      properties: { text: { type: "string", minLength: 1, maxLength: 500 } },
+      required: ["text"],
+    });
+    expect(create.responses["422"]).toEqual({ $ref: "#/components/responses/ValidationFailed" });
+    // What the document says is what core enforces.
+    const refused = await app.request("/notes", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "" }),
+    });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).errors[0]).toMatchObject({ in: "body", path: "/text" });
   });
 });
 
