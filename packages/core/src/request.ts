@@ -48,8 +48,16 @@ export interface RequestContext {
 // biome-ignore lint/suspicious/noEmptyInterface: packages and apps extend it by declaration merging
 export interface RequestState {}
 
-/** A request part's type: the route schema's output when declared (`K` in `V`), else `D`. */
-type Part<V, K extends keyof RequestShape, D> = K extends keyof V ? V[K] : D;
+/**
+ * A request part's type: the route schema's output when declared (`K` in `V`), else `D` (`any`
+ * when `V` is). Written as `V extends { K: T }` rather than `K extends keyof V`: `keyof` would make
+ * `V` contravariant, and a request with schemas would no longer pass as a `HarpiaRequest<any>`.
+ */
+type Part<V, K extends keyof RequestShape, D> = 0 extends 1 & V
+  ? any
+  : V extends { [P in K]: infer T }
+    ? T
+    : D;
 
 /**
  * The request as handlers see it: the standard `Request` (as `raw`) plus parsed params, query,

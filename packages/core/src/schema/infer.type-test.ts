@@ -7,6 +7,7 @@ import { z } from "zod";
 import { harpia } from "../app";
 import type { RequestCookies } from "../cookies";
 import { Router } from "../group";
+import type { HarpiaRequest } from "../request";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_proof: T): void {}
@@ -120,4 +121,15 @@ export function routersAndWebSockets(): void {
       assertType<Equal<typeof message, string | Buffer<ArrayBuffer>>>(true);
     },
   });
+}
+
+/** A helper written for any request (a logger, `requestIdOf(req)`) takes one with schemas too. */
+export function requestsWithSchemasPassAsAnyRequest(): void {
+  const app = harpia();
+  const pathOf = (req: HarpiaRequest<any>): string => req.path;
+  app.post("/books", { schema: { body: NewBook, query: z.object({ q: z.string() }) } }, (req) => pathOf(req));
+  // ...while a request typed for other schemas does not pass for this one's.
+  const titleOf = (req: HarpiaRequest<any, { body: { title: string } }>): string => req.body.title;
+  // @ts-expect-error the body here is { error: string }, not { title: string }
+  app.post("/errors", { schema: { body: NotFound } }, (req) => titleOf(req));
 }
