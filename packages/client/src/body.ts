@@ -20,7 +20,8 @@ export function encodeBody(body: unknown): { body: BodyInit | undefined; content
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
-const TEXT_TYPE = /^(?:text\/|application\/(?:xml|x-www-form-urlencoded|javascript)\b|[\w.-]+\/[\w.-]+\+xml\b)/i;
+const TEXT_TYPE =
+  /^(?:text\/|application\/(?:xml|x-www-form-urlencoded|javascript)\b|[\w.-]+\/[\w.-]+\+xml\b)/i;
 
 /**
  * The parsed body of an answer: JSON (`application/json`, `application/problem+json`, any

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ServerHandle } from "@harpia/core";
-import { booksApp } from "../test/support/books-app";
 import type { Routes } from "../test/support/books.gen";
+import { booksApp } from "../test/support/books-app";
 import { createClient } from "./client";
 import { HttpClientError, unwrap } from "./errors";
 
@@ -24,10 +24,18 @@ for (const mode of ["socket", "in process"] as const) {
     });
 
     test("creates, reads and deletes a book, with typed answers per status", async () => {
-      const created = await api.post("/books", { headers: KEY, body: { title: "Dune", author: "Frank Herbert" } });
+      const created = await api.post("/books", {
+        headers: KEY,
+        body: { title: "Dune", author: "Frank Herbert" },
+      });
       expect(created.ok).toBe(true);
       if (!created.ok || created.status !== 201) throw new Error("not created");
-      expect(created.data).toEqual({ id: created.data.id, title: "Dune", author: "Frank Herbert", year: null });
+      expect(created.data).toEqual({
+        id: created.data.id,
+        title: "Dune",
+        author: "Frank Herbert",
+        year: null,
+      });
       const read = await api.get("/books/:id", { params: { id: created.data.id } });
       expect(read.status).toBe(200);
       expect(read.data?.title).toBe("Dune");
@@ -48,7 +56,10 @@ for (const mode of ["socket", "in process"] as const) {
     });
 
     test("an undeclared status resolves too, with the body it had", async () => {
-      const res = await api.post("/books", { headers: { "x-api-key": "wrong" }, body: { title: "A", author: "B" } });
+      const res = await api.post("/books", {
+        headers: { "x-api-key": "wrong" },
+        body: { title: "A", author: "B" },
+      });
       expect(res.ok).toBe(false);
       expect(res.status).toBe(401);
     });
@@ -93,7 +104,10 @@ describe("client options", () => {
 
   test("headers from a function are read per request; a call's headers win", async () => {
     let n = 0;
-    const api = createClient<Routes>({ fetch: app.fetch, headers: () => ({ authorization: `Bearer ${++n}` }) });
+    const api = createClient<Routes>({
+      fetch: app.fetch,
+      headers: () => ({ authorization: `Bearer ${++n}` }),
+    });
     expect((await api.get("/health")).data).toEqual({ status: "ok", auth: "Bearer 1" });
     expect((await api.get("/health")).data).toEqual({ status: "ok", auth: "Bearer 2" });
     const own = await api.get("/health", { headers: { authorization: "Basic x" } });
@@ -132,9 +146,15 @@ describe("client options", () => {
     expect(() => createClient({ baseUrl: "/relative" })).toThrow(/baseUrl option must be an absolute URL/);
     expect(() => createClient({ headers: 1 as never })).toThrow(/headers option/);
     const api = createClient<Routes>({ fetch: app.fetch });
-    await expect(api.get("/books/:id", { params: {} as never })).rejects.toThrow('Missing path parameter "id" for /books/:id');
-    await expect(api.get("/books", { query: { q: { a: 1 } as never } })).rejects.toThrow(/Query parameter "q" must be/);
-    expect(() => api.request("nope" as never)).toThrow(/expected a "METHOD \/path" route key/);
+    await expect(api.get("/books/:id", { params: {} as never })).rejects.toThrow(
+      'Missing path parameter "id" for /books/:id',
+    );
+    await expect(api.get("/books", { query: { q: { a: 1 } as never } })).rejects.toThrow(
+      /Query parameter "q" must be/,
+    );
+    expect(() => (api.request as (route: string) => unknown)("nope")).toThrow(
+      /expected a "METHOD \/path" route key/,
+    );
   });
 
   test("invalid JSON is a SyntaxError naming the status", async () => {

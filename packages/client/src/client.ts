@@ -41,7 +41,9 @@ function checkOptions(options: ClientOptions): void {
     throw new TypeError("createClient: the fetch option must be a function (globalThis.fetch, app.fetch)");
   if (options.baseUrl !== undefined) {
     if (typeof options.baseUrl !== "string" || !URL.canParse(options.baseUrl))
-      throw new TypeError(`createClient: the baseUrl option must be an absolute URL, got ${String(options.baseUrl)}`);
+      throw new TypeError(
+        `createClient: the baseUrl option must be an absolute URL, got ${String(options.baseUrl)}`,
+      );
   }
   const headers = options.headers;
   if (headers !== undefined && (headers === null || !["object", "function"].includes(typeof headers)))
@@ -72,11 +74,13 @@ export function createClient<Routes>(options: ClientOptions = {}): Client<Routes
     appendQuery(url, input.query);
     const headers = new Headers();
     const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
-    new Headers(shared).forEach((value, name) => headers.set(name, value));
+    for (const [name, value] of new Headers(shared)) headers.set(name, value);
     const { body, contentType } = encodeBody(input.body);
     if (contentType) headers.set("content-type", contentType);
-    for (const [name, value] of Object.entries(input.headers ?? {})) if (value !== undefined) headers.set(name, value);
-    if (!headers.has("accept")) headers.set("accept", "application/json, application/problem+json;q=0.9, */*;q=0.1");
+    for (const [name, value] of Object.entries(input.headers ?? {}))
+      if (value !== undefined) headers.set(name, value);
+    if (!headers.has("accept"))
+      headers.set("accept", "application/json, application/problem+json;q=0.9, */*;q=0.1");
     const request = new Request(url, {
       ...options.init,
       ...input.init,
@@ -95,11 +99,13 @@ export function createClient<Routes>(options: ClientOptions = {}): Client<Routes
   const client: Record<string, unknown> = {
     request: (route: string, input?: RouteInput & CallOptions) => {
       const space = typeof route === "string" ? route.indexOf(" ") : -1;
-      if (space <= 0) throw new TypeError(`request: expected a "METHOD /path" route key, got ${String(route)}`);
+      if (space <= 0)
+        throw new TypeError(`request: expected a "METHOD /path" route key, got ${String(route)}`);
       return call(route.slice(0, space).toUpperCase(), route.slice(space + 1), input);
     },
   };
   for (const method of METHODS)
-    client[method.toLowerCase()] = (path: string, input?: RouteInput & CallOptions) => call(method, path, input);
+    client[method.toLowerCase()] = (path: string, input?: RouteInput & CallOptions) =>
+      call(method, path, input);
   return client as unknown as Client<Routes>;
 }

@@ -12,7 +12,8 @@ export class HttpClientError extends Error {
 
   constructor(status: number, body: unknown, response: Response) {
     const problem = body && typeof body === "object" ? (body as Record<string, unknown>) : undefined;
-    const detail = problem?.detail ?? problem?.title ?? problem?.message ?? (typeof body === "string" ? body : "");
+    const detail =
+      problem?.detail ?? problem?.title ?? problem?.message ?? (typeof body === "string" ? body : "");
     super(`HTTP ${status}${detail ? `: ${String(detail).slice(0, 200)}` : ""}`);
     this.status = status;
     this.body = body;

@@ -181,5 +181,8 @@ export interface Client<Routes> {
    * Any route by its `"METHOD /path"` key (the cheapest call to type-check, and the one for
    * methods without a shortcut).
    */
-  request<K extends keyof Routes & string>(route: K, ...input: InputArgs<Routes[K]>): Promise<ResponseOf<Routes[K]>>;
+  request<K extends keyof Routes & string>(
+    route: K,
+    ...input: InputArgs<Routes[K]>
+  ): Promise<ResponseOf<Routes[K]>>;
 }

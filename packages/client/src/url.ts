@@ -1,32 +1,45 @@
 /** Filling a `:param` path and serializing a query. */
 
-/** Matches `:name`, `:name?`, `:name(regex)` and a trailing `*` segment of a route key's path. */
-const PARAM = /:([A-Za-z_$][\w$]*)(\([^)]*\))?(\?)?|\*/g;
+/** A segment's parameters: `:name`, `:name?`, `:name(regex)`, or a whole `*` segment. */
+const PARAM = /:([A-Za-z_$][\w$]*)(?:\([^)]*\))?(\?)?/g;
+
+function paramValue(params: Record<string, unknown>, key: string): string | undefined {
+  const value = Object.hasOwn(params, key) ? params[key] : undefined;
+  return value === undefined || value === null || value === "" ? undefined : String(value);
+}
 
 /**
  * The path with its parameters filled in, each value encoded with `encodeURIComponent` (a
  * wildcard's `/` separators are kept). A missing required parameter is a `TypeError`; an
- * optional one that is absent drops its segment.
+ * absent optional one (or wildcard) drops its segment.
  */
 export function fillPath(path: string, params: Record<string, unknown> = {}): string {
-  const filled = path.replace(PARAM, (match, name: string | undefined, _pattern, optional) => {
-    const key = name ?? "*";
-    const value = Object.hasOwn(params, key) ? params[key] : undefined;
-    if (value === undefined || value === null || value === "") {
-      if (optional || match === "*") return "\u0000";
-      throw new TypeError(`Missing path parameter "${key}" for ${path}`);
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "*") {
+      const value = paramValue(params, "*");
+      if (value !== undefined) segments.push(value.split("/").map(encodeURIComponent).join("/"));
+      continue;
     }
-    if (match === "*") return String(value).split("/").map(encodeURIComponent).join("/");
-    return encodeURIComponent(String(value));
-  });
-  // An absent optional parameter removes its segment ("/a/:b?" → "/a").
-  return filled.replace(/\/\u0000/g, "").replace(/\u0000/g, "") || "/";
+    let dropped = false;
+    const filled = segment.replace(PARAM, (_match, name: string, optional: string | undefined) => {
+      const value = paramValue(params, name);
+      if (value !== undefined) return encodeURIComponent(value);
+      if (!optional) throw new TypeError(`Missing path parameter "${name}" for ${path}`);
+      dropped = true;
+      return "";
+    });
+    if (!(dropped && filled === "")) segments.push(filled);
+  }
+  return segments.join("/") || "/";
 }
 
 function queryValue(key: string, value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object")
-    throw new TypeError(`Query parameter "${key}" must be a string, number, boolean, Date or an array of them`);
+    throw new TypeError(
+      `Query parameter "${key}" must be a string, number, boolean, Date or an array of them`,
+    );
   return String(value);
 }
 
@@ -36,7 +49,8 @@ export function appendQuery(url: URL, query: Record<string, unknown> | undefined
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
-      for (const item of value) if (item !== undefined && item !== null) url.searchParams.append(key, queryValue(key, item));
+      for (const item of value)
+        if (item !== undefined && item !== null) url.searchParams.append(key, queryValue(key, item));
     } else url.searchParams.append(key, queryValue(key, value));
   }
 }

@@ -48,7 +48,12 @@ const literal = (value: unknown): string =>
   value === null ? "null" : typeof value === "object" ? "unknown" : JSON.stringify(value);
 
 /** The TypeScript type of a schema, at nesting `depth` (for indentation of object members). */
-export function schemaType(schema: JsonSchema | undefined, ctx: SchemaContext, depth = 0, seen = new Set<string>()): string {
+export function schemaType(
+  schema: JsonSchema | undefined,
+  ctx: SchemaContext,
+  depth = 0,
+  seen = new Set<string>(),
+): string {
   if (schema === undefined || schema === true) return "unknown";
   if (schema === false) return "never";
   if (typeof schema !== "object" || schema === null) return "unknown";
@@ -69,7 +74,8 @@ function baseType(schema: Record<string, any>, ctx: SchemaContext, depth: number
   if (Array.isArray(schema.enum)) return union(schema.enum.map(literal));
   const parts: string[] = [];
   const choices = schema.oneOf ?? schema.anyOf;
-  if (Array.isArray(choices)) parts.push(union(choices.map((s: JsonSchema) => schemaType(s, ctx, depth, seen))));
+  if (Array.isArray(choices))
+    parts.push(union(choices.map((s: JsonSchema) => schemaType(s, ctx, depth, seen))));
   if (Array.isArray(schema.allOf))
     parts.push(...schema.allOf.map((s: JsonSchema) => group(schemaType(s, ctx, depth, seen))));
   const own = ownType(schema, ctx, depth, seen);
@@ -81,7 +87,12 @@ function baseType(schema: Record<string, any>, ctx: SchemaContext, depth: number
 }
 
 /** The type from `type` (and object/array keywords), or undefined when the schema has none. */
-function ownType(schema: Record<string, any>, ctx: SchemaContext, depth: number, seen: Set<string>): string | undefined {
+function ownType(
+  schema: Record<string, any>,
+  ctx: SchemaContext,
+  depth: number,
+  seen: Set<string>,
+): string | undefined {
   const types: string[] | undefined = Array.isArray(schema.type)
     ? schema.type
     : typeof schema.type === "string"
@@ -95,7 +106,13 @@ function ownType(schema: Record<string, any>, ctx: SchemaContext, depth: number,
   return union(types.map((type) => typeName(type, schema, ctx, depth, seen)));
 }
 
-function typeName(type: string, schema: Record<string, any>, ctx: SchemaContext, depth: number, seen: Set<string>): string {
+function typeName(
+  type: string,
+  schema: Record<string, any>,
+  ctx: SchemaContext,
+  depth: number,
+  seen: Set<string>,
+): string {
   switch (type) {
     case "string":
       return schema.format === "binary" ? "Blob" : "string";
@@ -115,7 +132,12 @@ function typeName(type: string, schema: Record<string, any>, ctx: SchemaContext,
   }
 }
 
-function arrayType(schema: Record<string, any>, ctx: SchemaContext, depth: number, seen: Set<string>): string {
+function arrayType(
+  schema: Record<string, any>,
+  ctx: SchemaContext,
+  depth: number,
+  seen: Set<string>,
+): string {
   if (Array.isArray(schema.prefixItems)) {
     const items = schema.prefixItems.map((s: JsonSchema) => schemaType(s, ctx, depth, seen));
     const rest = schema.items === false ? [] : [`...${group(schemaType(schema.items, ctx, depth, seen))}[]`];
@@ -124,7 +146,12 @@ function arrayType(schema: Record<string, any>, ctx: SchemaContext, depth: numbe
   return `${group(schemaType(schema.items, ctx, depth, seen))}[]`;
 }
 
-function objectType(schema: Record<string, any>, ctx: SchemaContext, depth: number, seen: Set<string>): string {
+function objectType(
+  schema: Record<string, any>,
+  ctx: SchemaContext,
+  depth: number,
+  seen: Set<string>,
+): string {
   const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
   const indent = "  ".repeat(depth + 1);
   const members: string[] = [];
@@ -142,7 +169,9 @@ function objectType(schema: Record<string, any>, ctx: SchemaContext, depth: numb
   if (schema.patternProperties || (extra !== undefined && extra !== false)) {
     const values = [
       extra === undefined || extra === true ? "unknown" : schemaType(extra, ctx, depth + 1, seen),
-      ...Object.values<JsonSchema>(schema.patternProperties ?? {}).map((s) => schemaType(s, ctx, depth + 1, seen)),
+      ...Object.values<JsonSchema>(schema.patternProperties ?? {}).map((s) =>
+        schemaType(s, ctx, depth + 1, seen),
+      ),
     ];
     // Declared members must fit the index signature: widen it to them when it is narrower.
     const index = members.length > 0 && !values.includes("unknown") ? "unknown" : union(values);

@@ -22,7 +22,8 @@ function problem(status: number, title: string, extra: Record<string, unknown> =
 function invalid(body: unknown): Array<{ in: string; path: string; message: string }> {
   const b = (body ?? {}) as Record<string, unknown>;
   const errors: Array<{ in: string; path: string; message: string }> = [];
-  if (typeof b.title !== "string" || b.title === "") errors.push({ in: "body", path: "/title", message: "Required" });
+  if (typeof b.title !== "string" || b.title === "")
+    errors.push({ in: "body", path: "/title", message: "Required" });
   if (typeof b.author !== "string" || b.author === "")
     errors.push({ in: "body", path: "/author", message: "Required" });
   return errors;
@@ -57,7 +58,7 @@ export function booksApp() {
     if (!books.delete(Number(req.params.id))) return problem(404, "Not found");
     res.status(204).send(null);
   });
-  app.get("/files/:path", (req, res) => 
+  app.get("/files/:path", (req, res) =>
     res.header("x-path", new URL(req.url).pathname).type("text/plain").send(`file ${req.params.path}`),
   );
   app.get("/health", (req, res) => res.json({ status: "ok", auth: req.headers.get("authorization") }));
