@@ -93,6 +93,7 @@ const DELTAS: [string, string, string][] = [
   ["(A) registry interface", "harpia-a-registry-server+client", "harpia-a-intersection-server"],
   ["(A) `call()`", "harpia-a-call-server+client", "harpia-a-intersection-server"],
   ["(B) generated", "harpia-b-server+client", "harpia-b-server"],
+  ["`@harpia/client`", "harpia-client-server+client", "harpia-b-server"],
 ];
 
 const table = [
