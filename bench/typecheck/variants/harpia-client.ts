@@ -86,7 +86,8 @@ function routesOverOpenapiTypescript(): string {
     for (const [method, op] of Object.entries(item)) {
       const at = `paths[${JSON.stringify(p)}]["${method}"]`;
       const input: string[] = [];
-      if ((op.parameters ?? []).some((x: any) => x.in === "path")) input.push(`params: ${at}["parameters"]["path"]`);
+      if ((op.parameters ?? []).some((x: any) => x.in === "path"))
+        input.push(`params: ${at}["parameters"]["path"]`);
       if (op.requestBody) input.push(`body: ${at}["requestBody"]["content"]["application/json"]`);
       const key = `${method.toUpperCase()} ${routePath(p)}`;
       lines.push(
@@ -109,7 +110,8 @@ export function harpiaClientVariants(server: Record<string, string>): Variant[] 
   return [
     {
       name: "harpia-client-only",
-      description: "`@harpia/client`: generated `Routes` + `api.get(path, …)` on every route, `.data?.name` read",
+      description:
+        "`@harpia/client`: generated `Routes` + `api.get(path, …)` on every route, `.data?.name` read",
       files: files("methods"),
       roots: ["frontend.ts"],
       prepare: emitClient,
@@ -129,12 +131,16 @@ export function harpiaClientVariants(server: Record<string, string>): Variant[] 
       roots: ["frontend.ts"],
       prepare: async (dir, ctx) => {
         await emitClient(dir, ctx);
-        await Bun.write(path.join(dir, "api.d.ts"), R.GENERATED + astToString(await openapiTS(openApiDocument() as never)));
+        await Bun.write(
+          path.join(dir, "api.d.ts"),
+          R.GENERATED + astToString(await openapiTS(openApiDocument() as never)),
+        );
       },
     },
     {
       name: "harpia-client-server+client",
-      description: "`@harpia/client` frontend and the (B) server (200 routes, body + response schemas) in one program",
+      description:
+        "`@harpia/client` frontend and the (B) server (200 routes, body + response schemas) in one program",
       files: { ...server, ...files("methods") },
       roots: ["server.ts", "frontend.ts"],
       prepare: emitClient,
