@@ -38,13 +38,14 @@ export {
   toHttpError,
 } from "./errors";
 export {
+  type ListedRoute,
   METHODS,
   type Method,
   type RegisterInput,
   type RouteGroup,
-  type RouteInfo,
   type RouteMethod,
   Router,
+  type RouterFactory,
   type WsMethod,
   type WsRouteInfo,
 } from "./group";
@@ -56,6 +57,17 @@ export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
+export { isStandardSchema } from "./schema/check";
+export type {
+  GroupOptions,
+  ResponseSchema,
+  RouteDetail,
+  RouteInfo,
+  RouteParamInfo,
+  RouteSchema,
+  StandardSchemaV1,
+  WebSocketRouteSchema,
+} from "./schema/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
 export type { Dotfiles, FileOptions, FileResponseOptions } from "./static/send-file";

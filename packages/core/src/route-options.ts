@@ -1,4 +1,6 @@
 import type { BodyKind } from "./body/types";
+import { checkRouteDetail, checkRouteSchema } from "./schema/check";
+import type { RouteDetail, RouteSchema } from "./schema/types";
 import { type Duration, parseDuration } from "./utils/duration";
 import { describeValue, positiveInteger } from "./utils/internal/check";
 import { parseSize, type Size } from "./utils/size";
@@ -20,6 +22,14 @@ export interface RouteOptions {
    * head), not the body of a streamed response.
    */
   timeout?: Duration | false;
+  /**
+   * Schemas of the route's input and output (any Standard Schema v1: zod 4, valibot,
+   * arktype...): the validated output replaces `req.params`, `req.query`, `req.body`...
+   * before the handler, and invalid input is answered 422 `VALIDATION_FAILED`.
+   */
+  schema?: RouteSchema;
+  /** Documentation metadata (`summary`, `tags`...), read by `@harpia/openapi`. */
+  detail?: RouteDetail;
 }
 
 /** Route options after checking: sizes in bytes, `accepts` as a list. */
@@ -30,10 +40,12 @@ export interface CheckedRouteOptions {
   jsonDepth?: number;
   /** Milliseconds, or `false` for none. */
   timeout?: number | false;
+  schema?: RouteSchema;
+  detail?: RouteDetail;
 }
 
 const BODY_KINDS: readonly BodyKind[] = ["json", "form", "multipart", "text"];
-const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth", "timeout"];
+const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth", "timeout", "schema", "detail"];
 
 /**
  * Checks route options where they are given (registration, `withRouteOptions`) and returns
@@ -54,6 +66,8 @@ export function checkRouteOptions(options: unknown, where: string): CheckedRoute
     else if (key === "jsonDepth") out.jsonDepth = positiveInteger(value, option);
     else if (key === "timeout")
       out.timeout = value === false ? false : parseDuration(value as Duration, option);
+    else if (key === "schema") out.schema = checkRouteSchema(value, where);
+    else if (key === "detail") out.detail = checkRouteDetail(value, where);
     else if (key === "parseBody") {
       if (typeof value !== "boolean")
         throw new TypeError(`${option}: expected true or false, got ${describeValue(value)}`);

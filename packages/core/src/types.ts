@@ -48,6 +48,11 @@ export type MiddlewareWithOptions = Middleware & { [ROUTE_OPTIONS]?: RouteOption
 export function withRouteOptions<M extends Middleware>(middleware: M, options: RouteOptions): M {
   if (typeof middleware !== "function")
     throw new TypeError("withRouteOptions: the middleware must be a function");
-  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = checkRouteOptions(options, "withRouteOptions");
+  const checked = checkRouteOptions(options, "withRouteOptions");
+  if (checked.schema !== undefined || checked.detail !== undefined)
+    throw new TypeError(
+      "withRouteOptions: schema and detail belong to a route or a Router, not a middleware",
+    );
+  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = checked;
   return middleware;
 }

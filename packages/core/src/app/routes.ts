@@ -8,6 +8,8 @@ import type { CompiledRoute } from "../pipeline/compiled";
 import { type CheckedRouteOptions, checkRouteOptions } from "../route-options";
 import { expandOptional, joinPaths, parsePattern, type Segment } from "../router/pattern";
 import type { RouterEngine } from "../router/types";
+import { mergeDetail, mergeSchema, wsPartsOf } from "../schema/merge";
+import type { RouteDetail, RouteSchema, WebSocketRouteSchema } from "../schema/types";
 import { LOOKUP_PATH } from "../symbols";
 import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "../types";
 import { pathWithin } from "../utils/path";
@@ -34,6 +36,10 @@ export interface FlatRoute {
   handlers: Handler<any>[];
   options: CheckedRouteOptions;
   scopes: ScopedMiddleware[];
+  /** Schemas of the enclosing routers and the route, merged. */
+  schema?: RouteSchema;
+  /** Detail of the enclosing routers and the route, merged. */
+  detail?: RouteDetail;
 }
 
 /** A WebSocket route with its absolute pattern and the middleware of every enclosing group. */
@@ -41,7 +47,19 @@ export interface FlatWsRoute {
   pattern: string;
   handlers: WsHandlers<any, any>;
   scopes: ScopedMiddleware[];
+  /** The enclosing routers' handshake schemas and the route's, merged. */
+  schema?: WebSocketRouteSchema;
+  /** Detail of the enclosing routers and the route, merged. */
+  detail?: RouteDetail;
 }
+
+/** Schemas and detail inherited from enclosing routers. */
+export interface InheritedDoc {
+  schema: RouteSchema | undefined;
+  detail: RouteDetail | undefined;
+}
+
+const NO_DOC: InheritedDoc = { schema: undefined, detail: undefined };
 
 /**
  * Walks a group tree into flat routes, each with the middleware of every enclosing group;
@@ -53,9 +71,14 @@ export function flatten(
   inherited: ScopedMiddleware[],
   out: FlatRoute[],
   wsOut?: FlatWsRoute[],
+  inheritedDoc: InheritedDoc = NO_DOC,
 ): void {
   const base = joinPaths(prefix, group.prefix);
   const registry = registryOf(group);
+  const doc: InheritedDoc = {
+    schema: mergeSchema(inheritedDoc.schema, registry.schema),
+    detail: mergeDetail(inheritedDoc.detail, registry.detail),
+  };
   const own = registry.middleware.map((m) => ({
     path: m.path === null ? null : joinPaths(base, m.path),
     fn: m.fn,
@@ -68,14 +91,22 @@ export function flatten(
       handlers: route.handlers,
       options: route.options,
       scopes,
+      schema: mergeSchema(doc.schema, route.options.schema),
+      detail: mergeDetail(doc.detail, route.options.detail),
     });
   }
   if (wsOut !== undefined) {
     for (const route of registry.wsRoutes)
-      wsOut.push({ pattern: joinPaths(base, route.path), handlers: route.handlers, scopes });
+      wsOut.push({
+        pattern: joinPaths(base, route.path),
+        handlers: route.handlers,
+        scopes,
+        schema: mergeSchema(wsPartsOf(doc.schema), route.schema),
+        detail: mergeDetail(doc.detail, route.detail),
+      });
   }
   for (const child of registry.children)
-    flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut);
+    flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut, doc);
 }
 
 /** How a path-scoped middleware relates to a route pattern, decided at registration. */

@@ -2,6 +2,7 @@ import type { ServerWebSocket } from "bun";
 import type { RequestCookies } from "../cookies";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import type { RouteDetail, WebSocketRouteSchema } from "../schema/types";
 
 /**
  * What every connection's `ws.data` starts with, filled from the upgrade request. Whatever the
@@ -43,6 +44,14 @@ export interface WsHandlers<P = Record<string, string>, Data extends object = {}
    */
   data?: Data;
   /**
+   * Schemas of the handshake's `params`, `query` and `headers` (checked before `upgrade`;
+   * 422 when invalid) and of each incoming `message` (an invalid one gets an error frame and
+   * never reaches `message`).
+   */
+  schema?: WebSocketRouteSchema;
+  /** Documentation metadata, read by `@harpia/openapi`. */
+  detail?: RouteDetail;
+  /**
    * Runs before the handshake, after the app's middleware. Throw an `HttpError` (401, 403...)
    * or send/return a response to refuse; return an object to add it to `ws.data`. Headers and
    * cookies set on `res` go out with the `101 Switching Protocols` answer.
@@ -65,6 +74,10 @@ export interface WsRouteDefinition {
   /** Path relative to the group's prefix. */
   path: string;
   handlers: WsHandlers<any, any>;
+  /** `handlers.schema`, checked. */
+  schema?: WebSocketRouteSchema;
+  /** `handlers.detail`, checked. */
+  detail?: RouteDetail;
 }
 
 /**
