@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
+import { compileErrors, validate } from "@readme/openapi-parser";
 import { startDemo } from "./support/demo";
 
 type StartedDemo = Awaited<ReturnType<typeof startDemo>>;
@@ -126,5 +127,39 @@ describe("bun run demo", () => {
     const res = await fetch(url!);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Hello from Harpia");
+  });
+});
+
+describe("the books API's OpenAPI document (@harpia/openapi)", () => {
+  let demo: StartedDemo;
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(() => demo.cleanup());
+
+  test("/openapi.json is a valid OpenAPI 3.1 document of the books API, built from its zod schemas", async () => {
+    const res = await demo.app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const document = await res.json();
+    const result = await validate(structuredClone(document));
+    expect(result.valid ? [] : compileErrors(result)).toEqual([]);
+    expect(document.openapi).toStartWith("3.1");
+    const books = Object.entries(document.paths as Record<string, Record<string, any>>).filter(([p]) =>
+      p.startsWith("/api/books"),
+    );
+    const ids = books.flatMap(([, item]) => Object.values(item).map((op) => op.operationId)).sort();
+    expect(ids).toEqual(["createBook", "deleteBook", "getBook", "listBooks", "updateBook"]);
+    const create = document.paths["/api/books"].post;
+    expect(create.tags).toEqual(["books"]);
+    expect(create.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/BookFieldsInput",
+    });
+    expect(create.responses["201"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Book",
+    });
+    expect(create.responses["422"]).toEqual({ $ref: "#/components/responses/ValidationFailed" });
+    const [id] = document.paths["/api/books/{id}"].get.parameters;
+    expect(id).toMatchObject({ name: "id", in: "path", required: true, schema: { type: "integer" } });
+    expect(document.components.schemas.Book.required).toEqual(["id", "title", "author"]);
   });
 });

@@ -373,3 +373,18 @@ test("zod's .meta({ id }) gives shared components; the input shape of one differ
   expect((doc.components.schemas!.Book as any).properties.author).toEqual(ref("Author"));
   expect((doc.components.schemas!.BookInput as any).properties.author).toEqual(ref("AuthorInput"));
 });
+
+test("include picks the routes; a response map with no 2xx status still lists a 2XX success", async () => {
+  const doc = await build(
+    [
+      route("GET", "/"),
+      route("DELETE", "/api/books/:id", { schema: { response: { 404: z.object({ code: z.string() }) } } }),
+    ],
+    { info, include: (r) => r.path.startsWith("/api/") },
+  );
+  expect(Object.keys(doc.paths)).toEqual(["/api/books/{id}"]);
+  expect(Object.keys(doc.paths["/api/books/{id}"]!.delete!.responses as object)).toEqual(["404", "2XX"]);
+  expect(() => buildOpenApiDocument([], { include: "/api" } as never)).toThrow(
+    /option "include": must be a function/,
+  );
+});

@@ -104,7 +104,7 @@ export function buildOpenApiDocument(
 
   for (const route of routes) {
     const detail = route.detail ?? {};
-    if (detail.hide === true) continue;
+    if (detail.hide === true || (resolved.include !== undefined && !resolved.include(route))) continue;
     const label = route.kind === "ws" ? `WS ${route.path}` : `${route.method} ${route.path}`;
     for (const name of (detail.security ?? []).flatMap((r) => Object.keys(r)))
       if (!(name in resolved.securitySchemes))

@@ -175,7 +175,8 @@ export function operation(
     out.requestBody = { required: true, content: { "application/json": { schema: schemas.body } } };
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of schemas.responses ?? []) responses[status] = response(status, schema);
-  if (schemas.responses === undefined)
+  // A success the route did not describe (no schema, or only error statuses) is still listed.
+  if (!Object.keys(responses).some((status) => status.startsWith("2")))
     responses["2XX"] = { description: "Success (no response schema declared)" };
   if (validatesRequest(schemas) && responses["422"] === undefined)
     responses["422"] = { $ref: `#/components/responses/${VALIDATION_RESPONSE}` };

@@ -1,3 +1,4 @@
+import type { RouteInfo } from "@harpia/core";
 import type { ToJsonSchema } from "./convert";
 
 /** The document's `info` (OpenAPI 3.1 Info Object). */
@@ -51,6 +52,11 @@ export interface DocumentOptions {
    * routes mix libraries).
    */
   toJsonSchema?: ToJsonSchema;
+  /**
+   * Which routes the document describes (default: every route not hidden with `detail.hide`),
+   * e.g. `(route) => route.path.startsWith("/api/")` to leave HTML pages out.
+   */
+  include?: (route: RouteInfo) => boolean;
 }
 
 /** Options of `openapi()`: the document's, and where it and the reference page are served. */
@@ -69,6 +75,7 @@ export interface ResolvedDocumentOptions {
   readonly securitySchemes: Record<string, SecurityScheme>;
   readonly security: Array<Record<string, string[]>> | undefined;
   readonly toJsonSchema: ToJsonSchema | undefined;
+  readonly include: ((route: RouteInfo) => boolean) | undefined;
 }
 
 /** The plugin's options, checked. */
@@ -77,7 +84,7 @@ export interface ResolvedOptions extends ResolvedDocumentOptions {
   readonly docs: string | false;
 }
 
-const DOCUMENT_KEYS = ["info", "servers", "tags", "securitySchemes", "security", "toJsonSchema"];
+const DOCUMENT_KEYS = ["info", "servers", "tags", "securitySchemes", "security", "toJsonSchema", "include"];
 const PLUGIN_KEYS = [...DOCUMENT_KEYS, "path", "docs"];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -115,6 +122,7 @@ export function resolveDocumentOptions(
     securitySchemes = {},
     security,
     toJsonSchema,
+    include,
   } = options as DocumentOptions;
   if (!isRecord(info) || typeof info.title !== "string" || typeof info.version !== "string")
     fail(`${caller} option "info"`, "must be { title: string, version: string, ... }");
@@ -136,7 +144,17 @@ export function resolveDocumentOptions(
   if (security !== undefined) checkSecurity(security, `${caller} option "security"`);
   if (toJsonSchema !== undefined && typeof toJsonSchema !== "function")
     fail(`${caller} option "toJsonSchema"`, `must be a function, got ${typeof toJsonSchema}`);
-  const resolved: ResolvedDocumentOptions = { info, servers, tags, securitySchemes, security, toJsonSchema };
+  if (include !== undefined && typeof include !== "function")
+    fail(`${caller} option "include"`, `must be a function of the route, got ${typeof include}`);
+  const resolved: ResolvedDocumentOptions = {
+    include,
+    info,
+    servers,
+    tags,
+    securitySchemes,
+    security,
+    toJsonSchema,
+  };
   for (const name of (security ?? []).flatMap((r) => Object.keys(r)))
     if (!(name in securitySchemes))
       fail(`${caller} option "security"`, `names "${name}", which securitySchemes does not define`);
