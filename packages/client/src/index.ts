@@ -7,6 +7,7 @@ export { HttpClientError, unwrap } from "./errors";
 export type {
   CallOptions,
   Client,
+  ClientErrorStatus,
   ErrorStatus,
   Failure,
   InputArgs,
@@ -15,6 +16,7 @@ export type {
   ResponseOf,
   RouteEntry,
   RouteInput,
+  ServerErrorStatus,
   Success,
   SuccessStatus,
   Unexpected,

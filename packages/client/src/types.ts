@@ -14,8 +14,8 @@
  * than computed per call.
  */
 
-/** The statuses a server may answer with that an operation can leave undeclared. */
-export type ErrorStatus =
+/** The 4xx statuses (the `4XX` range of an OpenAPI document). */
+export type ClientErrorStatus =
   | 400
   | 401
   | 402
@@ -44,20 +44,15 @@ export type ErrorStatus =
   | 428
   | 429
   | 431
-  | 451
-  | 500
-  | 501
-  | 502
-  | 503
-  | 504
-  | 505
-  | 506
-  | 507
-  | 508
-  | 510
-  | 511;
+  | 451;
 
-/** The 2xx statuses, for an operation that declares none. */
+/** The 5xx statuses (the `5XX` range of an OpenAPI document). */
+export type ServerErrorStatus = 500 | 501 | 502 | 503 | 504 | 505 | 506 | 507 | 508 | 510 | 511;
+
+/** The error statuses a server may answer with, declared or not. */
+export type ErrorStatus = ClientErrorStatus | ServerErrorStatus;
+
+/** The 2xx statuses (the `2XX` range; an operation that declares none gets them all). */
 export type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 205 | 206 | 207 | 208 | 226;
 
 /** A 2xx answer: `data` is the parsed body (JSON, text, or `undefined` when empty). */

@@ -33,7 +33,9 @@ describe("generateRoutes", () => {
     expect(source).toContain('"GET /books/:id": {');
     expect(source).toContain("response: Success<200, Book> | Failure<404, Problem> | Unexpected<404>;");
     expect(source).toContain("response: Success<200, Book> | Failure<ErrorStatus, Problem>;");
-    expect(source).toContain("response: Success<204, undefined> | Failure<400 | 401");
+    expect(source).toContain(
+      "response: Success<204, undefined> | Failure<ClientErrorStatus, unknown> | Unexpected<ClientErrorStatus>;",
+    );
     expect(source).toContain("@deprecated");
   });
 
@@ -132,6 +134,20 @@ describe("generateRoutes", () => {
     const source = generateRoutes(document);
     expect(source).toContain("body: FormData;");
     expect(source).toContain("Success<200, string>");
+  });
+
+  test("ranges: 2XX/4XX/5XX use the client's aliases less the statuses declared alone; 3xx are left out", () => {
+    const document = answering({ type: "string" });
+    const get = document.paths["/x"].get as { responses: Record<string, unknown> };
+    Object.assign(get.responses, {
+      "2XX": { description: "other" },
+      "302": { description: "moved" },
+      "404": { description: "missing" },
+      "4XX": { description: "client" },
+    });
+    expect(generateRoutes(document)).toContain(
+      "response: Success<200, string> | Success<Exclude<SuccessStatus, 200>, unknown> | Failure<404, unknown> | Failure<Exclude<ClientErrorStatus, 404>, unknown> | Unexpected<404 | Exclude<ClientErrorStatus, 404>>;",
+    );
   });
 
   test("a document that is not OpenAPI 3, or a $ref that does not resolve, is a clear error", () => {

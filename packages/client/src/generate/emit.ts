@@ -19,14 +19,16 @@ export interface GenerateOptions {
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 /** Names the generated file defines or imports, which a schema cannot take. */
-const RESERVED = new Set(["Routes", "Success", "Failure", "Unexpected", "ErrorStatus", "SuccessStatus"]);
-
-/** Status codes the client's `ErrorStatus` / `SuccessStatus` list, for `4XX`-style ranges. */
-const KNOWN_STATUSES = [
-  200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410,
-  411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502,
-  503, 504, 505, 506, 507, 508, 510, 511,
-];
+const RESERVED = new Set([
+  "Routes",
+  "Success",
+  "Failure",
+  "Unexpected",
+  "ErrorStatus",
+  "SuccessStatus",
+  "ClientErrorStatus",
+  "ServerErrorStatus",
+]);
 
 /** A component schema's name as a TypeScript identifier ("book-list" → "BookList"). */
 export function typeNameOf(name: string): string {
@@ -157,58 +159,67 @@ function inputType(em: Emitter, item: Node, op: Node, depth: number): string {
   return members.length === 0 ? "{}" : `{\n${members.join("\n")}\n${pad(depth)}}`;
 }
 
-/** The statuses a response key stands for: "404" → [404], "4XX" → the known 4xx, "default" → []. */
-function statusesOf(key: string): number[] {
-  if (/^\d{3}$/.test(key)) return [Number(key)];
-  const range = /^([1-5])XX$/i.exec(key);
-  return range ? KNOWN_STATUSES.filter((s) => Math.floor(s / 100) === Number(range[1])) : [];
+/** The client's status aliases of the `2XX`, `4XX` and `5XX` ranges. */
+const RANGE_ALIASES: Record<string, string> = {
+  "2": "SuccessStatus",
+  "4": "ClientErrorStatus",
+  "5": "ServerErrorStatus",
+};
+
+/**
+ * The status type a response key stands for: "404" → `404`; "4XX" → `ClientErrorStatus`, less
+ * the statuses the operation declares on their own (`Exclude<ClientErrorStatus, 404>`);
+ * undefined for "default" and ranges the client has no alias for.
+ */
+function statusType(em: Emitter, key: string, explicit: number[]): string | undefined {
+  if (/^\d{3}$/.test(key)) return key;
+  const digit = /^([245])XX$/i.exec(key)?.[1];
+  if (!digit) return undefined;
+  const alias = RANGE_ALIASES[digit]!;
+  em.used.add(alias);
+  const inRange = explicit.filter((s) => Math.floor(s / 100) === Number(digit));
+  return inRange.length ? `Exclude<${alias}, ${inRange.join(" | ")}>` : alias;
 }
 
 function responseType(em: Emitter, op: Node, depth: number): string {
   const responses = Object.entries<Node>(op.responses ?? {});
-  const explicit = new Set(responses.flatMap(([key]) => (/^\d{3}$/.test(key) ? [Number(key)] : [])));
-  const members: string[] = [];
-  const declaredErrors: number[] = [];
-  let hasSuccess = false;
+  const explicit = responses.flatMap(([key]) => (/^\d{3}$/.test(key) ? [Number(key)] : []));
+  const successes: string[] = [];
+  const failures: string[] = [];
+  const declared: string[] = [];
   let fallback: string | undefined;
   for (const [key, raw] of responses) {
     const response = deref(em.document, raw);
-    const statuses = statusesOf(key).filter((s) => /^\d{3}$/.test(key) || !explicit.has(s));
-    const data =
-      contentType(em, response?.content, "response", depth) ??
-      (statuses.length > 0 && statuses.every((s) => s === 204 || s === 205 || s === 304)
-        ? "undefined"
-        : "unknown");
+    const empty = ["204", "205", "304"].includes(key) ? "undefined" : "unknown";
+    const data = contentType(em, response?.content, "response", depth) ?? empty;
     if (key === "default") {
       fallback = data;
       continue;
     }
-    const success = statuses.filter((s) => s >= 200 && s < 300);
-    const failure = statuses.filter((s) => s < 200 || s >= 300);
-    if (success.length > 0) {
-      hasSuccess = true;
+    const status = statusType(em, key, explicit);
+    if (!status || key.startsWith("1") || (key.startsWith("3") && key !== "304")) continue; // fetch follows redirects
+    if (key.startsWith("2")) {
       em.used.add("Success");
-      members.push(`Success<${success.join(" | ")}, ${data}>`);
-    }
-    if (failure.length > 0) {
-      declaredErrors.push(...failure);
+      successes.push(`Success<${status}, ${data}>`);
+    } else {
       em.used.add("Failure");
-      members.push(`Failure<${failure.join(" | ")}, ${data}>`);
+      declared.push(status);
+      failures.push(`Failure<${status}, ${data}>`);
     }
   }
-  if (!hasSuccess) {
+  if (successes.length === 0) {
     em.used.add("Success").add("SuccessStatus");
-    members.unshift("Success<SuccessStatus, unknown>");
+    successes.push("Success<SuccessStatus, unknown>");
   }
-  const declared = declaredErrors.length > 0 ? declaredErrors.join(" | ") : undefined;
+  const others = declared.length > 0 ? declared.join(" | ") : undefined;
   if (fallback !== undefined) {
     em.used.add("Failure").add("ErrorStatus");
-    members.push(`Failure<${declared ? `Exclude<ErrorStatus, ${declared}>` : "ErrorStatus"}, ${fallback}>`);
+    failures.push(`Failure<${others ? `Exclude<ErrorStatus, ${others}>` : "ErrorStatus"}, ${fallback}>`);
   } else {
     em.used.add("Unexpected");
-    members.push(declared ? `Unexpected<${declared}>` : "Unexpected");
+    failures.push(others ? `Unexpected<${others}>` : "Unexpected");
   }
-  return members.join(" | ");
+  return [...successes, ...failures].join(" | ");
 }
 
 function operationDoc(op: Node, indent: string): string {
