@@ -79,6 +79,7 @@ export class Harpia extends RouteGroup<""> {
       jsonDepth: config.jsonDepth,
       methodOverride: config.override !== undefined,
       cookieSecret: config.signer !== undefined,
+      validateResponses: config.validateResponses,
     });
     this.#host = { state, current: () => this.#current(), invalidate: () => this.#invalidate() };
     const registry = registryOf(this);

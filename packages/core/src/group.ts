@@ -3,8 +3,9 @@ import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
 import { checkRouteDetail, checkRouteSchema, checkWsSchema } from "./schema/check";
-import type { GroupOptions, RouteDetail, RouteSchema } from "./schema/types";
-import type { Handler, Middleware, RouteOptions } from "./types";
+import type { ParamsFor, RequestShape, RequestShapeOf, ResponseShapeOf } from "./schema/infer";
+import type { GroupOptions, RouteDetail, RouteSchema, WebSocketRouteSchema } from "./schema/types";
+import type { Handler, Middleware, RouteOptions, SchemaRouteOptions } from "./types";
 import type { WsHandlers, WsRouteDefinition } from "./ws/types";
 
 /** A route as registered on a group, before compilation. */
@@ -40,7 +41,7 @@ export interface ListedRoute {
 /** A WebSocket route as `router.wsList()` reports it; the path follows {@link ListedRoute.path}. */
 export interface WsRouteInfo {
   path: string;
-  handlers: WsHandlers<any, any>;
+  handlers: WsHandlers<any, any, any>;
 }
 
 /** What `router.register()` takes: the original Harpia's `{ routes, wsRoutes, prefix }`. */
@@ -57,27 +58,45 @@ export interface MiddlewareEntry {
   fn: Middleware;
 }
 
-/** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
+/**
+ * `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred
+ * from the path, and with `options.schema` the request parts and response bodies inferred
+ * from the schemas (middleware first, the typed handler last).
+ */
 export interface RouteMethod<Prefix extends string, Self> {
   <Path extends string>(
     path: Path,
     ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
   ): Self;
-  <Path extends string>(
+  <Path extends string, S extends RouteSchema = {}>(
     path: Path,
-    options: RouteOptions,
-    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
+    options: SchemaRouteOptions<S>,
+    ...handlers: RouteHandlers<
+      ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>,
+      RequestShapeOf<S>,
+      ResponseShapeOf<S>
+    >
   ): Self;
 }
+
+/** A route's handlers: middleware, then the handler whose returned value is checked. */
+export type RouteHandlers<P, V extends RequestShape, Out> = [
+  ...(Handler<P, V> | Plugin)[],
+  Handler<P, V, Out> | Plugin,
+];
 
 /**
  * `app.ws(path, handlers)`: a WebSocket route, params inferred from the path and connection
  * data from the `upgrade` hook's result. With an explicit type (`app.ws<ChatData>(path, ...)`,
  * as in the seed) `ws.data` is `WsData & ChatData` and params are a string record.
  */
-export type WsMethod<Prefix extends string, Self> = <Data extends object = {}, Path extends string = string>(
+export type WsMethod<Prefix extends string, Self> = <
+  Data extends object = {},
+  Path extends string = string,
+  S extends WebSocketRouteSchema = {},
+>(
   path: Path,
-  handlers: WsHandlers<ParamsOf<JoinPath<Prefix, Path>>, Data>,
+  handlers: WsHandlers<ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>, Data, S>,
 ) => Self;
 
 /**
@@ -215,7 +234,7 @@ export class RouteGroup<Prefix extends string = ""> {
    *   message(ws, message) { app.publish(ws.data.params.room, String(message)); },
    * });
    */
-  ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any>) => {
+  ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any, any>) => {
     if (typeof path !== "string") throw new TypeError("ws route: the path must be a string");
     if (handlers === null || typeof handlers !== "object")
       throw new TypeError(`ws ${path}: the second argument must be an object of handlers`);

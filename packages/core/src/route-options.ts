@@ -6,7 +6,23 @@ import { describeValue, positiveInteger } from "./utils/internal/check";
 import { parseSize, type Size } from "./utils/size";
 
 /** Per-route options, given as an object before the handlers: `app.post(path, { bodyLimit }, h)`. */
-export interface RouteOptions {
+export interface RouteOptions extends RouteBaseOptions {
+  /**
+   * Schemas of the route's input and output (any Standard Schema v1: zod 4, valibot,
+   * arktype...): the validated output replaces `req.params`, `req.query`, `req.body`...
+   * before the handler, and invalid input is answered 422 `VALIDATION_FAILED`.
+   */
+  schema?: RouteSchema;
+}
+
+/** {@link RouteOptions} with the route's schemas as a type parameter, for inference. */
+export interface SchemaRouteOptions<S extends RouteSchema> extends RouteBaseOptions {
+  /** See {@link RouteOptions.schema}. */
+  schema?: S;
+}
+
+/** The route options other than `schema`. */
+export interface RouteBaseOptions {
   /** Largest body this route accepts: bytes, or a size such as `"5mb"` (overrides the app's limit). */
   bodyLimit?: Size;
   /** Body types the route accepts; any other `Content-Type` is answered 415. */
@@ -22,12 +38,6 @@ export interface RouteOptions {
    * head), not the body of a streamed response.
    */
   timeout?: Duration | false;
-  /**
-   * Schemas of the route's input and output (any Standard Schema v1: zod 4, valibot,
-   * arktype...): the validated output replaces `req.params`, `req.query`, `req.body`...
-   * before the handler, and invalid input is answered 422 `VALIDATION_FAILED`.
-   */
-  schema?: RouteSchema;
   /** Documentation metadata (`summary`, `tags`...), read by `@harpia/openapi`. */
   detail?: RouteDetail;
 }

@@ -10,6 +10,7 @@ import { expandOptional, joinPaths, parsePattern, type Segment } from "../router
 import type { RouterEngine } from "../router/types";
 import { mergeDetail, mergeSchema, wsPartsOf } from "../schema/merge";
 import type { RouteDetail, RouteSchema, WebSocketRouteSchema } from "../schema/types";
+import { validationStep } from "../schema/validate";
 import { LOOKUP_PATH } from "../symbols";
 import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "../types";
 import { pathWithin } from "../utils/path";
@@ -21,7 +22,11 @@ export interface RouteDefaults {
   jsonDepth: number;
   /** `harpia({ timeout })` in milliseconds, when given. */
   timeout: number | undefined;
+  /** Whether responses are checked against `schema.response` now (read per request). */
+  checkResponses?: () => boolean;
 }
+
+const NEVER = () => false;
 
 /** A middleware with the absolute path it is scoped to (null: everything). */
 interface ScopedMiddleware {
@@ -45,7 +50,7 @@ export interface FlatRoute {
 /** A WebSocket route with its absolute pattern and the middleware of every enclosing group. */
 export interface FlatWsRoute {
   pattern: string;
-  handlers: WsHandlers<any, any>;
+  handlers: WsHandlers<any, any, any>;
   scopes: ScopedMiddleware[];
   /** The enclosing routers' handshake schemas and the route's, merged. */
   schema?: WebSocketRouteSchema;
@@ -175,6 +180,11 @@ export function compileRoutes(
 ): void {
   for (const flat of routes) {
     const segments = parsePattern(flat.pattern);
+    // Built once per route (not per optional-param variant); none without schemas.
+    const validate = validationStep(flat.schema, `${flat.method} ${flat.pattern}`, {
+      checkResponses: defaults.checkResponses ?? NEVER,
+    });
+    const own = validate === undefined ? flat.handlers : [validate, ...flat.handlers];
     for (const variant of expandOptional(segments)) {
       const middleware: Middleware[] = [];
       for (const scope of flat.scopes) {
@@ -186,7 +196,7 @@ export function compileRoutes(
         if (rel === "always") middleware.push(scope.fn);
         else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
       }
-      const handlers = [...middleware, ...flat.handlers];
+      const handlers = [...middleware, ...own];
       const route: CompiledRoute = {
         method: flat.method,
         pattern: flat.pattern,

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { z } from "zod";
-import harpia, { type RouteInfo, Router } from "../index";
+import harpia, { type RouteInfo, type RouteOptions, Router } from "../index";
+
+/** Options the types refuse, to check the run-time refusals. */
+const wrong = (options: unknown) => options as RouteOptions;
 
 const Book = z.object({ title: z.string(), pages: z.number() });
 const Auth = z.object({ authorization: z.string() });
@@ -16,7 +19,7 @@ describe("schema and detail at registration", () => {
         schema: { body: Book, params: Id, response: { 201: Book } },
         detail: { tags: ["books"], summary: "Add" },
       },
-      () => "ok",
+      (_req, res) => res.status(201).json({ title: "t", pages: 1 }),
     );
     app.get("/files/*", () => "file");
     const table = app.routeTable();
@@ -114,20 +117,20 @@ describe("schema and detail at registration", () => {
 
   test("a schema that is not a Standard Schema, or an unknown part, is refused at registration", () => {
     const app = harpia();
-    expect(() => app.post("/x", { schema: { body: { type: "object" } as never } }, () => "x")).toThrow(
+    expect(() => app.post("/x", wrong({ schema: { body: { type: "object" } } }), () => "x")).toThrow(
       /POST \/x: schema\.body must be a Standard Schema/,
     );
-    expect(() => app.post("/x", { schema: { bod: Book } as never }, () => "x")).toThrow(
+    expect(() => app.post("/x", wrong({ schema: { bod: Book } }), () => "x")).toThrow(
       /POST \/x: unknown schema part "bod"/,
     );
-    expect(() => app.get("/x", { schema: { response: { ok: Book } as never } }, () => "x")).toThrow(
+    expect(() => app.get("/x", wrong({ schema: { response: { ok: Book } } }), () => "x")).toThrow(
       /schema\.response: "ok" is not an HTTP status/,
     );
-    expect(() => app.get("/x", { schema: { response: { 200: "x" } as never } }, () => "x")).toThrow(
+    expect(() => app.get("/x", wrong({ schema: { response: { 200: "x" } } }), () => "x")).toThrow(
       /schema\.response\[200\] must be a Standard Schema/,
     );
-    expect(() => app.get("/x", { schema: "zod" as never }, () => "x")).toThrow(/"schema" must be an object/);
-    expect(() => app.ws("/w", { schema: { body: Book } as never })).toThrow(
+    expect(() => app.get("/x", wrong({ schema: "zod" }), () => "x")).toThrow(/"schema" must be an object/);
+    expect(() => app.ws("/w", wrong({ schema: { body: Book } }))).toThrow(
       /ws \/w: unknown schema part "body"/,
     );
     expect(app.routeTable()).toHaveLength(0);
@@ -135,13 +138,13 @@ describe("schema and detail at registration", () => {
 
   test("a wrong detail is refused at registration, naming the key", () => {
     const app = harpia();
-    expect(() => app.get("/x", { detail: { tags: "books" } as never }, () => "x")).toThrow(
+    expect(() => app.get("/x", wrong({ detail: { tags: "books" } }), () => "x")).toThrow(
       /GET \/x: detail\.tags: expected an array of strings/,
     );
-    expect(() => app.get("/x", { detail: { hidden: true } as never }, () => "x")).toThrow(
+    expect(() => app.get("/x", wrong({ detail: { hidden: true } }), () => "x")).toThrow(
       /unknown detail "hidden"/,
     );
-    expect(() => app.get("/x", { detail: { security: [{ bearer: "x" }] } as never }, () => "x")).toThrow(
+    expect(() => app.get("/x", wrong({ detail: { security: [{ bearer: "x" }] } }), () => "x")).toThrow(
       /detail\.security/,
     );
     expect(() => Router("/a", { schema: { body: 1 } } as never)).toThrow(/Router\("\/a"\): schema\.body/);
