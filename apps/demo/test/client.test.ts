@@ -55,7 +55,12 @@ describe("the typed client on the demo's books API", () => {
     expect(() => unwrap(missing)).toThrow(HttpClientError);
 
     const invalid = await api.post("/api/books", { body: { title: "", author: "" } });
-    expect(invalid.ok).toBe(false);
-    expect(invalid.status).toBe(422);
+    if (invalid.status !== 422) throw new Error(`expected 422, got ${invalid.status}`);
+    expect(invalid.response.headers.get("content-type")).toStartWith("application/problem+json");
+    expect(invalid.error.code).toBe("VALIDATION_FAILED"); // ValidationProblem
+    expect(invalid.error.errors.map((issue) => `${issue.in} ${issue.path}`)).toEqual([
+      "body /title",
+      "body /author",
+    ]);
   });
 });

@@ -33,4 +33,14 @@ describe("a Harpia app documented by @harpia/openapi", () => {
     if (missing.status !== 404) throw new Error(`expected 404, got ${missing.status}`);
     expect(missing.error.code).toBe("NOTE_NOT_FOUND");
   });
+
+  test("invalid input is a typed 422 problem document, from core's validation", async () => {
+    const api = createClient<Routes>({ fetch: notesApp().fetch });
+    const res = await api.post("/notes", { body: { text: "" } });
+    if (res.status !== 422) throw new Error(`expected 422, got ${res.status}`);
+    expect(res.error.code).toBe("VALIDATION_FAILED");
+    expect(res.error.errors.map((issue) => `${issue.in} ${issue.path}`)).toEqual(["body /text"]);
+    const query = await api.get("/notes", { query: { done: "maybe" as "yes" } });
+    expect(query.status).toBe(422);
+  });
 });
