@@ -3,6 +3,7 @@
  * document of the 200 routes, and the client's declarations (emitted by tsc from the package's
  * sources into `harpia-client/`, what a frontend gets from the published `.d.ts`).
  */
+import { mkdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { generateRoutes, routePath } from "@harpia/client/generate";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -11,7 +12,11 @@ import { declarationFlags } from "./hono";
 import { openApiDocument } from "./openapi-doc";
 import type { PrepareContext, Variant } from "./types";
 
-const CLIENT_SOURCE = path.join(import.meta.dir, "../../../packages/client/src/index.ts");
+const PACKAGES = path.join(import.meta.dir, "../../../packages");
+const CLIENT_SOURCE = path.join(PACKAGES, "client/src/index.ts");
+const CORE_SOURCE = path.join(PACKAGES, "core/src/index.ts");
+/** Packages core's declarations import, linked into the project's node_modules. */
+const CORE_TYPE_DEPENDENCIES = ["@standard-schema/spec", "regjsparser"];
 
 type CallStyle = "methods" | "request";
 
@@ -48,10 +53,27 @@ ${calls}
 
 /** Emits the client's declarations into `<dir>/harpia-client/`. */
 async function emitClient(dir: string, ctx: PrepareContext): Promise<void> {
+  await emitDeclarations(CLIENT_SOURCE, path.join(dir, "harpia-client"), ctx);
+}
+
+/**
+ * Emits core's declarations into `<dir>/harpia-core/` (what an app gets from the published
+ * `.d.ts`) and links the packages they import into `<dir>/node_modules/`.
+ */
+async function emitCore(dir: string, ctx: PrepareContext): Promise<void> {
+  await emitDeclarations(CORE_SOURCE, path.join(dir, "harpia-core"), ctx);
+  for (const name of CORE_TYPE_DEPENDENCIES) {
+    const link = path.join(dir, "node_modules", name);
+    await mkdir(path.dirname(link), { recursive: true });
+    await symlink(path.join(PACKAGES, "core/node_modules", name), link);
+  }
+}
+
+async function emitDeclarations(source: string, outDir: string, ctx: PrepareContext): Promise<void> {
   await ctx.tsc([
-    CLIENT_SOURCE,
+    source,
     "--ignoreConfig",
-    ...declarationFlags(path.join(dir, "harpia-client")),
+    ...declarationFlags(outDir),
     "--target",
     "ESNext",
     "--module",
@@ -64,7 +86,34 @@ async function emitClient(dir: string, ctx: PrepareContext): Promise<void> {
     "bun",
     "--strict",
     "--skipLibCheck",
+    "--resolveJsonModule",
   ]);
+}
+
+/**
+ * The 200 routes on the real `@harpia/core` (its emitted declarations), statement style, each
+ * with its zod body and response schemas: `req.params`, `req.body` and `res.json()` are typed
+ * from them.
+ */
+function coreServer(): string {
+  const routes = R.indices()
+    .map(
+      (i) =>
+        `const getAnswer${i} = ${R.getResponseSchemaSource()};\n` +
+        `const postAnswer${i} = ${R.postResponseSchemaSource()};\n` +
+        `app.get("${R.getPath(i)}", { schema: { response: getAnswer${i} } }, (req, res) => res.json(${R.getAnswer(i, "req.params.id")}));\n` +
+        `app.post("${R.postPath(i)}", { schema: { body: body${i}, response: postAnswer${i} } }, (req, res) => res.json(${R.postAnswer("req.body")}));`,
+    )
+    .join("\n");
+  return `${R.GENERATED}import { z } from "zod";
+import harpia from "./harpia-core/index";
+
+${R.bodySchemas()}
+
+export const app = harpia();
+
+${routes}
+`;
 }
 
 /** The generated routes file, importing the client's types from the emitted declarations. */
@@ -135,6 +184,23 @@ export function harpiaClientVariants(server: Record<string, string>): Variant[] 
           path.join(dir, "api.d.ts"),
           R.GENERATED + astToString(await openapiTS(openApiDocument() as never)),
         );
+      },
+    },
+    {
+      name: "harpia-core-server",
+      description: "the real `@harpia/core` (emitted `.d.ts`), 200 routes with zod body + response schemas",
+      files: { "server.ts": coreServer() },
+      roots: ["server.ts"],
+      prepare: emitCore,
+    },
+    {
+      name: "harpia-core-server+client",
+      description: "the real `@harpia/core` server and the `@harpia/client` frontend in one program",
+      files: { "server.ts": coreServer(), ...files("methods") },
+      roots: ["server.ts", "frontend.ts"],
+      prepare: async (dir, ctx) => {
+        await emitCore(dir, ctx);
+        await emitClient(dir, ctx);
       },
     },
     {
