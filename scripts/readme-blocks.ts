@@ -36,8 +36,8 @@ export function markdownFiles(base = root): string[] {
   const workspaces: string[] = Array.isArray(manifest.workspaces)
     ? manifest.workspaces
     : (manifest.workspaces?.packages ?? []);
+  // A scaffolder's template/ is an app of its own, with a README the new app's users read.
   for (const pattern of workspaces)
-    // A scaffolder's template/ is an app of its own, with a README the new app's users read.
     for (const folder of [...new Bun.Glob(pattern).scanSync({ cwd: base, onlyFiles: false })].sort())
       files.push(`${folder}/README.md`, `${folder}/template/README.md`);
   if (existsSync(path.join(base, "docs")))
