@@ -36,6 +36,7 @@ await server.stop();
 
 const EVERYTHING = `import harpia, { MemoryStore } from "@harpia/core";
 import { fileRoutes } from "@harpia/file-router";
+import { openapi } from "@harpia/openapi";
 import { Preset } from "@harpia/preset";
 import { CSRF, Session } from "@harpia/session";
 import { shield } from "@harpia/shield";
@@ -56,6 +57,7 @@ const session = new Session({ store });
 const app = harpia();
 app.shield({ useNonce: true });
 app.use(session.middleware());
+app.use(openapi({ info: { title: "Consumer", version: "1.0.0" } }));
 app.get("/", (req, res) => {
   req.session.visits = (req.session.visits ?? 0) + 1;
   res.json({ visits: req.session.visits, nonce: typeof res.locals.nonce });
@@ -68,6 +70,12 @@ const body = (await second.json()) as { visits: number; nonce: string };
 const csp = second.headers.get("content-security-policy") ?? "";
 if (second.status !== 200 || body.visits !== 2 || body.nonce !== "string" || !csp.includes("nonce-"))
   throw new Error(\`unexpected answer: \${second.status} \${JSON.stringify(body)} \${csp}\`);
+
+// The document, and Swagger UI's bundle read from the consumer's node_modules (swagger-ui-dist).
+const spec = (await (await client.get("/openapi.json").execute()).json()) as { paths: Record<string, unknown> };
+const bundle = await client.get("/docs/swagger-ui-bundle.js").execute();
+if (!("/" in spec.paths) || bundle.status !== 200 || (await bundle.text()).length < 100_000)
+  throw new Error(\`openapi: unexpected document or docs bundle: \${JSON.stringify(spec.paths)} \${bundle.status}\`);
 
 const loaded = [fileRoutes, Preset, CSRF, shield, RedisStore, Telemetry, TemplateEngine];
 if (loaded.some((value) => typeof value !== "function")) throw new Error("an export is missing");

@@ -30,7 +30,7 @@ export function provideServices(services: DemoServices): Plugin {
 }
 
 /** The services of the app serving `req`. */
-export function services(req: HarpiaRequest<any>): DemoServices {
+export function services(req: HarpiaRequest<any, any>): DemoServices {
   const found = req.state.services;
   if (found === undefined)
     throw new Error("No demo services on this request: app.use(provideServices(services)) first");

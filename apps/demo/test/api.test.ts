@@ -31,6 +31,11 @@ describe("demo API", () => {
       .execute();
     expect(created.status).toBe(201);
     const book = await created.json();
+    // The schema trimmed the fields before the handler saw them.
+    expect(
+      (await (await client.post("/api/books").json({ title: " Emma ", author: " Austen" }).execute()).json())
+        .title,
+    ).toBe("Emma");
     expect(created.headers.get("location")).toBe(`/api/books/${book.id}`);
     expect(await (await client.get(`/api/books/${book.id}`).execute()).json()).toEqual(book);
     const updated = await client
@@ -53,10 +58,21 @@ describe("demo API", () => {
     await client.delete(`/api/books/${second.id}`).execute();
   });
 
-  test("bad input gets 422 with the problems listed, wrong types 415", async () => {
-    const res = await client.post("/api/books").json({ title: "" }).execute();
+  test("bad input gets a 422 problem document listing every problem (the route's zod schemas), wrong types 415", async () => {
+    const res = await client.post("/api/books").json({ title: "  " }).execute();
     expect(res.status).toBe(422);
-    expect((await res.json()).details.problems).toEqual(["title is required", "author is required"]);
+    expect(res.headers.get("content-type")).toStartWith("application/problem+json");
+    const problem = await res.json();
+    expect(problem).toMatchObject({ status: 422, code: "VALIDATION_FAILED" });
+    expect(problem.errors).toEqual([
+      { in: "body", path: "/title", message: "title is required" },
+      { in: "body", path: "/author", message: expect.any(String) },
+    ]);
+    const zero = await client.get("/api/books/0").execute();
+    expect(zero.status).toBe(422);
+    expect((await zero.json()).errors[0]).toMatchObject({ in: "params", path: "/id" });
+    const long = await client.get("/api/books").query("q", "x".repeat(201)).execute();
+    expect((await long.json()).errors[0]).toMatchObject({ in: "query", path: "/q" });
     expect((await client.put("/api/books/1").send("title=x").execute()).status).toBe(415);
     // The preset refuses urlencoded bodies outside the HTML forms' paths (a CSRF precaution).
     const form = await client

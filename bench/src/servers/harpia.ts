@@ -1,14 +1,9 @@
 /** Harpia, written as a user would. */
 import harpia from "@harpia/core";
-import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, unsupported, user } from "../scenarios";
+import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, user } from "../scenarios";
 
 const { scenario, port } = serverArgs();
 const app = harpia({ logErrors: false });
-
-// TODO(route schemas): S4V — once core validates route schemas, add
-//   case "S4V": app.post("/echo-valid", { body: echoSchema }, (req, res) => res.json(req.body));
-// (echoSchema from ../validated) and drop this line. Until then the runner skips Harpia for S4V.
-if (scenario === "S4V") unsupported("needs route schemas, not in core yet");
 
 switch (scenario) {
   case "S1":
@@ -22,6 +17,12 @@ switch (scenario) {
   case "S4":
     app.post("/echo", (req, res) => res.json(req.body));
     break;
+  case "S4V": {
+    // Loaded only here, so other scenarios do not load zod.
+    const { echoSchema } = await import("../validated");
+    app.post("/echo-valid", { schema: { body: echoSchema } }, (req, res) => res.json(req.body));
+    break;
+  }
   case "S5":
     app.static(STATIC_DIR, { prefix: "/static" });
     break;

@@ -120,6 +120,9 @@ describe("schemas (zod 4 through Standard JSON Schema)", () => {
     const responses = create.responses as Record<string, any>;
     expect(Object.keys(responses)).toEqual(["201", "409", "422"]);
     expect(responses["201"].description).toBe("Created");
+    expect(Object.keys(responses["201"].content)).toEqual(["application/json"]);
+    // An error may also be a thrown HttpError, which core sends as a problem document.
+    expect(Object.keys(responses["409"].content)).toEqual(["application/json", "application/problem+json"]);
     expect(responses["201"].content["application/json"].schema.required).toEqual(["id", "title", "author"]);
   });
 

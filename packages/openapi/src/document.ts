@@ -135,7 +135,12 @@ export function buildOpenApiDocument(
           detail.operationId !== undefined,
         );
         const op = operation(route, variant, schemas, id, label);
-        if (JSON.stringify(op.responses).includes(`/${VALIDATION_RESPONSE}"`)) validation = true;
+        if (
+          (op.responses as Record<string, { $ref?: string }>)["422"]?.$ref?.endsWith(
+            `/${VALIDATION_RESPONSE}`,
+          )
+        )
+          validation = true;
         item[method] = op;
       }
     }

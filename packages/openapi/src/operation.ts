@@ -152,7 +152,11 @@ function response(status: string, schema: JsonSchema | undefined): Record<string
   const description = STATUS_CODES[Number(status)] ?? `Status ${status}`;
   // 204 and 304 carry no body, whatever the schema says.
   if (schema === undefined || status === "204" || status === "304") return { description };
-  return { description, content: { "application/json": { schema } } };
+  // An error may be sent with res.json() or thrown as an HttpError, which core renders as a
+  // problem document: both media types carry the declared schema.
+  const content: Record<string, unknown> = { "application/json": { schema } };
+  if (Number(status) >= 400) content["application/problem+json"] = { schema };
+  return { description, content };
 }
 
 /** The Operation Object of `route` at `variant` (its operationId decided by the caller). */

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { type Harpia } from "@harpia/core";
+import harpia, { type Harpia, Router } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
 import { z } from "zod";
 import { expectValidOpenApi } from "../test/support/validate";
 import { type OpenApiDocument, openapi } from ".";
@@ -101,6 +103,88 @@ describe("openapi()", () => {
     expect(() => openapi({ docs: "/docs/:x" })).toThrow(/option "docs": must be a path/);
     expect(() => openapi({ path: "/docs/openapi.json" })).toThrow(/must not contain the document's path/);
     expect(() => openapi({ doc: "/x" } as never)).toThrow(/unknown option "doc"/);
+  });
+});
+
+describe("from a real app's route table", () => {
+  test("routers' detail and schemas merge, hidden routes, optional params, wildcards, app.all and WebSockets", async () => {
+    const app = harpia();
+    app.use(openapi({ info: { title: "All", version: "1" }, docs: false }));
+    const api = Router("/api", {
+      schema: { headers: z.object({ "x-tenant": z.string() }) },
+      detail: { tags: ["api"] },
+    });
+    api.get("/books/:id(\\d+)", { detail: { tags: ["books"], summary: "One" } }, () => "one");
+    api.get("/archive/:year?", () => "archive");
+    api.get("/internal", { detail: { hide: true } }, () => "hidden");
+    app.routes(api);
+    app.get("/files/*", () => "file");
+    app.all("/any", () => "any");
+    app.ws("/chat/:room", {
+      schema: { message: z.object({ text: z.string().max(500) }) },
+      detail: { summary: "Chat" },
+      message() {},
+    });
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    expect(Object.keys(document.paths)).toEqual([
+      "/files/{path}",
+      "/any",
+      "/api/books/{id}",
+      "/api/archive",
+      "/api/archive/{year}",
+    ]);
+    const one = document.paths["/api/books/{id}"]!.get!;
+    expect(one.tags).toEqual(["api", "books"]);
+    expect(one.parameters).toEqual([
+      { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^(?:\\d+)$" } },
+      { name: "x-tenant", in: "header", required: true, schema: { type: "string" } },
+    ]);
+    expect(Object.keys(document.paths["/any"]!)).toEqual(["get", "put", "post", "delete", "patch"]);
+    expect(document["x-websockets"]!["/chat/{room}"]).toMatchObject({
+      summary: "Chat",
+      message: { properties: { text: { maxLength: 500 } } },
+    });
+  });
+});
+
+describe("valibot route schemas on a real app", () => {
+  test("documented through toJsonSchema, validated by core with the same schemas", async () => {
+    const app = harpia();
+    app.use(
+      openapi({
+        docs: false,
+        toJsonSchema: (schema) =>
+          (schema as { "~standard": { vendor: string } })["~standard"].vendor === "valibot"
+            ? toJsonSchema(schema as v.GenericSchema)
+            : undefined,
+      }),
+    );
+    const Note = v.object({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(500)) });
+    app.post(
+      "/notes",
+      { schema: { body: Note, response: { 201: v.object({ id: v.number() }) } } },
+      (_req, res) => {
+        res.status(201).json({ id: 1 });
+      },
+    );
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    const create = document.paths["/notes"]!.post! as any;
+    expect(create.requestBody.content["application/json"].schema).toMatchObject({
+      type: "object",
+      properties: { text: { type: "string", minLength: 1, maxLength: 500 } },
+      required: ["text"],
+    });
+    expect(create.responses["422"]).toEqual({ $ref: "#/components/responses/ValidationFailed" });
+    // What the document says is what core enforces.
+    const refused = await app.request("/notes", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "" }),
+    });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).errors[0]).toMatchObject({ in: "body", path: "/text" });
   });
 });
 

@@ -110,7 +110,7 @@ describe("unhandled errors", () => {
   test("cancelling configure.unhandledErrorHandler falls back to core's error page", async () => {
     const app = await build({}, ["configure.unhandledErrorHandler", () => false]);
     const response = await app.request("/crash");
-    expect(response.headers.get("content-type")).toStartWith("application/json"); // core's default
+    expect(response.headers.get("content-type")).toBe("application/problem+json"); // core's default
   });
 });
 

@@ -36,10 +36,15 @@ export const BookParams = z.object({ id: z.coerce.number().int().positive() });
 /** The list of books. */
 export const BookList = z.object({ books: z.array(Book) });
 
-/** An error answer (`code` says which: `BOOK_NOT_FOUND`, `LIBRARY_FULL`...). */
+/** An error answer, an RFC 9457 problem document (`code` says which: `BOOK_NOT_FOUND`...). */
 export const ApiError = z
-  .looseObject({ status: z.number().int(), code: z.string() })
-  .meta({ id: "ApiError", description: "An error: its status, a stable code, and a message." });
+  .looseObject({
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string().optional(),
+  })
+  .meta({ id: "ApiError", description: "An error: its status, a stable code and what happened." });
 
 export type Book = z.infer<typeof Book>;
 export type BookFields = z.infer<typeof BookFields>;
