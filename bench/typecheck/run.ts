@@ -94,7 +94,7 @@ const DELTAS: [string, string, string][] = [
   ["(A) `call()`", "harpia-a-call-server+client", "harpia-a-intersection-server"],
   ["(B) generated", "harpia-b-server+client", "harpia-b-server"],
   ["`@harpia/client`", "harpia-client-server+client", "harpia-b-server"],
-  ["`@harpia/client` (real core)", "harpia-core-server+client", "harpia-core-server"],
+  ["`@harpia/client` (real core, `.d.ts`)", "harpia-core-dts-server+client", "harpia-core-dts-server"],
 ];
 
 const table = [

@@ -187,14 +187,14 @@ export function harpiaClientVariants(server: Record<string, string>): Variant[] 
       },
     },
     {
-      name: "harpia-core-server",
+      name: "harpia-core-dts-server",
       description: "the real `@harpia/core` (emitted `.d.ts`), 200 routes with zod body + response schemas",
       files: { "server.ts": coreServer() },
       roots: ["server.ts"],
       prepare: emitCore,
     },
     {
-      name: "harpia-core-server+client",
+      name: "harpia-core-dts-server+client",
       description: "the real `@harpia/core` server and the `@harpia/client` frontend in one program",
       files: { "server.ts": coreServer(), ...files("methods") },
       roots: ["server.ts", "frontend.ts"],

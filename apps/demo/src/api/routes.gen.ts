@@ -84,10 +84,12 @@ export type Book = {
   author: string;
 };
 
-/** An error: its status, a stable code, and a message. */
+/** An error: its status, a stable code and what happened. */
 export type ApiError = {
+  title: string;
   status: number;
   code: string;
+  detail?: string;
   [key: string]: unknown;
 };
 
