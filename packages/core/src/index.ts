@@ -36,6 +36,8 @@ export {
   isHttpError,
   statusText,
   toHttpError,
+  type ValidationIssue,
+  type ValidationTarget,
 } from "./errors";
 export {
   type ListedRoute,
@@ -43,6 +45,7 @@ export {
   type Method,
   type RegisterInput,
   type RouteGroup,
+  type RouteHandlers,
   type RouteMethod,
   Router,
   type RouterFactory,
@@ -58,6 +61,7 @@ export { type AddressSource, HarpiaRequest, type RequestState } from "./request"
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
 export { isStandardSchema } from "./schema/check";
+export type { JsonBody, RequestShape, SchemaOutput } from "./schema/infer";
 export type {
   GroupOptions,
   ResponseSchema,
@@ -82,10 +86,13 @@ export type { SseMessage, SseOptions } from "./stream/sse-format";
 export {
   type ErrorHandler,
   type Handler,
+  type HandlerResult,
   type Middleware,
   type Next,
   type NextFunction,
+  type RouteBaseOptions,
   type RouteOptions,
+  type SchemaRouteOptions,
   withRouteOptions,
 } from "./types";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";

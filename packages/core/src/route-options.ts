@@ -84,6 +84,10 @@ export function checkRouteOptions(options: unknown, where: string): CheckedRoute
       out.parseBody = value;
     } else out.accepts = checkAccepts(value, option);
   }
+  if (out.parseBody === false && out.schema?.body !== undefined)
+    throw new TypeError(
+      `${where}: schema.body needs the body parsed; remove parseBody: false or the body schema`,
+    );
   return out;
 }
 

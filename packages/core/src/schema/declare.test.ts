@@ -158,3 +158,20 @@ describe("schema and detail at registration", () => {
     );
   });
 });
+
+describe("what registration decides", () => {
+  test("a body schema on a route that leaves its body unread is refused", () => {
+    expect(() => harpia().post("/x", { parseBody: false, schema: { body: Book } }, () => "x")).toThrow(
+      /schema\.body needs the body parsed/,
+    );
+  });
+
+  test("no validation step for routes without request or response schemas", async () => {
+    const { validationStep } = await import("./validate");
+    const settings = { checkResponses: () => true };
+    expect(validationStep(undefined, "GET /", settings)).toBeUndefined();
+    expect(validationStep({}, "GET /", settings)).toBeUndefined();
+    expect(validationStep({ body: Book }, "POST /", settings)).toBeFunction();
+    expect(validationStep({ response: Book }, "GET /", settings)).toBeFunction();
+  });
+});
