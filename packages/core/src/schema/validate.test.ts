@@ -251,5 +251,7 @@ describe("over a real socket", () => {
     expect(bad.status).toBe(422);
     expect(bad.headers.get("content-type")).toBe("application/problem+json");
     expect((await bad.json()).errors.length).toBe(2);
+    const me = await fetch(`${base}/me`, { headers: { "x-api-key": "secret", cookie: "sid=abc" } });
+    expect(await me.json()).toEqual({ key: "secret", raw: "secret", sid: "ABC" });
   });
 });
