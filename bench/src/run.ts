@@ -12,6 +12,7 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart";
+import { FIXED_SECURITY_HEADERS, HSTS } from "./real-app";
 import { SCENARIOS, type Scenario, STATIC_FILE } from "./scenarios";
 import { INVALID_BODY, VALID_BODY } from "./validated";
 
@@ -35,7 +36,35 @@ interface Case {
   headers?: Record<string, string>;
   /** A body every framework must refuse with a 4xx (checked once, before measuring). */
   invalidBody?: string;
+  /**
+   * A path each server answers with a session cookie (`GET`, before measuring): its
+   * `Set-Cookie` cookies are sent with every request, before the case's own `cookie` header.
+   */
+  login?: string;
+  /** Response headers whose values must equal raw Bun's (after `normalize`). */
+  sameHeaders?: string[];
+  /** Response headers every framework must send (values may differ: ids, counters). */
+  presentHeaders?: string[];
+  /** Makes per-request values (a CSP nonce) and insignificant spelling equal before comparing. */
+  normalize?: (text: string) => string;
+  /** Seconds measured (default: `--duration`), to keep the whole run short. */
+  duration?: number;
 }
+
+/** Shield's 12 headers, as every framework must send them in S8 and S9. */
+const SHIELD_HEADERS = [...FIXED_SECURITY_HEADERS.map(([name]) => name), "content-security-policy", HSTS[0]];
+/** A nonce is per response; HTML escapes of `'` and whitespace between tags vary by engine. */
+const normalizePage = (text: string) =>
+  text
+    .replace(/nonce-[A-Za-z0-9+/_-]+=*/g, "nonce-N")
+    .replace(/nonce="[^"]*"/g, 'nonce="N"')
+    .replace(/&#0?39;|&#x27;|&apos;/g, "'")
+    .replace(/>\s+</g, "><")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/** Seconds measured for the scenarios added for issue 18 (3 rounds of 5 s would pass 15 minutes). */
+const NEW_DURATION = 3;
 
 const CASES: Case[] = [
   { id: "S1", scenario: "S1", title: SCENARIOS.S1, path: "/" },
@@ -65,18 +94,71 @@ const CASES: Case[] = [
   { id: "S6-10", scenario: "S6", title: "S6 with 10 routes", path: "/items9/42", routes: 10 },
   { id: "S6-1000", scenario: "S6", title: "S6 with 1,000 routes", path: "/items999/42", routes: 1000 },
   {
+    id: "S6-10000",
+    scenario: "S6",
+    title: "S6 with 10,000 routes",
+    path: "/items9999/42",
+    routes: 10_000,
+    duration: NEW_DURATION,
+  },
+  {
+    id: "S6S-10",
+    scenario: "S6S",
+    title: "10 plain routes (no parameters), the last one requested",
+    path: "/plain9",
+    routes: 10,
+    duration: NEW_DURATION,
+  },
+  {
+    id: "S6S-10000",
+    scenario: "S6S",
+    title: "10,000 plain routes, the last one requested",
+    path: "/plain9999",
+    routes: 10_000,
+    duration: NEW_DURATION,
+  },
+  {
     id: "S7",
     scenario: "S7",
     title: SCENARIOS.S7,
     path: "/users/42",
     headers: { origin: "https://app.example", cookie: "session=abc123; theme=dark" },
   },
+  {
+    id: "S8",
+    scenario: "S8",
+    title: SCENARIOS.S8,
+    path: "/users/42",
+    login: "/login",
+    headers: { origin: "https://app.example", cookie: "theme=dark", "x-forwarded-proto": "https" },
+    sameHeaders: [...SHIELD_HEADERS, "access-control-allow-origin", "x-theme"],
+    duration: NEW_DURATION,
+  },
+  {
+    id: "S9",
+    scenario: "S9",
+    title: SCENARIOS.S9,
+    path: "/orders",
+    login: "/login",
+    headers: { "x-forwarded-proto": "https" },
+    sameHeaders: SHIELD_HEADERS,
+    normalize: normalizePage,
+    duration: NEW_DURATION,
+  },
+  {
+    id: "S10",
+    scenario: "S10",
+    title: SCENARIOS.S10,
+    path: "/users/42",
+    presentHeaders: ["x-request-id", "ratelimit-policy", "ratelimit"],
+    duration: NEW_DURATION,
+  },
 ];
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
-    duration: { type: "string", default: "5" },
+    duration: { type: "string" },
     warmup: { type: "string", default: "1" },
     connections: { type: "string", default: "64" },
     scenarios: { type: "string" },
@@ -133,20 +215,49 @@ async function startServer(framework: Framework, c: Case) {
   }
   reader.releaseLock();
   const port = Number(/ready (\d+)/.exec(text)![1]);
-  return { proc, url: `http://127.0.0.1:${port}${c.path}`, skipped: undefined };
+  const base = `http://127.0.0.1:${port}`;
+  return { proc, base, url: `${base}${c.path}`, skipped: undefined };
+}
+
+/**
+ * The request headers of the case for one server: with `login`, the session cookies that
+ * server set on `GET <login>`, before the case's own cookies.
+ */
+async function requestHeaders(framework: Framework, base: string, c: Case): Promise<Record<string, string>> {
+  const headers = { ...c.headers };
+  if (c.login === undefined) return headers;
+  const res = await fetch(`${base}${c.login}`, { headers: c.headers, redirect: "manual" });
+  await res.arrayBuffer();
+  const cookies = res.headers.getSetCookie().map((line) => line.split(";")[0]!.trim());
+  if (cookies.length === 0) throw new Error(`${framework} ${c.id}: GET ${c.login} set no cookie`);
+  headers.cookie = [...cookies, c.headers?.cookie].filter(Boolean).join("; ");
+  return headers;
 }
 
 /** The answer a server gives, to check every framework does the same work. */
-async function answer(url: string, c: Case): Promise<string> {
-  const res = await fetch(url, { method: c.method ?? "GET", body: c.body, headers: c.headers });
+async function answer(url: string, c: Case, headers = c.headers): Promise<string> {
+  const res = await fetch(url, { method: c.method ?? "GET", body: c.body, headers });
   const type = (res.headers.get("content-type") ?? "").split(";")[0];
-  return `${res.status} ${type} ${await res.text()}`;
+  const normalize = c.normalize ?? ((text: string) => text);
+  const lines = [`${res.status} ${type} ${normalize(await res.text())}`];
+  for (const name of c.sameHeaders ?? []) lines.push(`${name}: ${normalize(res.headers.get(name) ?? "(absent)")}`);
+  for (const name of c.presentHeaders ?? []) lines.push(`${name}: ${res.headers.has(name) ? "sent" : "(absent)"}`);
+  return lines.join("\n");
 }
 
-function luaScript(c: Case): string {
+/** Where two answers first differ, with some context. */
+function difference(got: string | undefined, expected: string): string {
+  if (got === undefined) return "no answer";
+  let at = 0;
+  while (at < got.length && got[at] === expected[at]) at++;
+  const from = Math.max(0, at - 30);
+  return `"…${got.slice(from, at + 50)}…" ≠ Bun's "…${expected.slice(from, at + 50)}…"`;
+}
+
+function luaScript(c: Case, headers: Record<string, string> | undefined): string {
   const lines = [`wrk.method = "${c.method ?? "GET"}"`];
   if (c.body) lines.push(`wrk.body = ${JSON.stringify(c.body)}`);
-  for (const [k, v] of Object.entries(c.headers ?? {}))
+  for (const [k, v] of Object.entries(headers ?? {}))
     lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
   return lines.join("\n");
 }
@@ -183,6 +294,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+const durationText =
+  args.duration !== undefined
+    ? `${args.duration}s each`
+    : cases.some((c) => c.duration !== undefined)
+      ? `5s each (${[...new Set(cases.filter((c) => c.duration !== undefined).map((c) => `${c.duration}s`))].join(", ")} for ${cases
+          .filter((c) => c.duration !== undefined)
+          .map((c) => c.id)
+          .join(", ")})`
+      : "5s each";
 const samples = new Map<string, Sample[]>();
 const mismatches: string[] = [];
 /** "S4V:harpia" → why the framework skipped it. */
@@ -190,14 +310,13 @@ const skipped = new Map<string, string>();
 const scriptDir = await mkdtemp(path.join(tmpdir(), "harpia-bench-"));
 
 console.log(
-  `Benchmark: ${rounds} rounds × ${cases.length} scenarios × ${frameworks.length} frameworks, ${args.duration}s each` +
+  `Benchmark: ${rounds} rounds × ${cases.length} scenarios × ${frameworks.length} frameworks, ${durationText}` +
     (pinned ? " (server on CPU 0, wrk on CPU 1)" : " (unpinned: fewer than 2 CPUs or no taskset)"),
 );
 
 for (let round = 0; round < rounds; round++) {
   for (const c of cases) {
-    const script = path.join(scriptDir, `${c.id}.lua`);
-    await Bun.write(script, luaScript(c));
+    const seconds = args.duration !== undefined ? Number(args.duration) : (c.duration ?? 5);
     // Rotate the order every round so no framework always runs first or last.
     const order = frameworks.map((_, i) => frameworks[(i + round) % frameworks.length]!);
     let baseline: string | undefined;
@@ -212,11 +331,14 @@ for (let round = 0; round < rounds; round++) {
           );
         continue;
       }
-      const { proc, url } = started;
+      const { proc, url, base } = started;
       try {
-        const got = await answer(url, c);
+        const headers = await requestHeaders(framework, base, c);
+        const script = path.join(scriptDir, `${c.id}-${framework}.lua`);
+        await Bun.write(script, luaScript(c, headers));
+        const got = await answer(url, c, headers);
         if (c.invalidBody !== undefined && round === 0) {
-          const refused = await answer(url, { ...c, body: c.invalidBody });
+          const refused = await answer(url, { ...c, body: c.invalidBody }, headers);
           if (!/^4\d\d /.test(refused))
             mismatches.push(
               `${c.id} ${LABEL[framework]}: an invalid body got "${refused.slice(0, 80)}", not a 4xx`,
@@ -226,7 +348,7 @@ for (let round = 0; round < rounds; round++) {
         if (round === 0)
           samples.set(`answer:${c.id}:${framework}`, [{ rps: 0, p99: got, rssMb: 0, errors: 0 }]);
         await wrk(url, Number(args.warmup), script);
-        const measured = await wrk(url, Number(args.duration), script);
+        const measured = await wrk(url, seconds, script);
         const sample = { ...measured, rssMb: await rssMb(proc.pid) };
         samples.set(`${c.id}:${framework}`, [...(samples.get(`${c.id}:${framework}`) ?? []), sample]);
         console.log(
@@ -242,9 +364,7 @@ for (let round = 0; round < rounds; round++) {
         if (skipped.has(`${c.id}:${framework}`)) continue;
         const got = samples.get(`answer:${c.id}:${framework}`)?.[0]?.p99;
         if (got !== baseline)
-          mismatches.push(
-            `${c.id} ${LABEL[framework]}: "${got?.slice(0, 80)}" ≠ Bun's "${baseline.slice(0, 80)}"`,
-          );
+          mismatches.push(`${c.id} ${LABEL[framework]}: ${difference(got, baseline)}`);
       }
     }
   }
@@ -282,10 +402,24 @@ const memLines = rows.map(
   (r) =>
     `| ${r.id} | ${frameworks.map((f) => (Number.isNaN(r.rss[f]!) ? "—" : r.rss[f]!.toFixed(1))).join(" | ")} |`,
 );
-const s6 = (id: string) => rows.find((r) => r.id === id)?.rps.harpia;
-const flat = s6("S6-10") && s6("S6-1000") ? (s6("S6-1000")! / s6("S6-10")!).toFixed(2) : undefined;
+/** Throughput with many routes over throughput with 10, per framework (1.00 = flat). */
+const FLATNESS: [string, string, string][] = [
+  ["S6-1000", "S6-10", "1,000 routes with a parameter"],
+  ["S6-10000", "S6-10", "10,000 routes with a parameter"],
+  ["S6S-10000", "S6S-10", "10,000 plain routes"],
+];
+const rpsOf = (id: string, f: Framework) => rows.find((r) => r.id === id)?.rps[f] ?? Number.NaN;
+const flatLines = FLATNESS.filter(([many, few]) => cases.some((c) => c.id === many) && cases.some((c) => c.id === few)).map(
+  ([many, few, label]) =>
+    `| ${label} (${many} / ${few}) | ${frameworks
+      .map((f) => {
+        const ratio = rpsOf(many, f) / rpsOf(few, f);
+        return Number.isNaN(ratio) ? "—" : `${ratio.toFixed(2)}×`;
+      })
+      .join(" | ")} |`,
+);
 const markdown = [
-  `Throughput relative to raw \`Bun.serve\` (median of ${rounds} interleaved rounds, ${args.duration}s each after a ${args.warmup}s warm-up, ` +
+  `Throughput relative to raw \`Bun.serve\` (median of ${rounds} interleaved rounds, ${durationText} after a ${args.warmup}s warm-up, ` +
     `${args.connections} connections; ${pinned ? "server and wrk pinned to separate cores" : "unpinned"}; ${machine}; ${new Date().toISOString().slice(0, 10)}).`,
   "",
   header,
@@ -298,12 +432,19 @@ const markdown = [
   rule,
   ...memLines,
   "",
-  flat
-    ? `Harpia's throughput with 1,000 routes is ${flat}× its throughput with 10 routes (1.00 = flat).`
-    : "",
+  ...(flatLines.length
+    ? [
+        "Does the cost stay flat as routes are added? Throughput with many routes over throughput with 10 (1.00 = flat):",
+        "",
+        `| routes | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`,
+        rule,
+        ...flatLines,
+        "",
+      ]
+    : []),
   mismatches.length
     ? `\nAnswers that differ from raw Bun's:\n${mismatches.map((m) => `- ${m}`).join("\n")}`
-    : `All frameworks gave the same status, content type and body as raw Bun in every scenario${skipped.size ? " they implement" : ""}${cases.some((c) => c.invalidBody) ? ", and refused invalid bodies with a 4xx" : ""}.`,
+    : `All frameworks gave the same status, content type and body as raw Bun (and the headers checked: shield's, CORS, request id, rate limit) in every scenario${skipped.size ? " they implement" : ""}${cases.some((c) => c.invalidBody) ? ", and refused invalid bodies with a 4xx" : ""}.`,
   skipped.size
     ? `\n— marks a framework that does not implement the scenario yet: ${[...skipped].map(([k, why]) => `${k.replace(":", " ")} (${why})`).join("; ")}.`
     : "",
