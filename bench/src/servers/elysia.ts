@@ -2,7 +2,8 @@
 import { cors } from "@elysiajs/cors";
 import { staticPlugin } from "@elysiajs/static";
 import { Elysia, t } from "elysia";
-import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, user } from "../scenarios";
+import { RATE_LIMIT } from "../real-app";
+import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, unsupported, user } from "../scenarios";
 
 const { scenario, port } = serverArgs();
 let app: Elysia<any, any, any, any, any, any, any> = new Elysia();
@@ -36,6 +37,9 @@ switch (scenario) {
   case "S6":
     for (let i = 0; i < routeCount(); i++) app = app.get(`/items${i}/:id`, ({ params }) => user(params.id));
     break;
+  case "S6S":
+    for (let i = 0; i < routeCount(); i++) app = app.get(`/plain${i}`, () => user("42"));
+    break;
   case "S7":
     app = app.use(cors({ origin: "*" })).get("/users/:id", ({ params, set, cookie }) => {
       for (const [name, value] of TWELVE_HEADERS) set.headers[name] = value;
@@ -43,6 +47,27 @@ switch (scenario) {
       return user(params.id);
     });
     break;
+  case "S8":
+  case "S9":
+    unsupported("no well-kept session plugin for Elysia");
+    break;
+  case "S10": {
+    // No maintained request-id plugin (elysia-requestid targets Elysia 0.7): a hook does it, as
+    // @harpia/request-id does (a valid incoming id, else a UUIDv7).
+    const { logger } = await import("@bogeychan/elysia-logger");
+    const { rateLimit } = await import("elysia-rate-limit");
+    const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+    app = app
+      .onRequest(({ request, set }) => {
+        const incoming = request.headers.get("x-request-id");
+        set.headers["x-request-id"] =
+          incoming !== null && REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
+      })
+      .use(logger({ stream: { write() {} }, customProps: (ctx) => ({ requestId: ctx.set.headers["x-request-id"] }) }))
+      .use(rateLimit({ duration: RATE_LIMIT.windowSeconds * 1000, max: RATE_LIMIT.limit }))
+      .get("/users/:id", ({ params }) => user(params.id));
+    break;
+  }
 }
 
 app.listen({ port, hostname: "127.0.0.1" });
