@@ -23,7 +23,10 @@ export const VIEWER = { userId: "7", name: "Grace Hopper" } as const;
 export const SESSION_TTL = 24 * 60 * 60;
 
 /** The S8 body: S2's user, plus who is looking (from the session). */
-export const viewedUser = (id: string, viewer: string | undefined) => ({ ...user(id), viewer: viewer ?? null });
+export const viewedUser = (id: string, viewer: string | undefined) => ({
+  ...user(id),
+  viewer: viewer ?? null,
+});
 
 /**
  * The headers `@harpia/shield` sends by default, without the CSP (below) and HSTS (over HTTPS

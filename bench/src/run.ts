@@ -243,7 +243,8 @@ async function answer(url: string, c: Case, headers = c.headers): Promise<string
   const type = (res.headers.get("content-type") ?? "").split(";")[0];
   const normalize = c.normalize ?? ((text: string) => text);
   const lines = [`${res.status} ${type} ${normalize(await res.text())}`];
-  for (const name of c.sameHeaders ?? []) lines.push(`${name}: ${normalize(res.headers.get(name) ?? "(absent)")}`);
+  for (const name of c.sameHeaders ?? [])
+    lines.push(`${name}: ${normalize(res.headers.get(name) ?? "(absent)")}`);
   for (const names of c.presentHeaders ?? [])
     lines.push(`${names}: ${names.split("|").some((name) => res.headers.has(name)) ? "sent" : "(absent)"}`);
   return lines.join("\n");
@@ -367,8 +368,7 @@ for (let round = 0; round < rounds; round++) {
       for (const framework of frameworks) {
         if (skipped.has(`${c.id}:${framework}`)) continue;
         const got = samples.get(`answer:${c.id}:${framework}`)?.[0]?.p99;
-        if (got !== baseline)
-          mismatches.push(`${c.id} ${LABEL[framework]}: ${difference(got, baseline)}`);
+        if (got !== baseline) mismatches.push(`${c.id} ${LABEL[framework]}: ${difference(got, baseline)}`);
       }
     }
   }
@@ -413,7 +413,9 @@ const FLATNESS: [string, string, string][] = [
   ["S6S-10000", "S6S-10", "10,000 plain routes"],
 ];
 const rpsOf = (id: string, f: Framework) => rows.find((r) => r.id === id)?.rps[f] ?? Number.NaN;
-const flatLines = FLATNESS.filter(([many, few]) => cases.some((c) => c.id === many) && cases.some((c) => c.id === few)).map(
+const flatLines = FLATNESS.filter(
+  ([many, few]) => cases.some((c) => c.id === many) && cases.some((c) => c.id === few),
+).map(
   ([many, few, label]) =>
     `| ${label} (${many} / ${few}) | ${frameworks
       .map((f) => {

@@ -25,7 +25,7 @@ function settledRss(): number {
 
 async function server(framework: Framework): Promise<void> {
   if (framework === "bun") {
-    const s = Bun.serve({
+    const s = Bun.serve<{ path: string }>({
       port: 0,
       hostname: "127.0.0.1",
       fetch(req, srv) {
@@ -82,7 +82,11 @@ async function client(url: string, count: number): Promise<void> {
 }
 
 /** Reads a child's stdout until `pattern` matches (or the phase deadline passes). */
-async function waitFor(stream: ReadableStream<Uint8Array>, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+async function waitFor(
+  stream: ReadableStream<Uint8Array>,
+  pattern: RegExp,
+  what: string,
+): Promise<RegExpExecArray> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -103,7 +107,10 @@ async function waitFor(stream: ReadableStream<Uint8Array>, pattern: RegExp, what
   throw new Error(`${what}: no "${pattern.source}" (got ${JSON.stringify(text.slice(-200))})`);
 }
 
-async function measure(framework: Framework, connections: number): Promise<{ before: number; after: number }> {
+async function measure(
+  framework: Framework,
+  connections: number,
+): Promise<{ before: number; after: number }> {
   const self = path.join(import.meta.dir, "ws-memory.ts");
   const srv = Bun.spawn(["bun", self, "server", framework], {
     cwd: path.join(import.meta.dir, ".."),
@@ -151,7 +158,9 @@ async function main(): Promise<void> {
   });
   const connections = Math.min(Math.max(Number(args.connections), 100), 15_000);
   const rounds = Math.min(Math.max(Number(args.rounds), 1), 5);
-  console.log(`WebSocket memory: ${connections.toLocaleString()} idle connections per server, ${rounds} round(s)`);
+  console.log(
+    `WebSocket memory: ${connections.toLocaleString()} idle connections per server, ${rounds} round(s)`,
+  );
   const results = new Map<Framework, { before: number; after: number }[]>();
   for (let round = 0; round < rounds; round++) {
     for (const framework of round % 2 ? [...FRAMEWORKS].reverse() : FRAMEWORKS) {
@@ -163,7 +172,9 @@ async function main(): Promise<void> {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`\n| server | RSS before | RSS with ${connections.toLocaleString()} connections | per connection |`);
+  console.log(
+    `\n| server | RSS before | RSS with ${connections.toLocaleString()} connections | per connection |`,
+  );
   console.log("| --- | ---: | ---: | ---: |");
   const perConnection: Partial<Record<Framework, number>> = {};
   for (const framework of FRAMEWORKS) {
@@ -177,7 +188,9 @@ async function main(): Promise<void> {
     );
   }
   if (perConnection.bun && perConnection.harpia)
-    console.log(`\nHarpia uses ${(perConnection.harpia / perConnection.bun).toFixed(2)}× raw Bun's memory per idle connection.`);
+    console.log(
+      `\nHarpia uses ${(perConnection.harpia / perConnection.bun).toFixed(2)}× raw Bun's memory per idle connection.`,
+    );
 }
 
 const [role, a, b] = process.argv.slice(2);

@@ -1,14 +1,6 @@
 /** Raw Bun.serve: the baseline. Uses Bun's native route table, as a hand-written Bun app would. */
 import path from "node:path";
-import {
-  csp,
-  FIXED_SECURITY_HEADERS,
-  HSTS,
-  PAGE_ROWS,
-  PAGE_TITLE,
-  VIEWS_DIR,
-  viewedUser,
-} from "../real-app";
+import { csp, FIXED_SECURITY_HEADERS, HSTS, PAGE_ROWS, PAGE_TITLE, VIEWS_DIR, viewedUser } from "../real-app";
 import { ready, routeCount, STATIC_DIR, STATIC_FILE, serverArgs, TWELVE_HEADERS, user } from "../scenarios";
 
 const { scenario, port } = serverArgs();

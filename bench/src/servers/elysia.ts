@@ -63,7 +63,12 @@ switch (scenario) {
         set.headers["x-request-id"] =
           incoming !== null && REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
       })
-      .use(logger({ stream: { write() {} }, customProps: (ctx) => ({ requestId: ctx.set.headers["x-request-id"] }) }))
+      .use(
+        logger({
+          stream: { write() {} },
+          customProps: (ctx) => ({ requestId: ctx.set.headers["x-request-id"] }),
+        }),
+      )
       .use(rateLimit({ duration: RATE_LIMIT.windowSeconds * 1000, max: RATE_LIMIT.limit }))
       .get("/users/:id", ({ params }) => user(params.id));
     break;

@@ -68,11 +68,18 @@ switch (scenario) {
       const { TemplateEngine } = await import("@harpia/template-engine");
       const engine = new TemplateEngine({
         viewName: "page",
-        path: { views: path.join(VIEWS_DIR, "harpia/pages"), layouts: path.join(VIEWS_DIR, "harpia/layouts") },
+        path: {
+          views: path.join(VIEWS_DIR, "harpia/pages"),
+          layouts: path.join(VIEWS_DIR, "harpia/layouts"),
+        },
       });
       app.use(engine);
       app.get("/orders", async (req, res) => {
-        await res.render("orders", { title: PAGE_TITLE, viewer: req.session.name ?? "guest", rows: PAGE_ROWS });
+        await res.render("orders", {
+          title: PAGE_TITLE,
+          viewer: req.session.name ?? "guest",
+          rows: PAGE_ROWS,
+        });
       });
     }
     break;
@@ -82,7 +89,9 @@ switch (scenario) {
     const { requestId } = await import("@harpia/request-id");
     const { rateLimit } = await import("@harpia/rate-limit");
     app.use(requestId());
-    app.use(logger({ format: "json", write: () => {}, fields: (req) => ({ requestId: req.state.requestId }) }));
+    app.use(
+      logger({ format: "json", write: () => {}, fields: (req) => ({ requestId: req.state.requestId }) }),
+    );
     app.use(rateLimit({ limit: RATE_LIMIT.limit, window: RATE_LIMIT.windowSeconds }));
     app.get("/users/:id", (req, res) => res.json(user(req.params.id)));
     break;

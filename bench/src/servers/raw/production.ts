@@ -53,7 +53,10 @@ export function rateLimit(client: string, headers: Headers): Response | undefine
   if (estimate > RATE_LIMIT.limit) {
     headers.set("retry-after", String(reset));
     headers.set("content-type", "application/problem+json");
-    return new Response(JSON.stringify({ status: 429, title: "Too Many Requests" }), { status: 429, headers });
+    return new Response(JSON.stringify({ status: 429, title: "Too Many Requests" }), {
+      status: 429,
+      headers,
+    });
   }
   return undefined;
 }
