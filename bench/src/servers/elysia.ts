@@ -6,6 +6,9 @@ import { RATE_LIMIT } from "../real-app";
 import { ready, routeCount, STATIC_DIR, serverArgs, TWELVE_HEADERS, unsupported, user } from "../scenarios";
 
 const { scenario, port } = serverArgs();
+/** Why Elysia skips S6 with 10,000 routes (measured; see the README). */
+const ELYSIA_10K =
+  "10,000 routes with a parameter gave no answer within 3 minutes of starting (measured once)";
 let app: Elysia<any, any, any, any, any, any, any> = new Elysia();
 
 switch (scenario) {
@@ -35,6 +38,7 @@ switch (scenario) {
     app = app.use(await staticPlugin({ assets: STATIC_DIR, prefix: "/static" }));
     break;
   case "S6":
+    if (routeCount() > 1000) unsupported(ELYSIA_10K);
     for (let i = 0; i < routeCount(); i++) app = app.get(`/items${i}/:id`, ({ params }) => user(params.id));
     break;
   case "S6S":
