@@ -1,6 +1,7 @@
 import path from "node:path";
 import { type CloseOptions, compress, type Harpia } from "@harpia/core";
 import { fileRoutes } from "@harpia/file-router";
+import { metrics } from "@harpia/metrics";
 import { Preset, type PresetApp } from "@harpia/preset";
 import { requestId } from "@harpia/request-id";
 import { session } from "@harpia/session";
@@ -72,6 +73,8 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
     // First, so every hook and middleware after it sees req.state.requestId (and every
     // response, even one refused before routing, carries X-Request-Id).
     app.use(requestId());
+    // Prometheus metrics on /metrics for a scraper with METRICS_TOKEN; none without it.
+    if (settings.metricsToken !== undefined) app.use(metrics({ token: settings.metricsToken }));
     // The stores before everything that uses them: onClose hooks run in reverse order of
     // installation, so the stores close last, after the others finished writing.
     stores = await createStores(settings);

@@ -36,3 +36,5 @@ export const HAS_HEADERS: unique symbol = Symbol("harpia.hasHeaders");
 export const HAS_LOCALS: unique symbol = Symbol("harpia.hasLocals");
 /** `res[BUILD](head)`: builds the one `Response` of the request. */
 export const BUILD: unique symbol = Symbol("harpia.build");
+/** `handler[STATIC_MOUNT]`: what a static mount tells the app to serve its files natively. */
+export const STATIC_MOUNT: unique symbol = Symbol("harpia.staticMount");
