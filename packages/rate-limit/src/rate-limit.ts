@@ -13,7 +13,7 @@ import {
 import { isThenable } from "@harpia/core/utils";
 import { createCounter, type Hit, type SyncStore } from "./algorithms";
 import { addressKey, userKey } from "./client-key";
-import { headerWriter } from "./headers";
+import { headersOf, headerWriter } from "./headers";
 import { DEFAULT_MAX_COUNTERS, type RateLimitOptions, resolveOptions } from "./options";
 
 /** What one limiter decided for a request, on `req.state.rateLimit[name]`. */
@@ -99,7 +99,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const { name, limit, windowSeconds, key, skip, allowed, counts, onStoreError, log, now, ipv6Subnet } =
     settings;
   const counter = createCounter(settings.algorithm, `rate-limit:${name}:`, limit, windowSeconds);
-  const writeHeaders = headerWriter(settings.headers, name, limit, windowSeconds);
+  const { write: writeHeaders, names: headerNames } = headerWriter(settings.headers, name, limit, windowSeconds);
 
   /** This process's counters while the store fails (`onStoreError: "local"`), made on the first failure. */
   let local: MemoryStore | undefined;
@@ -160,7 +160,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     hit: Hit,
     store: Store,
   ): unknown => {
-    const headers = writeHeaders(res, hit.remaining, hit.resetSeconds);
+    writeHeaders(res, hit.remaining, hit.resetSeconds);
     const state = req.state;
     state.rateLimit ??= Object.create(null) as Record<string, RateLimitInfo>;
     state.rateLimit[name] = {
@@ -178,7 +178,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
         `Too many requests: try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
         {
           code: REFUSED_CODE,
-          headers: { ...headers, "retry-after": String(seconds) },
+          headers: { ...headersOf(res, headerNames), "retry-after": String(seconds) },
         },
       );
     }
