@@ -91,7 +91,13 @@ function fixedWindow(prefix: string, limit: number, windowSeconds: number): Coun
 function slidingWindow(prefix: string, limit: number, windowSeconds: number): Counter {
   const windowMs = windowSeconds * 1000;
   const ttl = windowSeconds * 2;
-  const decide = (counter: string, windowIndex: number, current: number, stored: unknown, now: number): Hit => {
+  const decide = (
+    counter: string,
+    windowIndex: number,
+    current: number,
+    stored: unknown,
+    now: number,
+  ): Hit => {
     const previous = typeof stored === "number" && stored > 0 ? stored : 0;
     const elapsed = now - windowIndex * windowMs;
     const left = windowMs - elapsed;

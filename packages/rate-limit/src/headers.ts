@@ -11,7 +11,12 @@ export interface LimiterHeaders {
 
 const NONE: LimiterHeaders = { write: () => {}, names: [] };
 const DRAFT_NAMES = ["ratelimit-policy", "ratelimit"] as const;
-const LEGACY_NAMES = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy"] as const;
+const LEGACY_NAMES = [
+  "ratelimit-limit",
+  "ratelimit-remaining",
+  "ratelimit-reset",
+  "ratelimit-policy",
+] as const;
 
 /** Adds `item` to a structured-field list already on the response (another limiter's), if any. */
 function appended(res: HarpiaResponse, name: string, item: string): string {

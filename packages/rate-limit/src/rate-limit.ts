@@ -6,8 +6,8 @@ import {
   isHttpError,
   MemoryStore,
   type Middleware,
-  type Plugin,
   type Next,
+  type Plugin,
   type Store,
 } from "@harpia/core";
 import { isThenable } from "@harpia/core/utils";
@@ -99,7 +99,12 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const { name, limit, windowSeconds, key, skip, allowed, counts, onStoreError, log, now, ipv6Subnet } =
     settings;
   const counter = createCounter(settings.algorithm, `rate-limit:${name}:`, limit, windowSeconds);
-  const { write: writeHeaders, names: headerNames } = headerWriter(settings.headers, name, limit, windowSeconds);
+  const { write: writeHeaders, names: headerNames } = headerWriter(
+    settings.headers,
+    name,
+    limit,
+    windowSeconds,
+  );
 
   /** This process's counters while the store fails (`onStoreError: "local"`), made on the first failure. */
   let local: MemoryStore | undefined;
@@ -218,7 +223,9 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
       }
       return decided(req, res, next, hit, settings.store);
     }
-    return count(client, at).then((out) => (out === undefined ? next() : decided(req, res, next, out[0], out[1])));
+    return count(client, at).then((out) =>
+      out === undefined ? next() : decided(req, res, next, out[0], out[1]),
+    );
   };
 
   /** After `skip`: the allow list, the client's key, then counting. Synchronous while everything is. */
