@@ -127,7 +127,8 @@ export class SessionHandle {
 
   /** Remembers `key` as it is now, before it is written or handed out (first time only). */
   track(key: string): void {
-    const baseline = (this.baseline ??= new Map());
+    this.baseline ??= new Map();
+    const baseline = this.baseline;
     if (baseline.has(key)) return;
     baseline.set(key, Object.hasOwn(this.data, key) ? serialize(this.data[key]) : undefined);
   }
