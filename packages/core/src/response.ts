@@ -280,7 +280,7 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
 
   /** Whether a header is set (without creating `res.headers`). */
   hasHeader(name: string): boolean {
-    if (this.base !== undefined && this.base.has(name)) return true;
+    if (this.base?.has(name)) return true;
     if (this.headerMap !== undefined) return this.headerMap.has(name);
     const pending = this.pending;
     if (pending === undefined) return false;
