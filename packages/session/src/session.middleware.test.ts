@@ -71,6 +71,7 @@ describe("app.use(session(options)): req.session", () => {
     await client.get("/peek");
     expect(store.calls.expire).toBe(2);
     expect(() => new Session({ touchAfter: -1 })).toThrow(RangeError);
+    expect(() => new Session({ touchAfter: "60" as unknown as number })).toThrow(TypeError);
     expect(() => new Session({ ttl: 60, touchAfter: 61 })).toThrow(/touchAfter must be 0 to ttl \(60\)/);
     expect(new Session({ ttl: 60 }).touchAfter).toBe(30);
     expect(new Session().touchAfter).toBe(60);

@@ -124,7 +124,9 @@ export class Session<Data extends object = SessionData> {
     this.ttl = Math.ceil(ttl);
     this.rolling = options.rolling ?? true;
     const touchAfter = options.touchAfter ?? Math.min(DEFAULT_TOUCH_AFTER_SECONDS, this.ttl / 2);
-    if (typeof touchAfter !== "number" || !(touchAfter >= 0) || touchAfter > this.ttl)
+    if (typeof touchAfter !== "number")
+      throw new TypeError(`Session touchAfter must be a number of seconds, got ${typeof touchAfter}`);
+    if (!(touchAfter >= 0) || touchAfter > this.ttl)
       throw new RangeError(
         `Session touchAfter must be 0 to ttl (${this.ttl}) seconds, got ${String(options.touchAfter)}`,
       );
