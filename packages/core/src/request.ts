@@ -99,6 +99,8 @@ export class HarpiaRequest<P = Record<string, string>> {
   /** Aborted by the route's timeout; made only when the signal is read or the timeout passes. */
   private deadlineController: AbortController | undefined = undefined;
   private signalValue: AbortSignal | undefined = undefined;
+  /** `raw.method`, read once. */
+  private readonly sentMethod: string;
 
   private constructor(
     /** The underlying Fetch API request. */
@@ -108,8 +110,10 @@ export class HarpiaRequest<P = Record<string, string>> {
     private readonly context: RequestContext,
     path: string | undefined,
     queryStart: number,
+    method: string,
   ) {
-    this.method = raw.method;
+    this.method = method;
+    this.sentMethod = method;
     this.params = EMPTY as P;
     this.pathValue = path;
     this.queryIndex = queryStart;
@@ -117,7 +121,8 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /**
    * @internal Made by the app only. `path` and `queryStart` (index of `?` in `raw.url`, -1 for
-   * none) when the caller already split the URL, else they are split on first use.
+   * none) when the caller already split the URL, else they are split on first use; `method`
+   * when the caller read `raw.method` already.
    */
   static [CREATE](
     raw: Request,
@@ -125,8 +130,9 @@ export class HarpiaRequest<P = Record<string, string>> {
     context: RequestContext,
     path?: string,
     queryStart = -1,
+    method: string = raw.method,
   ): HarpiaRequest<any> {
-    return new HarpiaRequest(raw, server, context, path, queryStart);
+    return new HarpiaRequest(raw, server, context, path, queryStart, method);
   }
 
   private splitUrl(): string {
@@ -167,7 +173,7 @@ export class HarpiaRequest<P = Record<string, string>> {
 
   /** The method the client sent, before any method override. */
   get originalMethod(): string {
-    return this.raw.method;
+    return this.sentMethod;
   }
 
   /** The full request URL. */

@@ -15,6 +15,7 @@ export interface BodyLimits extends FieldLimits {
 /** The media type of a `Content-Type` header, lower-cased, without parameters. */
 export function mediaType(contentType: string | null): string {
   if (!contentType) return "";
+  if (contentType === "application/json") return contentType;
   const semi = contentType.indexOf(";");
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
