@@ -2,7 +2,7 @@
  * The body policy of a route: whether its body is read before the chain, which media types it
  * accepts (415), how large it may be (413), and parsing it onto `req.body`; then the chain.
  */
-import { bodyKind, decodeBody, mediaType, type ParsedBody, parseBody, tooLarge } from "../body/parse";
+import { bodyKind, mediaType, type ParsedBody, parseBody, parseDecoded, tooLarge } from "../body/parse";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
@@ -66,13 +66,15 @@ export function withBody(
     } else if (kind !== undefined) {
       const declared = body.length;
       if (kind !== "multipart" && declared !== null) {
-        // The common case in one read: the length is known, Bun reads exactly that much.
-        if (Number(declared) > limit) throw tooLarge(limit);
+        // The common case in one read: the length is known, Bun reads exactly that much and
+        // decodes it (see `parseDecoded` for invalid UTF-8).
+        const size = Number(declared);
+        if (size > limit) throw tooLarge(limit);
         const limits = route.bodyLimits;
-        return req.raw.bytes().then(
-          (bytes) => {
+        return req.raw.text().then(
+          (text) => {
             try {
-              req.body = (req[PARSED] = decodeBody(kind, bytes, limits)).body;
+              req.body = (req[PARSED] = parseDecoded(kind, text, size, limits)).body;
             } catch (error) {
               return fail(compiled, req, res, error, finish);
             }
