@@ -73,7 +73,8 @@ export function compose(handlers: readonly Handler<any>[], onError: ErrorRespond
     }
     // `return next()` in a sync middleware hands back DONE when the rest of the chain already
     // finished synchronously: stay on the sync path instead of paying a promise hop per level.
-    if (result === undefined || result === DONE) return frame.downstream;
+    // `res` itself (`return res.json(...)`) leaves nothing to apply.
+    if (result === undefined || result === DONE || result === res) return frame.downstream;
     if (result instanceof Promise || isThenable(result)) {
       return Promise.resolve(result).then(
         (value) => {
