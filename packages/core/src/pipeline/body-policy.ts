@@ -74,7 +74,9 @@ export function withBody(
         return req.raw.text().then(
           (text) => {
             try {
-              req.body = (req[PARSED] = parseDecoded(kind, text, size, limits)).body;
+              const parsed = parseDecoded(kind, text, size, limits);
+              req[PARSED] = parsed;
+              req.body = parsed.body;
             } catch (error) {
               return fail(compiled, req, res, error, finish);
             }
@@ -91,7 +93,8 @@ export function withBody(
   if (reading === undefined) return runChain(route.chain, req, res, finish);
   return reading.then(
     (read) => {
-      req.body = (req[PARSED] = read).body;
+      req[PARSED] = read;
+      req.body = read.body;
       return runChain(route.chain, req, res, finish);
     },
     (error) => fail(compiled, req, res, error, finish),

@@ -54,7 +54,12 @@ export function compose(handlers: readonly Handler<any>[], onError: ErrorRespond
    * settle with nothing left to wait for, it clears `up.downstream`, so the caller's level ends
    * without adopting an already settled promise (two microtasks per level saved).
    */
-  const step = (index: number, req: HarpiaRequest<any>, res: HarpiaResponse, up: Frame | undefined): Pending => {
+  const step = (
+    index: number,
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    up: Frame | undefined,
+  ): Pending => {
     const fn = handlers[index]!;
     const frame: Frame = { downstream: undefined, called: false };
     const next: Next = (error?: unknown) => {
