@@ -5,7 +5,7 @@
  *
  * 1. runs a hello world: an app listening on port 0, fetched over HTTP;
  * 2. loads every package and uses them together (one `@harpia/core` instance: shield's augment
- *    and the session middleware act on the same app);
+ *    and the session middleware act on the same app; the typed client calls it in process);
  * 3. runs `bun test` with `@harpia/test-client`;
  * 4. type-checks with `tsc --noEmit` on bun init's own tsconfig (no DOM lib) with
  *    `skipLibCheck: false`, so every shipped `.d.ts` is checked, and with the project's own
@@ -34,8 +34,11 @@ console.log(hello.status, await hello.text(), user.status, JSON.stringify(await 
 await server.stop();
 `;
 
-const EVERYTHING = `import harpia, { MemoryStore } from "@harpia/core";
+const EVERYTHING = `import { createClient, type Success, type Unexpected } from "@harpia/client";
+import { generateRoutes } from "@harpia/client/generate";
+import harpia, { MemoryStore } from "@harpia/core";
 import { fileRoutes } from "@harpia/file-router";
+import { openapi } from "@harpia/openapi";
 import { Preset } from "@harpia/preset";
 import { CSRF, Session } from "@harpia/session";
 import { shield } from "@harpia/shield";
@@ -56,6 +59,7 @@ const session = new Session({ store });
 const app = harpia();
 app.shield({ useNonce: true });
 app.use(session.middleware());
+app.use(openapi({ info: { title: "Consumer", version: "1.0.0" } }));
 app.get("/", (req, res) => {
   req.session.visits = (req.session.visits ?? 0) + 1;
   res.json({ visits: req.session.visits, nonce: typeof res.locals.nonce });
@@ -68,6 +72,20 @@ const body = (await second.json()) as { visits: number; nonce: string };
 const csp = second.headers.get("content-security-policy") ?? "";
 if (second.status !== 200 || body.visits !== 2 || body.nonce !== "string" || !csp.includes("nonce-"))
   throw new Error(\`unexpected answer: \${second.status} \${JSON.stringify(body)} \${csp}\`);
+
+// The document, and Swagger UI's bundle read from the consumer's node_modules (swagger-ui-dist).
+const spec = (await (await client.get("/openapi.json").execute()).json()) as { paths: Record<string, unknown> };
+const bundle = await client.get("/docs/swagger-ui-bundle.js").execute();
+if (!("/" in spec.paths) || bundle.status !== 200 || (await bundle.text()).length < 100_000)
+  throw new Error(\`openapi: unexpected document or docs bundle: \${JSON.stringify(spec.paths)} \${bundle.status}\`);
+
+// The typed client over app.fetch, and its generator on the document.
+const api = createClient<{ "GET /": { input: {}; response: Success<200, { visits: number }> | Unexpected } }>({
+  fetch: app.fetch,
+});
+const viaClient = await api.get("/");
+if (!viaClient.ok || viaClient.data.visits !== 1 || !generateRoutes(spec).includes('"GET /": {'))
+  throw new Error(\`client: unexpected answer \${viaClient.status} or routes\`);
 
 const loaded = [fileRoutes, Preset, CSRF, shield, RedisStore, Telemetry, TemplateEngine];
 if (loaded.some((value) => typeof value !== "function")) throw new Error("an export is missing");

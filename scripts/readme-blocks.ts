@@ -36,10 +36,12 @@ export function markdownFiles(base = root): string[] {
   const workspaces: string[] = Array.isArray(manifest.workspaces)
     ? manifest.workspaces
     : (manifest.workspaces?.packages ?? []);
-  for (const pattern of workspaces)
-    // A scaffolder's template/ is an app of its own, with a README the new app's users read.
-    for (const folder of [...new Bun.Glob(pattern).scanSync({ cwd: base, onlyFiles: false })].sort())
+  for (const pattern of workspaces) {
+    for (const folder of [...new Bun.Glob(pattern).scanSync({ cwd: base, onlyFiles: false })].sort()) {
+      // A scaffolder's template/ is an app of its own, with a README the new app's users read.
       files.push(`${folder}/README.md`, `${folder}/template/README.md`);
+    }
+  }
   if (existsSync(path.join(base, "docs")))
     for (const file of readdirSync(path.join(base, "docs")).sort())
       if (file.endsWith(".md")) files.push(`docs/${file}`);

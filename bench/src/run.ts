@@ -11,9 +11,8 @@ import { mkdtemp } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { CASES, type Case } from "./cases";
 import { renderChart } from "./chart";
-import { SCENARIOS, type Scenario, STATIC_FILE } from "./scenarios";
-import { INVALID_BODY, VALID_BODY } from "./validated";
 
 const FRAMEWORKS = ["bun", "harpia", "hono", "elysia"] as const;
 type Framework = (typeof FRAMEWORKS)[number];
@@ -24,59 +23,10 @@ const LABEL: Record<Framework, string> = {
   elysia: "Elysia",
 };
 
-interface Case {
-  id: string;
-  scenario: Scenario;
-  title: string;
-  path: string;
-  routes?: number;
-  method?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  /** A body every framework must refuse with a 4xx (checked once, before measuring). */
-  invalidBody?: string;
-}
-
-const CASES: Case[] = [
-  { id: "S1", scenario: "S1", title: SCENARIOS.S1, path: "/" },
-  { id: "S2", scenario: "S2", title: SCENARIOS.S2, path: "/users/42" },
-  { id: "S3", scenario: "S3", title: SCENARIOS.S3, path: "/users/42" },
-  {
-    id: "S4",
-    scenario: "S4",
-    title: SCENARIOS.S4,
-    path: "/echo",
-    method: "POST",
-    body: JSON.stringify({ name: "Ada", tags: ["math", "engines"], n: 1815 }),
-    headers: { "content-type": "application/json" },
-  },
-  {
-    id: "S4V",
-    scenario: "S4V",
-    title: SCENARIOS.S4V,
-    path: "/echo-valid",
-    method: "POST",
-    body: JSON.stringify(VALID_BODY),
-    invalidBody: JSON.stringify(INVALID_BODY),
-    headers: { "content-type": "application/json" },
-  },
-  { id: "S5", scenario: "S5", title: SCENARIOS.S5, path: `/static/${STATIC_FILE}` },
-  { id: "S6", scenario: "S6", title: SCENARIOS.S6, path: "/items199/42", routes: 200 },
-  { id: "S6-10", scenario: "S6", title: "S6 with 10 routes", path: "/items9/42", routes: 10 },
-  { id: "S6-1000", scenario: "S6", title: "S6 with 1,000 routes", path: "/items999/42", routes: 1000 },
-  {
-    id: "S7",
-    scenario: "S7",
-    title: SCENARIOS.S7,
-    path: "/users/42",
-    headers: { origin: "https://app.example", cookie: "session=abc123; theme=dark" },
-  },
-];
-
 const { values: args } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
-    duration: { type: "string", default: "5" },
+    duration: { type: "string" },
     warmup: { type: "string", default: "1" },
     connections: { type: "string", default: "64" },
     scenarios: { type: "string" },
@@ -133,20 +83,51 @@ async function startServer(framework: Framework, c: Case) {
   }
   reader.releaseLock();
   const port = Number(/ready (\d+)/.exec(text)![1]);
-  return { proc, url: `http://127.0.0.1:${port}${c.path}`, skipped: undefined };
+  const base = `http://127.0.0.1:${port}`;
+  return { proc, base, url: `${base}${c.path}`, skipped: undefined };
+}
+
+/**
+ * The request headers of the case for one server: with `login`, the session cookies that
+ * server set on `GET <login>`, before the case's own cookies.
+ */
+async function requestHeaders(framework: Framework, base: string, c: Case): Promise<Record<string, string>> {
+  const headers = { ...c.headers };
+  if (c.login === undefined) return headers;
+  const res = await fetch(`${base}${c.login}`, { headers: c.headers, redirect: "manual" });
+  await res.arrayBuffer();
+  const cookies = res.headers.getSetCookie().map((line) => line.split(";")[0]!.trim());
+  if (cookies.length === 0) throw new Error(`${framework} ${c.id}: GET ${c.login} set no cookie`);
+  headers.cookie = [...cookies, c.headers?.cookie].filter(Boolean).join("; ");
+  return headers;
 }
 
 /** The answer a server gives, to check every framework does the same work. */
-async function answer(url: string, c: Case): Promise<string> {
-  const res = await fetch(url, { method: c.method ?? "GET", body: c.body, headers: c.headers });
+async function answer(url: string, c: Case, headers = c.headers): Promise<string> {
+  const res = await fetch(url, { method: c.method ?? "GET", body: c.body, headers });
   const type = (res.headers.get("content-type") ?? "").split(";")[0];
-  return `${res.status} ${type} ${await res.text()}`;
+  const normalize = c.normalize ?? ((text: string) => text);
+  const lines = [`${res.status} ${type} ${normalize(await res.text())}`];
+  for (const name of c.sameHeaders ?? [])
+    lines.push(`${name}: ${normalize(res.headers.get(name) ?? "(absent)")}`);
+  for (const names of c.presentHeaders ?? [])
+    lines.push(`${names}: ${names.split("|").some((name) => res.headers.has(name)) ? "sent" : "(absent)"}`);
+  return lines.join("\n");
 }
 
-function luaScript(c: Case): string {
+/** Where two answers first differ, with some context. */
+function difference(got: string | undefined, expected: string): string {
+  if (got === undefined) return "no answer";
+  let at = 0;
+  while (at < got.length && got[at] === expected[at]) at++;
+  const from = Math.max(0, at - 30);
+  return `"…${got.slice(from, at + 50)}…" ≠ Bun's "…${expected.slice(from, at + 50)}…"`;
+}
+
+function luaScript(c: Case, headers: Record<string, string> | undefined): string {
   const lines = [`wrk.method = "${c.method ?? "GET"}"`];
   if (c.body) lines.push(`wrk.body = ${JSON.stringify(c.body)}`);
-  for (const [k, v] of Object.entries(c.headers ?? {}))
+  for (const [k, v] of Object.entries(headers ?? {}))
     lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
   return lines.join("\n");
 }
@@ -183,6 +164,17 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/** "5s each (2s for S6-10, S6S-10; 3s for S8)" when some cases have their own duration. */
+function describeDurations(): string {
+  if (args.duration !== undefined) return `${args.duration}s each`;
+  const own = new Map<number, string[]>();
+  for (const c of cases)
+    if (c.duration !== undefined) own.set(c.duration, [...(own.get(c.duration) ?? []), c.id]);
+  if (own.size === 0) return "5s each";
+  const parts = [...own].sort(([a], [b]) => a - b).map(([s, ids]) => `${s}s for ${ids.join(", ")}`);
+  return `5s each (${parts.join("; ")})`;
+}
+const durationText = describeDurations();
 const samples = new Map<string, Sample[]>();
 const mismatches: string[] = [];
 /** "S4V:harpia" → why the framework skipped it. */
@@ -190,14 +182,13 @@ const skipped = new Map<string, string>();
 const scriptDir = await mkdtemp(path.join(tmpdir(), "harpia-bench-"));
 
 console.log(
-  `Benchmark: ${rounds} rounds × ${cases.length} scenarios × ${frameworks.length} frameworks, ${args.duration}s each` +
+  `Benchmark: ${rounds} rounds × ${cases.length} scenarios × ${frameworks.length} frameworks, ${durationText}` +
     (pinned ? " (server on CPU 0, wrk on CPU 1)" : " (unpinned: fewer than 2 CPUs or no taskset)"),
 );
 
 for (let round = 0; round < rounds; round++) {
   for (const c of cases) {
-    const script = path.join(scriptDir, `${c.id}.lua`);
-    await Bun.write(script, luaScript(c));
+    const seconds = args.duration !== undefined ? Number(args.duration) : (c.duration ?? 5);
     // Rotate the order every round so no framework always runs first or last.
     const order = frameworks.map((_, i) => frameworks[(i + round) % frameworks.length]!);
     let baseline: string | undefined;
@@ -212,11 +203,14 @@ for (let round = 0; round < rounds; round++) {
           );
         continue;
       }
-      const { proc, url } = started;
+      const { proc, url, base } = started;
       try {
-        const got = await answer(url, c);
+        const headers = await requestHeaders(framework, base, c);
+        const script = path.join(scriptDir, `${c.id}-${framework}.lua`);
+        await Bun.write(script, luaScript(c, headers));
+        const got = await answer(url, c, headers);
         if (c.invalidBody !== undefined && round === 0) {
-          const refused = await answer(url, { ...c, body: c.invalidBody });
+          const refused = await answer(url, { ...c, body: c.invalidBody }, headers);
           if (!/^4\d\d /.test(refused))
             mismatches.push(
               `${c.id} ${LABEL[framework]}: an invalid body got "${refused.slice(0, 80)}", not a 4xx`,
@@ -226,7 +220,7 @@ for (let round = 0; round < rounds; round++) {
         if (round === 0)
           samples.set(`answer:${c.id}:${framework}`, [{ rps: 0, p99: got, rssMb: 0, errors: 0 }]);
         await wrk(url, Number(args.warmup), script);
-        const measured = await wrk(url, Number(args.duration), script);
+        const measured = await wrk(url, seconds, script);
         const sample = { ...measured, rssMb: await rssMb(proc.pid) };
         samples.set(`${c.id}:${framework}`, [...(samples.get(`${c.id}:${framework}`) ?? []), sample]);
         console.log(
@@ -241,10 +235,7 @@ for (let round = 0; round < rounds; round++) {
       for (const framework of frameworks) {
         if (skipped.has(`${c.id}:${framework}`)) continue;
         const got = samples.get(`answer:${c.id}:${framework}`)?.[0]?.p99;
-        if (got !== baseline)
-          mismatches.push(
-            `${c.id} ${LABEL[framework]}: "${got?.slice(0, 80)}" ≠ Bun's "${baseline.slice(0, 80)}"`,
-          );
+        if (got !== baseline) mismatches.push(`${c.id} ${LABEL[framework]}: ${difference(got, baseline)}`);
       }
     }
   }
@@ -282,10 +273,26 @@ const memLines = rows.map(
   (r) =>
     `| ${r.id} | ${frameworks.map((f) => (Number.isNaN(r.rss[f]!) ? "—" : r.rss[f]!.toFixed(1))).join(" | ")} |`,
 );
-const s6 = (id: string) => rows.find((r) => r.id === id)?.rps.harpia;
-const flat = s6("S6-10") && s6("S6-1000") ? (s6("S6-1000")! / s6("S6-10")!).toFixed(2) : undefined;
+/** Throughput with many routes over throughput with 10, per framework (1.00 = flat). */
+const FLATNESS: [string, string, string][] = [
+  ["S6-1000", "S6-10", "1,000 routes with a parameter"],
+  ["S6-10000", "S6-10", "10,000 routes with a parameter"],
+  ["S6S-10000", "S6S-10", "10,000 plain routes"],
+];
+const rpsOf = (id: string, f: Framework) => rows.find((r) => r.id === id)?.rps[f] ?? Number.NaN;
+const flatLines = FLATNESS.filter(
+  ([many, few]) => cases.some((c) => c.id === many) && cases.some((c) => c.id === few),
+).map(
+  ([many, few, label]) =>
+    `| ${label} (${many} / ${few}) | ${frameworks
+      .map((f) => {
+        const ratio = rpsOf(many, f) / rpsOf(few, f);
+        return Number.isNaN(ratio) ? "—" : `${ratio.toFixed(2)}×`;
+      })
+      .join(" | ")} |`,
+);
 const markdown = [
-  `Throughput relative to raw \`Bun.serve\` (median of ${rounds} interleaved rounds, ${args.duration}s each after a ${args.warmup}s warm-up, ` +
+  `Throughput relative to raw \`Bun.serve\` (median of ${rounds} interleaved rounds, ${durationText} after a ${args.warmup}s warm-up, ` +
     `${args.connections} connections; ${pinned ? "server and wrk pinned to separate cores" : "unpinned"}; ${machine}; ${new Date().toISOString().slice(0, 10)}).`,
   "",
   header,
@@ -298,12 +305,21 @@ const markdown = [
   rule,
   ...memLines,
   "",
-  flat
-    ? `Harpia's throughput with 1,000 routes is ${flat}× its throughput with 10 routes (1.00 = flat).`
-    : "",
+  ...(flatLines.length
+    ? [
+        "Does the cost stay flat as routes are added? Throughput with many routes over throughput with 10 (1.00 = flat):",
+        "",
+        `| routes | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`,
+        rule,
+        ...flatLines,
+        "",
+        "Past 1,000 routes raw Bun routes by hand (a `Map` on the first path segment): Bun's native `routes` table took about a minute to build 10,000 routes and then answered a few thousand requests per second (see bench/README.md).",
+        "",
+      ]
+    : []),
   mismatches.length
     ? `\nAnswers that differ from raw Bun's:\n${mismatches.map((m) => `- ${m}`).join("\n")}`
-    : `All frameworks gave the same status, content type and body as raw Bun in every scenario${skipped.size ? " they implement" : ""}${cases.some((c) => c.invalidBody) ? ", and refused invalid bodies with a 4xx" : ""}.`,
+    : `All frameworks gave the same status, content type and body as raw Bun${cases.some((c) => c.sameHeaders || c.presentHeaders) ? " (and the headers checked: shield's, CORS, request id, rate limit)" : ""} in every scenario${skipped.size ? " they implement" : ""}${cases.some((c) => c.invalidBody) ? ", and refused invalid bodies with a 4xx" : ""}.`,
   skipped.size
     ? `\n— marks a framework that does not implement the scenario yet: ${[...skipped].map(([k, why]) => `${k.replace(":", " ")} (${why})`).join("; ")}.`
     : "",

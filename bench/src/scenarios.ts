@@ -12,7 +12,11 @@ export const SCENARIOS = {
   S4V: "S4 with a 5-field body validated (400/422 when invalid)",
   S5: "GET a 4 KB static file",
   S6: "200 registered routes, the last one requested",
+  S6S: "routes without parameters (plain paths), the last one requested",
   S7: "S2 behind CORS, reading a cookie, setting 12 headers",
+  S8: "S7 with shield's 12 headers and a session read (memory store)",
+  S9: "an HTML page: layout + 20-row template, CSP nonce, session read",
+  S10: "S2 + request id + JSON access log + rate limit (memory)",
 } as const;
 
 export type Scenario = keyof typeof SCENARIOS;

@@ -55,6 +55,18 @@ const PROBES: Probe[] = [
     route: ['"GET /resource0/:id"', 3],
     typo: ['"GET /resource0/:id"', '"GET /resource0/:idx"'],
   },
+  {
+    variant: "harpia-client-only",
+    file: "frontend.ts",
+    route: ['"/resource0/:id"', 3],
+    typo: ['"/resource0/:id"', '"/resource0/:idx"'],
+  },
+  {
+    variant: "harpia-client-request-only",
+    file: "frontend.ts",
+    route: ['"GET /resource0/:id"', 3],
+    typo: ['"GET /resource0/:id"', '"GET /resource0/:idx"'],
+  },
 ];
 
 /** Every probe also sends a wrong body field: the first `age: 0,` becomes `age: "0",`. */
@@ -123,7 +135,9 @@ async function probe(p: Probe) {
   const text = await Bun.file(file).text();
   const ls = service(dir, new Map());
   const [marker, offset] = p.route;
-  const answerField = text.indexOf(").name") + 2;
+  // The first answer's `.name` (`(await …).name` or `(await …).data?.name`), cursor on `name`.
+  const read = /\)\.(?:data\?\.)?name\b/.exec(text)!;
+  const answerField = read.index + read[0].length - 3;
   return {
     variant: p.variant,
     route: definition(ls, dir, file, text.indexOf(marker) + offset),

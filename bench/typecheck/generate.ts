@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { elysiaVariants } from "./variants/elysia";
 import { harpiaVariants } from "./variants/harpia";
+import { harpiaCoreVariants } from "./variants/harpia-core";
 import { honoVariants } from "./variants/hono";
 import { openapiVariants } from "./variants/openapi";
 import type { Variant } from "./variants/types";
@@ -46,6 +47,7 @@ export async function allVariants(): Promise<Variant[]> {
     ...elysiaVariants(),
     ...openapiVariants(),
     ...(await harpiaVariants()),
+    ...harpiaCoreVariants(),
   ];
 }
 
@@ -81,7 +83,14 @@ export async function generate(options: { only?: string[]; ts?: string } = {}) {
     for (const [file, text] of Object.entries(variant.files)) await Bun.write(path.join(dir, file), text);
     await Bun.write(
       path.join(dir, "tsconfig.json"),
-      `${JSON.stringify({ ...TSCONFIG, files: variant.roots }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          compilerOptions: { ...TSCONFIG.compilerOptions, ...variant.compilerOptions },
+          files: variant.roots,
+        },
+        null,
+        2,
+      )}\n`,
     );
     written.add(variant.name);
   };

@@ -93,6 +93,8 @@ const DELTAS: [string, string, string][] = [
   ["(A) registry interface", "harpia-a-registry-server+client", "harpia-a-intersection-server"],
   ["(A) `call()`", "harpia-a-call-server+client", "harpia-a-intersection-server"],
   ["(B) generated", "harpia-b-server+client", "harpia-b-server"],
+  ["`@harpia/client`", "harpia-client-server+client", "harpia-b-server"],
+  ["`@harpia/client` (real core, `.d.ts`)", "harpia-core-dts-server+client", "harpia-core-dts-server"],
 ];
 
 const table = [

@@ -1,10 +1,13 @@
 import path from "node:path";
 import { type CloseOptions, compress, type Harpia } from "@harpia/core";
 import { fileRoutes } from "@harpia/file-router";
+import { metrics } from "@harpia/metrics";
+import { openapi } from "@harpia/openapi";
 import { Preset, type PresetApp } from "@harpia/preset";
 import { requestId } from "@harpia/request-id";
 import { session } from "@harpia/session";
 import { shield } from "@harpia/shield";
+import { booksApi } from "./api/books";
 import { registerChat } from "./chat";
 import { provideServices } from "./context";
 import { htmlErrorPages, jsonApiErrors } from "./error-pages";
@@ -72,6 +75,8 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
     // First, so every hook and middleware after it sees req.state.requestId (and every
     // response, even one refused before routing, carries X-Request-Id).
     app.use(requestId());
+    // Prometheus metrics on /metrics for a scraper with METRICS_TOKEN; none without it.
+    if (settings.metricsToken !== undefined) app.use(metrics({ token: settings.metricsToken }));
     // The stores before everything that uses them: onClose hooks run in reverse order of
     // installation, so the stores close last, after the others finished writing.
     stores = await createStores(settings);
@@ -107,7 +112,18 @@ export async function createDemo(options: DemoOptions = {}): Promise<Demo> {
 
   preset.on("configure.routes", async (app) => {
     app.use(await fileRoutes({ dir: path.join(import.meta.dir, "http") }));
+    app.routes(booksApi());
     registerChat(app, service!);
+    // The OpenAPI document of every route above (schemas and detail) at /openapi.json, and its
+    // reference page (Swagger UI, served from the package: no CDN, shield's CSP) at /docs.
+    app.use(
+      openapi({
+        info: { title: "Harpia demo", version: "1.0.0", description: "The demo's JSON API." },
+        tags: [{ name: "books", description: "The shared library: every worker sees the same books." }],
+        // The JSON API only: HTML pages, forms and probes are not part of it.
+        include: (route) => route.path.startsWith("/api/"),
+      }),
+    );
   });
 
   preset.on("configure.errorHandlers", (_app, config, { addErrorHandler }) => {

@@ -35,6 +35,11 @@ export interface DemoOptions {
   /** Token of the telemetry dashboard (default: {@link DEVELOPMENT_TELEMETRY_TOKEN} in development). */
   telemetryToken?: string;
   /**
+   * Bearer token of the Prometheus metrics at `/metrics` (16 characters or more). Default none:
+   * no metrics are served.
+   */
+  metricsToken?: string;
+  /**
    * The app's `cookieSecret`, also the key of signed CSRF tokens (16 characters or more). Every
    * process of a cluster needs the same one. Default: none; CSRF then keeps a random secret in
    * the sessions store (shared through Redis).
@@ -74,6 +79,7 @@ export interface DemoSettings {
   redisConnectionName: string;
   uploadDir: string;
   telemetryToken: string;
+  metricsToken: string | undefined;
   cookieSecret: string | undefined;
   workerId: string | undefined;
   accessLog: boolean;
@@ -91,6 +97,11 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
       "TELEMETRY_TOKEN must be set (16 characters or more) outside development: it guards /admin/telemetry",
     );
   }
+  const metricsToken = options.metricsToken || undefined;
+  if (metricsToken !== undefined && !/^[A-Za-z0-9._~+/-]{16,}=*$/.test(metricsToken))
+    throw new Error(
+      "METRICS_TOKEN must be 16 characters or more of A-Z a-z 0-9 - . _ ~ + / (a bearer token): it guards /metrics",
+    );
   const cookieSecret = options.cookieSecret || undefined;
   if (cookieSecret !== undefined && cookieSecret.length < 16)
     throw new Error("COOKIE_SECRET must be 16 characters or more: it signs cookies and CSRF tokens");
@@ -113,6 +124,7 @@ export function resolveSettings(options: DemoOptions = {}): DemoSettings {
     redisConnectionName,
     uploadDir: path.resolve(options.uploadDir ?? path.join(DEMO_ROOT, "uploads")),
     telemetryToken,
+    metricsToken,
     cookieSecret,
     workerId: options.workerId,
     accessLog: options.accessLog ?? true,
@@ -134,6 +146,7 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     redisPrefix: env.REDIS_PREFIX,
     uploadDir: env.UPLOAD_DIR,
     telemetryToken: env.TELEMETRY_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
     cookieSecret: env.COOKIE_SECRET,
     workerId: env.WORKER_ID,
     accessLog: flag(env.ACCESS_LOG),

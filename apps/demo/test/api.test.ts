@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TestClient } from "@harpia/test-client";
+import { compileErrors, validate } from "@readme/openapi-parser";
 import { startDemo } from "./support/demo";
 
 type StartedDemo = Awaited<ReturnType<typeof startDemo>>;
@@ -30,6 +31,11 @@ describe("demo API", () => {
       .execute();
     expect(created.status).toBe(201);
     const book = await created.json();
+    // The schema trimmed the fields before the handler saw them.
+    expect(
+      (await (await client.post("/api/books").json({ title: " Emma ", author: " Austen" }).execute()).json())
+        .title,
+    ).toBe("Emma");
     expect(created.headers.get("location")).toBe(`/api/books/${book.id}`);
     expect(await (await client.get(`/api/books/${book.id}`).execute()).json()).toEqual(book);
     const updated = await client
@@ -52,10 +58,21 @@ describe("demo API", () => {
     await client.delete(`/api/books/${second.id}`).execute();
   });
 
-  test("bad input gets 422 with the problems listed, wrong types 415", async () => {
-    const res = await client.post("/api/books").json({ title: "" }).execute();
+  test("bad input gets a 422 problem document listing every problem (the route's zod schemas), wrong types 415", async () => {
+    const res = await client.post("/api/books").json({ title: "  " }).execute();
     expect(res.status).toBe(422);
-    expect((await res.json()).details.problems).toEqual(["title is required", "author is required"]);
+    expect(res.headers.get("content-type")).toStartWith("application/problem+json");
+    const problem = await res.json();
+    expect(problem).toMatchObject({ status: 422, code: "VALIDATION_FAILED" });
+    expect(problem.errors).toEqual([
+      { in: "body", path: "/title", message: "title is required" },
+      { in: "body", path: "/author", message: expect.any(String) },
+    ]);
+    const zero = await client.get("/api/books/0").execute();
+    expect(zero.status).toBe(422);
+    expect((await zero.json()).errors[0]).toMatchObject({ in: "params", path: "/id" });
+    const long = await client.get("/api/books").query("q", "x".repeat(201)).execute();
+    expect((await long.json()).errors[0]).toMatchObject({ in: "query", path: "/q" });
     expect((await client.put("/api/books/1").send("title=x").execute()).status).toBe(415);
     // The preset refuses urlencoded bodies outside the HTML forms' paths (a CSRF precaution).
     const form = await client
@@ -126,5 +143,39 @@ describe("bun run demo", () => {
     const res = await fetch(url!);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Hello from Harpia");
+  });
+});
+
+describe("the books API's OpenAPI document (@harpia/openapi)", () => {
+  let demo: StartedDemo;
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(() => demo.cleanup());
+
+  test("/openapi.json is a valid OpenAPI 3.1 document of the books API, built from its zod schemas", async () => {
+    const res = await demo.app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const document = await res.json();
+    const result = await validate(structuredClone(document));
+    expect(result.valid ? [] : compileErrors(result)).toEqual([]);
+    expect(document.openapi).toStartWith("3.1");
+    const books = Object.entries(document.paths as Record<string, Record<string, any>>).filter(([p]) =>
+      p.startsWith("/api/books"),
+    );
+    const ids = books.flatMap(([, item]) => Object.values(item).map((op) => op.operationId)).sort();
+    expect(ids).toEqual(["createBook", "deleteBook", "getBook", "listBooks", "updateBook"]);
+    const create = document.paths["/api/books"].post;
+    expect(create.tags).toEqual(["books"]);
+    expect(create.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/BookFieldsInput",
+    });
+    expect(create.responses["201"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Book",
+    });
+    expect(create.responses["422"]).toEqual({ $ref: "#/components/responses/ValidationFailed" });
+    const [id] = document.paths["/api/books/{id}"].get.parameters;
+    expect(id).toMatchObject({ name: "id", in: "path", required: true, schema: { type: "integer" } });
+    expect(document.components.schemas.Book.required).toEqual(["id", "title", "author"]);
   });
 });

@@ -8,6 +8,7 @@
 
 import { emitRoutes } from "../prototypes/emit-routes";
 import * as R from "../routes";
+import { harpiaClientVariants } from "./harpia-client";
 import { declarationFlags } from "./hono";
 import { openApiDocument } from "./openapi-doc";
 import type { Variant } from "./types";
@@ -228,6 +229,7 @@ export async function harpiaVariants(): Promise<Variant[]> {
       files: { ...server, ...frontend("methods") },
       roots: ["server.ts", "frontend.ts"],
     },
+    ...harpiaClientVariants(server),
   );
   return variants;
 }

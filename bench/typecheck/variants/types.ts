@@ -10,6 +10,8 @@ export interface Variant {
   roots: string[];
   /** Other variants whose projects `prepare` reads (generated first, even when not selected). */
   needs?: string[];
+  /** Compiler options added to the shared ones (e.g. `customConditions` to read sources). */
+  compilerOptions?: Record<string, unknown>;
   /** Work done after the files are written (emitting a `.d.ts`, running openapi-typescript). */
   prepare?: (dir: string, ctx: PrepareContext) => Promise<void>;
 }

@@ -214,8 +214,11 @@ describe("errors", () => {
     expect(res.status).toBe(418);
     expect(res.headers.get("x-why")).toBe("tea");
     expect(await res.json()).toEqual({
+      type: "about:blank",
+      title: "Error",
       status: 418,
       code: "TEAPOT",
+      detail: "I'm a teapot",
       message: "I'm a teapot",
       details: { brew: "green" },
     });
@@ -230,7 +233,14 @@ describe("errors", () => {
       return new TestClient(app);
     };
     const prod = await (await make(false).get("/").execute()).json();
-    expect(prod).toEqual({ status: 500, code: "INTERNAL_ERROR", message: "Internal Server Error" });
+    expect(prod).toEqual({
+      type: "about:blank",
+      title: "Internal Server Error",
+      status: 500,
+      code: "INTERNAL_ERROR",
+      detail: "Internal Server Error",
+      message: "Internal Server Error",
+    });
     const dev = await (await make(true).get("/").execute()).json();
     expect(dev.message).toBe("database password is hunter2");
     expect(dev.stack.join("\n")).toContain("app.middleware.test.ts");

@@ -174,7 +174,16 @@ describe("automatic answers", () => {
   test("404 as JSON by default", async () => {
     const res = await client.get("/nowhere").execute();
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ status: 404, code: "NOT_FOUND", message: "Cannot GET /nowhere" });
+    // An RFC 9457 problem document; `message` repeats `detail` for earlier clients.
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toEqual({
+      type: "about:blank",
+      title: "Not Found",
+      status: 404,
+      code: "NOT_FOUND",
+      detail: "Cannot GET /nowhere",
+      message: "Cannot GET /nowhere",
+    });
   });
 
   test("404 as HTML when the client prefers HTML, with the path escaped", async () => {

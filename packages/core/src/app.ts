@@ -13,6 +13,8 @@ import {
   resolveOptions,
 } from "./app/options";
 import { PluginSet } from "./app/plugins";
+import { buildRouteTable } from "./app/route-table";
+import { type FlatRoute, type FlatWsRoute, flatten } from "./app/routes";
 import { type ServeHost, startServer } from "./app/serve";
 import { closeApp, shutdownOnSignals } from "./app/shutdown";
 import { type AppState, createAppState } from "./app/state";
@@ -26,6 +28,7 @@ import type { ErrorReporter, HookName, Hooks } from "./hooks";
 import type { CompiledApp } from "./pipeline/compiled";
 import { handleRequest } from "./pipeline/fetch";
 import { type AddressSource, HarpiaRequest } from "./request";
+import type { RouteInfo } from "./schema/types";
 import type { ServerHandle, ServerOptions } from "./server";
 import { createStaticHandler, type StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler } from "./types";
@@ -53,6 +56,7 @@ export class Harpia extends RouteGroup<""> {
   readonly #plugins = new PluginSet();
   readonly #host: ServeHost;
   #compiled: CompiledApp | undefined;
+  #table: readonly RouteInfo[] | undefined;
   #refreshQueued = false;
   #corsRegistry: CorsRegistry | undefined;
   #closed: Promise<void> | undefined;
@@ -75,6 +79,7 @@ export class Harpia extends RouteGroup<""> {
       jsonDepth: config.jsonDepth,
       methodOverride: config.override !== undefined,
       cookieSecret: config.signer !== undefined,
+      validateResponses: config.validateResponses,
     });
     this.#host = { state, current: () => this.#current(), invalidate: () => this.#invalidate() };
     const registry = registryOf(this);
@@ -94,6 +99,7 @@ export class Harpia extends RouteGroup<""> {
 
   #invalidate(): void {
     this.#compiled = undefined;
+    this.#table = undefined;
     if (this.#state.servers.size === 0 || this.#refreshQueued) return;
     // Registrations after listen(): recompile once they are done (before the next request is
     // read) and hand Bun's router the new table, so no request runs a stale chain.
@@ -223,6 +229,26 @@ export class Harpia extends RouteGroup<""> {
       throw new TypeError("app.requestIP(req) needs the request: per-request state is never kept on the app");
     }
     return req.ip;
+  }
+
+  /**
+   * Every route registered so far, as documentation generators and clients see it: method,
+   * full pattern, parameters, and the merged `schema` and `detail` of its routers and itself.
+   * HTTP routes come first (in registration order, each router's routes where it was
+   * mounted), then WebSocket routes. Plugins read it once the app is set up (e.g. when it
+   * starts listening); it is rebuilt after any registration.
+   *
+   * @example
+   * for (const route of app.routeTable()) console.log(route.method, route.path, route.detail?.tags);
+   */
+  routeTable(): readonly RouteInfo[] {
+    if (this.#table === undefined) {
+      const routes: FlatRoute[] = [];
+      const wsRoutes: FlatWsRoute[] = [];
+      flatten(this, "", [], routes, wsRoutes);
+      this.#table = Object.freeze(buildRouteTable(routes, wsRoutes));
+    }
+    return this.#table;
   }
 
   /**

@@ -1,15 +1,31 @@
-import type { HttpError } from "./errors";
+import { type HttpError, statusText, type ValidationIssue } from "./errors";
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
 import { RETURNED } from "./symbols";
 import { preferredFormat } from "./utils/accepts";
 import { escapeHtml } from "./utils/html";
 
-/** The JSON body of an error response. */
+/** The media type of the default JSON error body (RFC 9457). */
+export const PROBLEM_JSON = "application/problem+json";
+
+/**
+ * The JSON body of a default error response: an RFC 9457 problem document
+ * (`application/problem+json`) with Harpia's members (`code`, `message`, `errors`...).
+ */
 export interface ErrorBody {
+  /** A URI naming the problem type; `"about:blank"`: the status says it all. */
+  type: string;
+  /** The status's reason phrase (`"Unprocessable Entity"`). */
+  title: string;
   status: number;
+  /** A stable, machine-readable code (`"VALIDATION_FAILED"`, `"NOT_FOUND"`...). */
   code: string;
+  /** What went wrong, for this occurrence (hidden for server errors outside development). */
+  detail: string;
+  /** The same text as `detail`, kept for clients of earlier versions. */
   message: string;
+  /** Validation issues: `{ in, path, message }` per problem found by a route's schemas. */
+  errors?: ValidationIssue[];
   details?: unknown;
   stack?: string[];
 }
@@ -26,11 +42,16 @@ export function writeErrorResponse(
   development: boolean,
 ): void {
   const visible = error.expose || development;
+  const message = visible ? error.message : "Internal Server Error";
   const body: ErrorBody = {
+    type: "about:blank",
+    title: statusText(error.status),
     status: error.status,
     code: String(error.code),
-    message: visible ? error.message : "Internal Server Error",
+    detail: message,
+    message,
   };
+  if (visible && error.issues !== undefined) body.errors = error.issues;
   if (visible && error.details !== undefined) body.details = error.details;
   if (development && error.status >= 500) {
     const cause = error.cause instanceof Error ? error.cause : error;
@@ -51,5 +72,6 @@ export function writeErrorResponse(
     );
   } else {
     res.json(body);
+    res.type(PROBLEM_JSON);
   }
 }

@@ -24,7 +24,24 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** The route did not answer within its `timeout` (503). */
   TIMEOUT: "TIMEOUT",
+  /** A part of the request (or a WebSocket message) did not match the route's schema (422). */
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  /** What a route sent did not match its response schema (500; checked in development). */
+  RESPONSE_VALIDATION_FAILED: "RESPONSE_VALIDATION_FAILED",
 } as const;
+
+/** Where a validation issue was found. */
+export type ValidationTarget = "params" | "query" | "headers" | "cookies" | "body" | "message" | "response";
+
+/** One problem found by a route's schema (see `RouteSchema`). */
+export interface ValidationIssue {
+  /** The part of the request it is in. */
+  in: ValidationTarget;
+  /** JSON-pointer-like path to the value (`"/author/name"`, `"/tags/0"`; `""` for the part itself). */
+  path: string;
+  /** The schema library's message. */
+  message: string;
+}
 
 /** One of the codes in {@link ErrorCode}, or any application-defined string. */
 export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode] | (string & {});
@@ -44,6 +61,8 @@ export interface HttpErrorOptions {
   headers?: Record<string, string>;
   /** Extra JSON-serialisable details included in the response body when exposed. */
   details?: unknown;
+  /** Validation issues, rendered as `errors` in the default problem document. */
+  issues?: ValidationIssue[];
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -107,6 +126,11 @@ export class HttpError extends Error {
   readonly headers?: Record<string, string>;
   /** Extra details sent with an exposed error. */
   readonly details?: unknown;
+  /**
+   * What a route's schemas found wrong (a 422 `VALIDATION_FAILED`): one entry per issue, with
+   * the part of the request (`in`), a JSON-pointer-like `path` and the message.
+   */
+  readonly issues?: ValidationIssue[];
 
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -120,6 +144,7 @@ export class HttpError extends Error {
     this.expose = options.expose ?? status < 500;
     this.headers = options.headers;
     this.details = options.details;
+    if (options.issues !== undefined) this.issues = options.issues;
   }
 }
 

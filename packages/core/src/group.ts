@@ -2,7 +2,10 @@ import { isPlugin, type Plugin, pluginRecord } from "./plugin";
 import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
 import type { JoinPath, ParamsOf } from "./router/params";
 import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
-import type { Handler, Middleware, RouteOptions } from "./types";
+import { checkRouteDetail, checkRouteSchema, checkWsSchema } from "./schema/check";
+import type { ParamsFor, RequestShape, RequestShapeOf, ResponseShapeOf } from "./schema/infer";
+import type { GroupOptions, RouteDetail, RouteSchema, WebSocketRouteSchema } from "./schema/types";
+import type { Handler, Middleware, RouteOptions, SchemaRouteOptions } from "./types";
 import type { WsHandlers, WsRouteDefinition } from "./ws/types";
 
 /** A route as registered on a group, before compilation. */
@@ -16,9 +19,10 @@ export interface RouteDefinition {
 
 /**
  * A route as `router.list()` reports it, in the original Harpia's shape: the middleware in
- * `handlers`, the final handler in `controller`. `register()` takes the same shape.
+ * `handlers`, the final handler in `controller`. `register()` takes the same shape. (For the
+ * documentation view of every route, with schemas, see `app.routeTable()`.)
  */
-export interface RouteInfo {
+export interface ListedRoute {
   method: string;
   /**
    * Path relative to the listing router's own prefix (as the original reported it), with the
@@ -34,15 +38,15 @@ export interface RouteInfo {
   options?: RouteOptions;
 }
 
-/** A WebSocket route as `router.wsList()` reports it; the path follows {@link RouteInfo.path}. */
+/** A WebSocket route as `router.wsList()` reports it; the path follows {@link ListedRoute.path}. */
 export interface WsRouteInfo {
   path: string;
-  handlers: WsHandlers<any, any>;
+  handlers: WsHandlers<any, any, any>;
 }
 
 /** What `router.register()` takes: the original Harpia's `{ routes, wsRoutes, prefix }`. */
 export interface RegisterInput {
-  routes: RouteInfo[];
+  routes: ListedRoute[];
   wsRoutes?: WsRouteInfo[];
   /** Prepended to every path (`"/books"` or `"books"`). */
   prefix?: string;
@@ -54,27 +58,45 @@ export interface MiddlewareEntry {
   fn: Middleware;
 }
 
-/** `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred. */
+/**
+ * `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred
+ * from the path, and with `options.schema` the request parts and response bodies inferred
+ * from the schemas (middleware first, the typed handler last).
+ */
 export interface RouteMethod<Prefix extends string, Self> {
   <Path extends string>(
     path: Path,
     ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
   ): Self;
-  <Path extends string>(
+  <Path extends string, S extends RouteSchema = {}>(
     path: Path,
-    options: RouteOptions,
-    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
+    options: SchemaRouteOptions<S>,
+    ...handlers: RouteHandlers<
+      ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>,
+      RequestShapeOf<S>,
+      ResponseShapeOf<S>
+    >
   ): Self;
 }
+
+/** A route's handlers: middleware, then the handler whose returned value is checked. */
+export type RouteHandlers<P, V extends RequestShape, Out> = [
+  ...(Handler<P, V> | Plugin)[],
+  Handler<P, V, Out> | Plugin,
+];
 
 /**
  * `app.ws(path, handlers)`: a WebSocket route, params inferred from the path and connection
  * data from the `upgrade` hook's result. With an explicit type (`app.ws<ChatData>(path, ...)`,
  * as in the seed) `ws.data` is `WsData & ChatData` and params are a string record.
  */
-export type WsMethod<Prefix extends string, Self> = <Data extends object = {}, Path extends string = string>(
+export type WsMethod<Prefix extends string, Self> = <
+  Data extends object = {},
+  Path extends string = string,
+  S extends WebSocketRouteSchema = {},
+>(
   path: Path,
-  handlers: WsHandlers<ParamsOf<JoinPath<Prefix, Path>>, Data>,
+  handlers: WsHandlers<ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>, Data, S>,
 ) => Self;
 
 /**
@@ -91,6 +113,10 @@ export interface GroupRegistry {
   changed: (() => void) | undefined;
   /** Set by an app on itself: installs a plugin (a router applies a plugin's middleware instead). */
   install: ((plugin: Plugin) => void) | undefined;
+  /** Schemas every route beneath gets (`Router(prefix, { schema })`), checked. */
+  schema: RouteSchema | undefined;
+  /** Detail every route beneath gets (`Router(prefix, { detail })`), checked. */
+  detail: RouteDetail | undefined;
 }
 
 let readRegistry!: (group: RouteGroup<any>) => GroupRegistry;
@@ -135,6 +161,8 @@ export class RouteGroup<Prefix extends string = ""> {
     parents: new Set(),
     changed: undefined,
     install: undefined,
+    schema: undefined,
+    detail: undefined,
   };
   /** The group's prefix, normalised (`"books"` → `"/books"`, `""` for none). */
   readonly prefix: string;
@@ -143,9 +171,23 @@ export class RouteGroup<Prefix extends string = ""> {
     readRegistry = (group) => group.#registry;
   }
 
-  constructor(prefix?: Prefix) {
+  /**
+   * @param prefix - the group's prefix (`"books"` serves `/books/...`).
+   * @param options - `schema` and `detail` every route beneath gets (see {@link GroupOptions}).
+   */
+  constructor(prefix?: Prefix, options?: GroupOptions) {
     this.prefix = prefix ? normalizePattern(prefix) : "";
     if (this.prefix === "/") this.prefix = "";
+    if (options !== undefined) {
+      const where = `Router("${this.prefix}")`;
+      if (options === null || typeof options !== "object" || Array.isArray(options))
+        throw new TypeError(`${where}: options must be an object`);
+      for (const key of Object.keys(options))
+        if (key !== "schema" && key !== "detail")
+          throw new TypeError(`${where}: unknown option "${key}" (known: schema, detail)`);
+      if (options.schema !== undefined) this.#registry.schema = checkRouteSchema(options.schema, where);
+      if (options.detail !== undefined) this.#registry.detail = checkRouteDetail(options.detail, where);
+    }
   }
 
   #add(method: string, path: string, args: unknown[]): this {
@@ -192,7 +234,7 @@ export class RouteGroup<Prefix extends string = ""> {
    *   message(ws, message) { app.publish(ws.data.params.room, String(message)); },
    * });
    */
-  ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any>) => {
+  ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any, any>) => {
     if (typeof path !== "string") throw new TypeError("ws route: the path must be a string");
     if (handlers === null || typeof handlers !== "object")
       throw new TypeError(`ws ${path}: the second argument must be an object of handlers`);
@@ -202,7 +244,10 @@ export class RouteGroup<Prefix extends string = ""> {
         throw new TypeError(`ws ${path}: "${name}" must be a function`);
     }
     parsePattern(joinPaths(this.prefix, path));
-    this.#registry.wsRoutes.push({ path, handlers });
+    const where = `ws ${path}`;
+    const schema = handlers.schema === undefined ? undefined : checkWsSchema(handlers.schema, where);
+    const detail = handlers.detail === undefined ? undefined : checkRouteDetail(handlers.detail, where);
+    this.#registry.wsRoutes.push({ path, handlers, schema, detail });
     invalidate(this);
     return this;
   };
@@ -278,8 +323,8 @@ export class RouteGroup<Prefix extends string = ""> {
    * @example
    * for (const route of app.list()) console.log(route.method, route.path);
    */
-  list(): RouteInfo[] {
-    const out: RouteInfo[] = [];
+  list(): ListedRoute[] {
+    const out: ListedRoute[] = [];
     collect(this, "", out, undefined);
     return out;
   }
@@ -320,7 +365,7 @@ export class RouteGroup<Prefix extends string = ""> {
 }
 
 /** Appends a group's routes to `routes` and its WebSocket routes to `ws`, paths under `base`. */
-function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?: WsRouteInfo[]): void {
+function collect(group: RouteGroup<any>, base: string, routes?: ListedRoute[], ws?: WsRouteInfo[]): void {
   const at = (path: string) => (base === "" ? path : joinPaths(base, path));
   const registry = readRegistry(group);
   if (routes) {
@@ -342,15 +387,23 @@ function collect(group: RouteGroup<any>, base: string, routes?: RouteInfo[], ws?
 }
 
 /**
- * Creates a router, optionally with a prefix (`Router("books")` serves `/books/...`).
+ * Creates a router, optionally with a prefix (`Router("books")` serves `/books/...`) and with
+ * `schema`/`detail` every route beneath gets (a route's own entry replaces the router's per
+ * key; `detail.tags` concatenate).
  *
  * @example
- * const books = Router("books");
+ * const books = Router("books", { detail: { tags: ["books"] } });
  * books.get("/:id", (req, res) => res.json({ id: req.params.id }));
  * app.routes(books);
  */
-export function Router<Prefix extends string = "">(prefix?: Prefix): RouteGroup<Prefix> {
-  return new RouteGroup(prefix);
+export const Router: RouterFactory = function Router(prefix?: string, options?: GroupOptions) {
+  return new RouteGroup(prefix, options);
+} as RouterFactory;
+
+/** {@link Router}: called as a function or with `new`, both give a {@link RouteGroup}. */
+export interface RouterFactory {
+  <Prefix extends string = "">(prefix?: Prefix, options?: GroupOptions): RouteGroup<Prefix>;
+  new <Prefix extends string = "">(prefix?: Prefix, options?: GroupOptions): RouteGroup<Prefix>;
 }
 
 /**

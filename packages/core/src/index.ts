@@ -36,15 +36,19 @@ export {
   isHttpError,
   statusText,
   toHttpError,
+  type ValidationIssue,
+  type ValidationTarget,
 } from "./errors";
 export {
+  type ListedRoute,
   METHODS,
   type Method,
   type RegisterInput,
   type RouteGroup,
-  type RouteInfo,
+  type RouteHandlers,
   type RouteMethod,
   Router,
+  type RouterFactory,
   type WsMethod,
   type WsRouteInfo,
 } from "./group";
@@ -56,6 +60,18 @@ export { isPlugin, type Plugin } from "./plugin";
 export { type AddressSource, HarpiaRequest, type RequestState } from "./request";
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
+export { isStandardSchema } from "./schema/check";
+export type { JsonBody, RequestShape, SchemaOutput } from "./schema/infer";
+export type {
+  GroupOptions,
+  ResponseSchema,
+  RouteDetail,
+  RouteInfo,
+  RouteParamInfo,
+  RouteSchema,
+  StandardSchemaV1,
+  WebSocketRouteSchema,
+} from "./schema/types";
 export type { ServerHandle, ServerOptions, WebSocketOptions } from "./server";
 export type { MaxAge } from "./static/cache-control";
 export type { Dotfiles, FileOptions, FileResponseOptions } from "./static/send-file";
@@ -70,10 +86,13 @@ export type { SseMessage, SseOptions } from "./stream/sse-format";
 export {
   type ErrorHandler,
   type Handler,
+  type HandlerResult,
   type Middleware,
   type Next,
   type NextFunction,
+  type RouteBaseOptions,
   type RouteOptions,
+  type SchemaRouteOptions,
   withRouteOptions,
 } from "./types";
 export type { FileNamer, SavedFile, UploadOptions, UploadRules } from "./upload/types";

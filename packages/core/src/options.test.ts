@@ -86,7 +86,7 @@ describe("route options are checked at registration", () => {
     [{ bodyLimit: [] }, "got an array"],
     [
       { bodylimit: 10 },
-      'POST /x: unknown route option "bodylimit" (known: bodyLimit, accepts, parseBody, jsonDepth, timeout)',
+      'POST /x: unknown route option "bodylimit" (known: bodyLimit, accepts, parseBody, jsonDepth, timeout, schema, detail)',
     ],
     [
       { accepts: "xml" },

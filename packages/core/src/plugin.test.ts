@@ -156,6 +156,7 @@ describe("settings, signer and request state", () => {
       jsonDepth: 64,
       methodOverride: true,
       cookieSecret: true,
+      validateResponses: false,
     });
     expect(Object.isFrozen(app.settings)).toBe(true);
     expect(harpia().signer).toBeUndefined();

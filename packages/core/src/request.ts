@@ -3,8 +3,9 @@ import { DEFAULT_JSON_DEPTH, parseJsonBody } from "./body/json";
 import type { ParsedBody } from "./body/parse";
 import type { UploadedFile } from "./body/types";
 import { type CookieSigner, RequestCookies } from "./cookies";
+import type { RequestShape } from "./schema/infer";
 import type { OpenStreams } from "./stream/open-streams";
-import { ABORT, CONTEXT, CREATE, DEADLINE, FORWARDED, LOOKUP_PATH, PARSED } from "./symbols";
+import { ABORT, CONTEXT, CREATE, DEADLINE, FORWARDED, LOOKUP_PATH, PARSED, VALIDATED } from "./symbols";
 import type { SavedFile } from "./upload/saved-file";
 import {
   type AddressSource,
@@ -48,18 +49,33 @@ export interface RequestContext {
 export interface RequestState {}
 
 /**
+ * A request part's type: the route schema's output when declared (`K` in `V`), else `D` (`any`
+ * when `V` is). Written as `V extends { K: T }` rather than `K extends keyof V`: `keyof` would make
+ * `V` contravariant, and a request with schemas would no longer pass as a `HarpiaRequest<any>`.
+ */
+type Part<V, K extends keyof RequestShape, D> = 0 extends 1 & V
+  ? any
+  : V extends { [P in K]: infer T }
+    ? T
+    : D;
+
+/**
  * The request as handlers see it: the standard `Request` (as `raw`) plus parsed params, query,
  * cookies and body. One instance per request; nothing here is shared between requests.
  *
- * @typeParam P - the route's params, inferred from its pattern.
+ * @typeParam P - the route's params, inferred from its pattern (or its `params` schema).
+ * @typeParam V - the parts a route's schemas validated (`{ body: Book }`), inferred from them.
  */
-export class HarpiaRequest<P = Record<string, string>> {
+export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = {}> {
   /** The method the route was matched with (after method override). */
   method: string;
   /** Route parameters, percent-decoded once (an object without prototype). */
   params: P;
-  /** The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed. */
-  body: any = undefined;
+  /**
+   * The parsed body: JSON value, nested form fields, text, or `undefined` when none was parsed;
+   * with a `body` schema, its validated output.
+   */
+  body: Part<V, "body", any> = undefined as Part<V, "body", any>;
   /** @internal The parsed body, set by the body policy. */
   [PARSED]: ParsedBody | undefined = undefined;
   /** Files saved by `upload.single` / `upload.multiple` on this route (empty otherwise). */
@@ -181,9 +197,12 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this.raw.url;
   }
 
-  /** The request headers (a standard `Headers`). */
-  get headers(): Headers {
-    return this.raw.headers;
+  /**
+   * The request headers (a standard `Headers`). With a `headers` schema, its declared keys also
+   * read as properties holding their validated values (`req.headers["x-api-key"]`).
+   */
+  get headers(): Part<V, "headers", unknown> & Headers {
+    return this.raw.headers as Part<V, "headers", unknown> & Headers;
   }
 
   /** One request header, case-insensitive; `null` when absent. */
@@ -231,9 +250,10 @@ export class HarpiaRequest<P = Record<string, string>> {
   /**
    * Query parameters, first value of each key (`?a=1&a=2` → `{ a: "1" }`; see {@link queries}).
    * An object without prototype: `?__proto__=x` is an ordinary key and `"toString" in req.query`
-   * is false.
+   * is false. With a `query` schema, its validated output (repeated keys reach the schema as
+   * arrays).
    */
-  get query(): Record<string, string> {
+  get query(): Part<V, "query", Record<string, string>> {
     if (this.queryValues === undefined) {
       const out: Record<string, string> = Object.create(null);
       if (this.queryStart !== -1) {
@@ -241,7 +261,13 @@ export class HarpiaRequest<P = Record<string, string>> {
       }
       this.queryValues = out;
     }
-    return this.queryValues;
+    return this.queryValues as Part<V, "query", Record<string, string>>;
+  }
+
+  /** @internal A route's validated query or cookies replace the parsed ones (see `RouteSchema`). */
+  [VALIDATED](part: "query" | "cookies", value: unknown): void {
+    if (part === "query") this.queryValues = value as Record<string, string>;
+    else this.cookieJar = value as RequestCookies;
   }
 
   /** Every value of a repeated query parameter (`?tag=a&tag=b` → `["a", "b"]`). */
@@ -249,11 +275,14 @@ export class HarpiaRequest<P = Record<string, string>> {
     return this.queryStart === -1 ? [] : this.searchParams.getAll(name);
   }
 
-  /** Cookies the client sent (`req.cookies.get(name)`, `getAll()`, `getSigned(name)`). */
-  get cookies(): RequestCookies {
+  /**
+   * Cookies the client sent (`req.cookies.get(name)`, `getAll()`, `getSigned(name)`). With a
+   * `cookies` schema, its validated output instead (a plain object of the declared cookies).
+   */
+  get cookies(): Part<V, "cookies", RequestCookies> {
     if (this.cookieJar === undefined)
       this.cookieJar = new RequestCookies(this.raw.headers.get("cookie"), this.context.signer);
-    return this.cookieJar;
+    return this.cookieJar as Part<V, "cookies", RequestCookies>;
   }
 
   /** What the trusted proxies say about the client (walked once, on first use). */

@@ -1,6 +1,7 @@
 import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
 import type { HarpiaRequest } from "./request";
+import type { JsonBody } from "./schema/infer";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
 import {
   type ChunkSource,
@@ -22,6 +23,7 @@ import {
   HAS_HEADERS,
   HAS_LOCALS,
   RETURNED,
+  SENT_JSON,
   WIRE,
 } from "./symbols";
 import { byteLength } from "./utils/bytes";
@@ -86,7 +88,7 @@ const NO_JSON: unique symbol = Symbol("no-json");
  * The response being built for one request. Middleware and handlers set status, headers,
  * cookies and the body; the app turns it into a single `Response` when the chain is done.
  */
-export class HarpiaResponse {
+export class HarpiaResponse<Out = unknown, Code extends number = 200> {
   /**
    * The status code (200 unless set). When the answer is a whole `Response` (returned by a
    * handler or given to `send`), that Response's status.
@@ -166,6 +168,11 @@ export class HarpiaResponse {
     this.bodyInit = body;
   }
 
+  /** @internal The value sent as JSON (`res.json`, an object returned or sent), else `undefined`. */
+  get [SENT_JSON](): { value: unknown } | undefined {
+    return this.jsonValue === NO_JSON ? undefined : { value: this.jsonValue };
+  }
+
   /** @internal Whether `locals` was touched. */
   get [HAS_LOCALS](): boolean {
     return this.localValues !== undefined;
@@ -202,12 +209,15 @@ export class HarpiaResponse {
     return this;
   }
 
-  /** Sets the status code. */
-  status(code: number): this {
+  /**
+   * Sets the status code. On a route with response schemas, `res.status(404).json(x)` checks
+   * `x` against the schema of 404.
+   */
+  status<C extends number>(code: C): HarpiaResponse<Out, C> {
     if (!Number.isInteger(code) || code < 100 || code > 599)
       throw new RangeError(`Invalid status code: ${code}`);
     this.statusCode = code;
-    return this;
+    return this as HarpiaResponse<Out, C>;
   }
 
   /**
@@ -281,8 +291,12 @@ export class HarpiaResponse {
     return this;
   }
 
-  /** Sends a value as JSON (`application/json; charset=utf-8`). */
-  json(data: unknown): this {
+  /**
+   * Sends a value as JSON (`application/json; charset=utf-8`). On a route with response
+   * schemas, `data` is typed by the schema of the current status (checked at run time in
+   * development).
+   */
+  json(data: JsonBody<Out, Code>): this {
     this.sent = true;
     this.bodyInit = null;
     this.jsonValue = data === undefined ? null : data;
@@ -463,6 +477,9 @@ export class HarpiaResponse {
     let response: Response;
     if (this.jsonValue !== NO_JSON) {
       response = status === 200 ? Response.json(this.jsonValue) : Response.json(this.jsonValue, { status });
+      // A JSON value sent with another type (`res.json(x).type("application/problem+json")`).
+      const type = this[CONTENT_TYPE];
+      if (type !== JSON_TYPE && type !== undefined) response.headers.set("content-type", type);
     } else {
       const body = this.bodyInit;
       response = status === 200 ? new Response(body) : new Response(body, { status });

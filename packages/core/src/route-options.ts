@@ -1,10 +1,28 @@
 import type { BodyKind } from "./body/types";
+import { checkRouteDetail, checkRouteSchema } from "./schema/check";
+import type { RouteDetail, RouteSchema } from "./schema/types";
 import { type Duration, parseDuration } from "./utils/duration";
 import { describeValue, positiveInteger } from "./utils/internal/check";
 import { parseSize, type Size } from "./utils/size";
 
 /** Per-route options, given as an object before the handlers: `app.post(path, { bodyLimit }, h)`. */
-export interface RouteOptions {
+export interface RouteOptions extends RouteBaseOptions {
+  /**
+   * Schemas of the route's input and output (any Standard Schema v1: zod 4, valibot,
+   * arktype...): the validated output replaces `req.params`, `req.query`, `req.body`...
+   * before the handler, and invalid input is answered 422 `VALIDATION_FAILED`.
+   */
+  schema?: RouteSchema;
+}
+
+/** {@link RouteOptions} with the route's schemas as a type parameter, for inference. */
+export interface SchemaRouteOptions<S extends RouteSchema> extends RouteBaseOptions {
+  /** See {@link RouteOptions.schema}. */
+  schema?: S;
+}
+
+/** The route options other than `schema`. */
+export interface RouteBaseOptions {
   /** Largest body this route accepts: bytes, or a size such as `"5mb"` (overrides the app's limit). */
   bodyLimit?: Size;
   /** Body types the route accepts; any other `Content-Type` is answered 415. */
@@ -20,6 +38,8 @@ export interface RouteOptions {
    * head), not the body of a streamed response.
    */
   timeout?: Duration | false;
+  /** Documentation metadata (`summary`, `tags`...), read by `@harpia/openapi`. */
+  detail?: RouteDetail;
 }
 
 /** Route options after checking: sizes in bytes, `accepts` as a list. */
@@ -30,10 +50,12 @@ export interface CheckedRouteOptions {
   jsonDepth?: number;
   /** Milliseconds, or `false` for none. */
   timeout?: number | false;
+  schema?: RouteSchema;
+  detail?: RouteDetail;
 }
 
 const BODY_KINDS: readonly BodyKind[] = ["json", "form", "multipart", "text"];
-const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth", "timeout"];
+const KNOWN = ["bodyLimit", "accepts", "parseBody", "jsonDepth", "timeout", "schema", "detail"];
 
 /**
  * Checks route options where they are given (registration, `withRouteOptions`) and returns
@@ -54,12 +76,18 @@ export function checkRouteOptions(options: unknown, where: string): CheckedRoute
     else if (key === "jsonDepth") out.jsonDepth = positiveInteger(value, option);
     else if (key === "timeout")
       out.timeout = value === false ? false : parseDuration(value as Duration, option);
+    else if (key === "schema") out.schema = checkRouteSchema(value, where);
+    else if (key === "detail") out.detail = checkRouteDetail(value, where);
     else if (key === "parseBody") {
       if (typeof value !== "boolean")
         throw new TypeError(`${option}: expected true or false, got ${describeValue(value)}`);
       out.parseBody = value;
     } else out.accepts = checkAccepts(value, option);
   }
+  if (out.parseBody === false && out.schema?.body !== undefined)
+    throw new TypeError(
+      `${where}: schema.body needs the body parsed; remove parseBody: false or the body schema`,
+    );
   return out;
 }
 

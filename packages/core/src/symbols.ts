@@ -36,3 +36,9 @@ export const HAS_HEADERS: unique symbol = Symbol("harpia.hasHeaders");
 export const HAS_LOCALS: unique symbol = Symbol("harpia.hasLocals");
 /** `res[BUILD](head)`: builds the one `Response` of the request. */
 export const BUILD: unique symbol = Symbol("harpia.build");
+/** `handler[STATIC_MOUNT]`: what a static mount tells the app to serve its files natively. */
+export const STATIC_MOUNT: unique symbol = Symbol("harpia.staticMount");
+/** `req[VALIDATED](part, value)`: a route's schema output replaces `req.query` / `req.cookies`. */
+export const VALIDATED: unique symbol = Symbol("harpia.validated");
+/** `res[SENT_JSON]`: the value given to `res.json()` (or sent as JSON), for response schemas. */
+export const SENT_JSON: unique symbol = Symbol("harpia.sentJson");

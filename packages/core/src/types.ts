@@ -1,8 +1,9 @@
 import type { HarpiaRequest } from "./request";
 import type { HarpiaResponse } from "./response";
 import { checkRouteOptions, type RouteOptions } from "./route-options";
+import type { RequestShape, SuccessBody } from "./schema/infer";
 
-export type { RouteOptions } from "./route-options";
+export type { RouteBaseOptions, RouteOptions, SchemaRouteOptions } from "./route-options";
 
 /**
  * Continues with the next middleware or the handler. Await it to run code after the rest of
@@ -18,15 +19,28 @@ export type NextFunction = Next;
 /**
  * A route handler or middleware: `(req, res, next)`. It may be sync or async. It may return a
  * `Response`, a `Blob`/`Bun.file`, a string or a plain object instead of calling `res.send`.
+ *
+ * @typeParam P - the route's params.
+ * @typeParam V - the request parts the route's schemas validated (see `RouteSchema`).
+ * @typeParam Out - response bodies by status, from `schema.response` (`unknown`: anything).
  */
-export type Handler<P = Record<string, string>> = (
-  req: HarpiaRequest<P>,
-  res: HarpiaResponse,
+export type Handler<P = Record<string, string>, V extends RequestShape = {}, Out = unknown> = (
+  req: HarpiaRequest<P, V>,
+  res: HarpiaResponse<Out>,
   next: Next,
-) => unknown;
+) => HandlerResult<Out>;
 
-/** A middleware: a handler that usually calls `next()`. */
-export type Middleware = Handler<any>;
+/**
+ * What a handler may return: anything without response schemas; with them, a success body
+ * (2xx) of the schemas, a `Response`, `res`, or nothing (after `res.json()`, `next()`...).
+ */
+export type HandlerResult<Out> = unknown extends Out ? unknown : Reply<Out> | Promise<Reply<Out>>;
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`.
+type Reply<Out> = SuccessBody<Out> | Response | HarpiaResponse<any, any> | undefined | void;
+
+/** A middleware: a handler that usually calls `next()`; it fits any route, schemas or not. */
+export type Middleware = Handler<any, any, any>;
 
 /** Error handler for `app.setErrorHandler`. */
 export type ErrorHandler = (error: unknown, req: HarpiaRequest<any>, res: HarpiaResponse) => unknown;
@@ -48,6 +62,11 @@ export type MiddlewareWithOptions = Middleware & { [ROUTE_OPTIONS]?: RouteOption
 export function withRouteOptions<M extends Middleware>(middleware: M, options: RouteOptions): M {
   if (typeof middleware !== "function")
     throw new TypeError("withRouteOptions: the middleware must be a function");
-  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = checkRouteOptions(options, "withRouteOptions");
+  const checked = checkRouteOptions(options, "withRouteOptions");
+  if (checked.schema !== undefined || checked.detail !== undefined)
+    throw new TypeError(
+      "withRouteOptions: schema and detail belong to a route or a Router, not a middleware",
+    );
+  (middleware as MiddlewareWithOptions)[ROUTE_OPTIONS] = checked;
   return middleware;
 }

@@ -13,7 +13,7 @@ function appWith(options?: HealthOptions): { app: Harpia; probes: HealthPlugin }
 async function probe(app: Harpia, path: string, init?: RequestInit) {
   const res = await app.request(path, init);
   const text = await res.text();
-  const json = res.headers.get("content-type")?.startsWith("application/json");
+  const json = res.headers.get("content-type")?.includes("json");
   return { status: res.status, body: json ? JSON.parse(text) : text, headers: res.headers };
 }
 

@@ -34,8 +34,11 @@ describe("unhandled errors", () => {
     const json = await app.request("/crash", { headers: ACCEPT.json });
     expect(json.status).toBe(500);
     expect(await json.json()).toEqual({
+      type: "about:blank",
+      title: "Internal Server Error",
       status: 500,
       code: "INTERNAL_ERROR",
+      detail: "Internal Server Error",
       message: "Internal Server Error",
     });
     const html = await app.request("/crash", { headers: ACCEPT.html });
@@ -57,8 +60,11 @@ describe("unhandled errors", () => {
     expect(json.status).toBe(503);
     expect(json.headers.get("retry-after")).toBe("3");
     expect(await json.json()).toEqual({
+      type: "about:blank",
+      title: "Service Unavailable",
       status: 503,
       code: "SERVICE_UNAVAILABLE",
+      detail: "Service Unavailable",
       message: "Service Unavailable",
     });
     const page = await (await app.request("/busy", { headers: ACCEPT.html })).text();
@@ -72,8 +78,11 @@ describe("unhandled errors", () => {
     const gone = await app.request("/gone", { headers: ACCEPT.json });
     expect(gone.status).toBe(410);
     expect(await gone.json()).toEqual({
+      type: "about:blank",
+      title: "Gone",
       status: 410,
       code: "BOOK_GONE",
+      detail: "This book was removed",
       message: "This book was removed",
       details: { id: 7 },
     });
@@ -110,7 +119,7 @@ describe("unhandled errors", () => {
   test("cancelling configure.unhandledErrorHandler falls back to core's error page", async () => {
     const app = await build({}, ["configure.unhandledErrorHandler", () => false]);
     const response = await app.request("/crash");
-    expect(response.headers.get("content-type")).toStartWith("application/json"); // core's default
+    expect(response.headers.get("content-type")).toBe("application/problem+json"); // core's default
   });
 });
 

@@ -6,7 +6,7 @@ const LOCAL = { hostname: "127.0.0.1", port: 0 };
 
 async function read(response: Response): Promise<{ status: number; body: unknown }> {
   const text = await response.text();
-  const json = response.headers.get("content-type")?.startsWith("application/json");
+  const json = response.headers.get("content-type")?.includes("json");
   return { status: response.status, body: json ? JSON.parse(text) : text };
 }
 

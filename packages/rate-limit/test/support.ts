@@ -1,11 +1,8 @@
 // Helpers of the rate-limit tests (not shipped).
 import { expect } from "bun:test";
 
-/**
- * The content type of core's default error response, which answers the 429 (JSON today; when
- * core's default errors become `application/problem+json`, change it here only).
- */
-export const ERROR_CONTENT_TYPE = /^application\/json/;
+/** The content type of core's default error response, which answers the 429 (RFC 9457). */
+export const ERROR_CONTENT_TYPE = /^application\/problem\+json$/;
 
 /** The body of core's default error response. */
 export async function errorCode(res: Response): Promise<string> {

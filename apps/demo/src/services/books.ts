@@ -16,19 +16,6 @@ const SEED: Book[] = [
   { id: 2, title: "Structure and Interpretation of Computer Programs", author: "Abelson & Sussman" },
 ];
 
-/** Checks a book's fields; a 422 listing every problem otherwise. */
-export function parseBook(body: unknown): Omit<Book, "id"> {
-  const input = (body ?? {}) as Record<string, unknown>;
-  const title = typeof input.title === "string" ? input.title.trim() : "";
-  const author = typeof input.author === "string" ? input.author.trim() : "";
-  const problems = [!title && "title is required", !author && "author is required"].filter(
-    (problem): problem is string => typeof problem === "string",
-  );
-  if (problems.length > 0)
-    throw new HttpError(422, problems.join("; "), { code: "INVALID_BOOK", details: { problems } });
-  return { title: title.slice(0, 200), author: author.slice(0, 200) };
-}
-
 /**
  * The books, as one list in the store (`books`) changed under a lock, with ids from an atomic
  * counter: every worker of a cluster sees and changes the same library.

@@ -30,7 +30,12 @@ export function compileApp(root: RouteGroup<any>, state: AppState): CompiledApp 
   flatten(root, "", [], routes, wsRoutes);
   const router = new TrieRouter<CompiledRoute>({ constraintMaxLength: config.constraintMaxLength });
   const candidates: NativeCandidate<CompiledRoute>[] = [];
-  const defaults = { bodyLimit, jsonDepth: config.jsonDepth, timeout: config.timeout };
+  const defaults = {
+    bodyLimit,
+    jsonDepth: config.jsonDepth,
+    timeout: config.timeout,
+    checkResponses: () => state.development || config.validateResponses,
+  };
   compileRoutes(routes, router, respondError, defaults, (method, segments, value) =>
     candidates.push({ method, segments, value }),
   );

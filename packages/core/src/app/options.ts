@@ -83,6 +83,12 @@ export interface HarpiaOptions {
    * take over (`app.setErrorReporter()`: the JSON `logger()` writes them as log lines).
    */
   logErrors?: boolean | ((error: unknown, req: HarpiaRequest<any> | undefined) => void);
+  /**
+   * Check what routes send against their `schema.response` in production too (a mismatch is a
+   * 500 `RESPONSE_VALIDATION_FAILED`). Responses are always checked in development mode and,
+   * by default, never in production, where the check would cost on every response.
+   */
+  validateResponses?: boolean;
 }
 
 /** What plugins read from the app (`app.settings`): set once, at `harpia(options)`. */
@@ -99,6 +105,8 @@ export interface AppSettings {
   readonly methodOverride: boolean;
   /** Whether a `cookieSecret` was given (use `app.signer` to sign and verify with it). */
   readonly cookieSecret: boolean;
+  /** Whether responses are checked against route response schemas outside development. */
+  readonly validateResponses: boolean;
 }
 
 /** The body limit when neither `harpia({ bodyLimit })` nor `listen({ maxRequestBodySize })` sets one. */
@@ -127,6 +135,8 @@ export interface AppConfig {
   readonly defaultReport: boolean;
   /** Most routes handed to Bun's native router (0: none). */
   readonly nativeLimit: number;
+  /** `harpia({ validateResponses })`. */
+  readonly validateResponses: boolean;
 }
 
 /** Checks `harpia(options)` (a `TypeError` naming a wrong option) and compiles it. */
@@ -162,6 +172,8 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
             console.error(`[harpia] ${req ? `${req.method} ${req.path}` : "request"} failed:`, error)
         : log;
   const native = options.nativeRoutes;
+  if (options.validateResponses !== undefined && typeof options.validateResponses !== "boolean")
+    throw new TypeError("harpia({ validateResponses }): expected true or false");
   return {
     development: options.development ?? false,
     trustProxy: options.trustProxy ?? false,
@@ -179,5 +191,6 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
     report,
     defaultReport: log === true,
     nativeLimit: native === false ? 0 : native === true ? Infinity : (native ?? 100),
+    validateResponses: options.validateResponses ?? false,
   };
 }

@@ -8,6 +8,9 @@ import type { CompiledRoute } from "../pipeline/compiled";
 import { type CheckedRouteOptions, checkRouteOptions } from "../route-options";
 import { expandOptional, joinPaths, parsePattern, type Segment } from "../router/pattern";
 import type { RouterEngine } from "../router/types";
+import { mergeDetail, mergeSchema, wsPartsOf } from "../schema/merge";
+import type { RouteDetail, RouteSchema, WebSocketRouteSchema } from "../schema/types";
+import { validationStep } from "../schema/validate";
 import { LOOKUP_PATH } from "../symbols";
 import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "../types";
 import { pathWithin } from "../utils/path";
@@ -19,7 +22,11 @@ export interface RouteDefaults {
   jsonDepth: number;
   /** `harpia({ timeout })` in milliseconds, when given. */
   timeout: number | undefined;
+  /** Whether responses are checked against `schema.response` now (read per request). */
+  checkResponses?: () => boolean;
 }
+
+const NEVER = () => false;
 
 /** A middleware with the absolute path it is scoped to (null: everything). */
 interface ScopedMiddleware {
@@ -34,14 +41,30 @@ export interface FlatRoute {
   handlers: Handler<any>[];
   options: CheckedRouteOptions;
   scopes: ScopedMiddleware[];
+  /** Schemas of the enclosing routers and the route, merged. */
+  schema?: RouteSchema;
+  /** Detail of the enclosing routers and the route, merged. */
+  detail?: RouteDetail;
 }
 
 /** A WebSocket route with its absolute pattern and the middleware of every enclosing group. */
 export interface FlatWsRoute {
   pattern: string;
-  handlers: WsHandlers<any, any>;
+  handlers: WsHandlers<any, any, any>;
   scopes: ScopedMiddleware[];
+  /** The enclosing routers' handshake schemas and the route's, merged. */
+  schema?: WebSocketRouteSchema;
+  /** Detail of the enclosing routers and the route, merged. */
+  detail?: RouteDetail;
 }
+
+/** Schemas and detail inherited from enclosing routers. */
+export interface InheritedDoc {
+  schema: RouteSchema | undefined;
+  detail: RouteDetail | undefined;
+}
+
+const NO_DOC: InheritedDoc = { schema: undefined, detail: undefined };
 
 /**
  * Walks a group tree into flat routes, each with the middleware of every enclosing group;
@@ -53,9 +76,14 @@ export function flatten(
   inherited: ScopedMiddleware[],
   out: FlatRoute[],
   wsOut?: FlatWsRoute[],
+  inheritedDoc: InheritedDoc = NO_DOC,
 ): void {
   const base = joinPaths(prefix, group.prefix);
   const registry = registryOf(group);
+  const doc: InheritedDoc = {
+    schema: mergeSchema(inheritedDoc.schema, registry.schema),
+    detail: mergeDetail(inheritedDoc.detail, registry.detail),
+  };
   const own = registry.middleware.map((m) => ({
     path: m.path === null ? null : joinPaths(base, m.path),
     fn: m.fn,
@@ -68,14 +96,22 @@ export function flatten(
       handlers: route.handlers,
       options: route.options,
       scopes,
+      schema: mergeSchema(doc.schema, route.options.schema),
+      detail: mergeDetail(doc.detail, route.options.detail),
     });
   }
   if (wsOut !== undefined) {
     for (const route of registry.wsRoutes)
-      wsOut.push({ pattern: joinPaths(base, route.path), handlers: route.handlers, scopes });
+      wsOut.push({
+        pattern: joinPaths(base, route.path),
+        handlers: route.handlers,
+        scopes,
+        schema: mergeSchema(wsPartsOf(doc.schema), route.schema),
+        detail: mergeDetail(doc.detail, route.detail),
+      });
   }
   for (const child of registry.children)
-    flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut);
+    flatten(child.group, joinPaths(base, child.prefix), scopes, out, wsOut, doc);
 }
 
 /** How a path-scoped middleware relates to a route pattern, decided at registration. */
@@ -144,6 +180,11 @@ export function compileRoutes(
 ): void {
   for (const flat of routes) {
     const segments = parsePattern(flat.pattern);
+    // Built once per route (not per optional-param variant); none without schemas.
+    const validate = validationStep(flat.schema, `${flat.method} ${flat.pattern}`, {
+      checkResponses: defaults.checkResponses ?? NEVER,
+    });
+    const own = validate === undefined ? flat.handlers : [validate, ...flat.handlers];
     for (const variant of expandOptional(segments)) {
       const middleware: Middleware[] = [];
       for (const scope of flat.scopes) {
@@ -155,7 +196,7 @@ export function compileRoutes(
         if (rel === "always") middleware.push(scope.fn);
         else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
       }
-      const handlers = [...middleware, ...flat.handlers];
+      const handlers = [...middleware, ...own];
       const route: CompiledRoute = {
         method: flat.method,
         pattern: flat.pattern,

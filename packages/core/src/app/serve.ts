@@ -7,6 +7,7 @@ import type { CompiledApp } from "../pipeline/compiled";
 import { handleNative, handleRequest } from "../pipeline/fetch";
 import { type ServerHandle, type ServerOptions, validateServerOptions } from "../server";
 import { parseSize } from "../utils/size";
+import { nativeStatic } from "./native-static";
 import type { AppState } from "./state";
 
 /** What serving needs from the app: its state, its compiled form, and telling it of a change. */
@@ -21,8 +22,9 @@ export interface ServeHost {
 type BunHandler = (request: Bun.BunRequest, server: Server<any>) => Response | Promise<Response>;
 
 /**
- * The app as Bun handlers: its native route table (matched by Bun, no URL parsing in JS) and
- * `fetch` for everything else (JS router, automatic answers, static files, upgrades).
+ * The app as Bun handlers: its native route table (matched by Bun, no URL parsing in JS), with
+ * the static files it can answer with prepared responses, and `fetch` for everything else (JS
+ * router, automatic answers, other static files, upgrades).
  */
 function appHandlers(host: ServeHost): {
   routes: Record<string, Record<string, BunHandler>>;
@@ -30,14 +32,16 @@ function appHandlers(host: ServeHost): {
 } {
   // The native table and its routes belong to one compiled app; a change re-applies both.
   const compiled = host.current();
-  const routes: Record<string, Record<string, BunHandler>> = {};
+  const fetch: BunHandler = (request, srv) => handleRequest(host.current(), request, srv, true);
+  // No file path is a route's (they are left out): the two sets never share a key.
+  const routes = nativeStatic(host.state).routes(compiled, fetch);
   for (const [pattern, methods] of compiled.native) {
     const entry: Record<string, BunHandler> = {};
     for (const [method, route] of methods)
       entry[method] = (request, srv) => handleNative(compiled, request, srv, route);
     routes[pattern] = entry;
   }
-  return { routes, fetch: (request, srv) => handleRequest(host.current(), request, srv, true) };
+  return { routes, fetch };
 }
 
 type Reload = Parameters<Server<any>["reload"]>[0];
@@ -61,6 +65,8 @@ export function startServer(host: ServeHost, options: ServerOptions | number): S
     opts.unix !== undefined
       ? { unix: opts.unix }
       : { port: opts.port ?? Number(process.env.PORT ?? 3000), hostname: opts.hostname ?? "0.0.0.0" };
+  const files = nativeStatic(state);
+  if (!state.development) files.scan();
   const server = Bun.serve({
     ...address,
     ...appHandlers(host),
@@ -80,6 +86,7 @@ export function startServer(host: ServeHost, options: ServerOptions | number): S
     if (!paused) server.reload(appHandlers(host) as Reload);
   };
   state.servers.set(server, refresh);
+  if (!state.development) files.watch();
   return {
     server,
     port: server.port,

@@ -27,6 +27,8 @@ async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
 export async function closeApp(state: AppState, options: ResolvedClose): Promise<void> {
   const { timeout, hookTimeout } = options;
   state.closing.closing = true;
+  // Every answer now says `Connection: close`: prepared ones (static files) are taken off the servers.
+  for (const refresh of state.servers.values()) refresh();
   if (options.drain > 0) {
     state.closing.keepServing = options.keepServing;
     state.closing.draining = true;

@@ -3,7 +3,7 @@ import type { Segment } from "./pattern";
 /** Methods Bun's route table dispatches on (and `HEAD`, which Bun answers from `GET`). */
 const NATIVE_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
 /** Literal segments Bun would read exactly as the JS router does: plain printable ASCII. */
-const PLAIN_SEGMENT = /^[A-Za-z0-9\-._~!$&'()+,;=@]+$/;
+export const PLAIN_SEGMENT = /^[A-Za-z0-9\-._~!$&'()+,;=@]+$/;
 
 /** One compiled route variant offered for Bun's native table. */
 export interface NativeCandidate<T> {

@@ -9,6 +9,7 @@ import { acceptableEncodings, type Encoding } from "../compress/negotiate";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import { STATIC_MOUNT } from "../symbols";
 import type { Middleware } from "../types";
 import { vary } from "../utils/vary";
 import { type FileSendDetails, writeFileResponse } from "./file-response";
@@ -20,13 +21,40 @@ import { resolveStaticOptions, type StaticOptions } from "./static-options";
 export type { StaticOptions } from "./static-options";
 
 /** Tries to answer a request from a static mount; `true` when it did. */
-export type StaticHandler = (req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>;
+export type StaticHandler = ((req: HarpiaRequest<any>, res: HarpiaResponse) => boolean | Promise<boolean>) & {
+  /** What the mount tells `listen` to serve its files from Bun's route table (see `native-files.ts`). */
+  readonly [STATIC_MOUNT]: StaticMount;
+};
+
+/** A static mount as `listen` sees it, to prepare responses for its files. */
+export interface StaticMount {
+  readonly root: string;
+  readonly prefix: string;
+  readonly dotfiles: "ignore" | "deny" | "allow";
+  /**
+   * Whether its files may be served from Bun's route table: the `native` option, and only for a
+   * mount whose answer depends on nothing but the file (no precompressed siblings) and whose
+   * metadata is cached for at least half a second (with less, or `statCache: false`, the JS path
+   * sees changes at once or nearly).
+   */
+  readonly native: boolean;
+  /** How long a file's metadata is trusted on the JS path: the native table is checked as often. */
+  readonly ttlMs: number;
+  /** Writes the JS path's answer for `filePath` (a file, described by `info`) onto `res`. */
+  serveFile(req: HarpiaRequest<any>, res: HarpiaResponse, filePath: string, info: FileInfo): void;
+}
 
 const ALLOW_GET_HEAD = { allow: "GET, HEAD" };
 
 /** How a plain file is sent, with and without a stat cache (shared: no allocation per request). */
 const REUSABLE: FileSendDetails = { reusable: true };
 const SINGLE_USE: FileSendDetails = { reusable: false };
+
+/**
+ * Shortest stat cache lifetime with which files are served natively (checked that often): below
+ * it, the JS path sees changes almost at once and scanning the folder would cost more than it saves.
+ */
+const NATIVE_MIN_TTL_MS = 500;
 
 /** File name suffixes of precompressed siblings. */
 const SUFFIX: Record<Encoding, string> = { br: ".br", zstd: ".zst", gzip: ".gz" };
@@ -70,6 +98,7 @@ export function createStaticHandler(
     statCache,
     file: prepared,
     maxAgeWarning,
+    native,
   } = resolveStaticOptions(options);
   const root = resolve(dir);
   if (!existsSync(root)) console.warn(`[harpia] static: the folder "${root}" does not exist (yet)`);
@@ -161,7 +190,7 @@ export function createStaticHandler(
     return miss();
   };
 
-  return (req, res) => {
+  const handler = (req: HarpiaRequest<any>, res: HarpiaResponse): boolean | Promise<boolean> => {
     const rest = below(req.path, prefix);
     if (rest === undefined) return false;
     if (pendingWarning !== undefined && inDevelopment()) {
@@ -197,6 +226,18 @@ export function createStaticHandler(
     const found = stats.get(target);
     return found instanceof Promise ? found.then(afterStat) : afterStat(found);
   };
+  const ttlMs = statCache === false ? 0 : (statCache.ttlSeconds ?? 1) * 1000;
+  const mount: StaticMount = {
+    root,
+    prefix,
+    dotfiles,
+    native: native && precompressed.length === 0 && ttlMs >= NATIVE_MIN_TTL_MS,
+    ttlMs,
+    serveFile: (req, res, filePath, info) => {
+      serve(req, res, filePath, info);
+    },
+  };
+  return Object.assign(handler, { [STATIC_MOUNT]: mount });
 }
 
 /**

@@ -57,6 +57,19 @@ export interface StaticOptions extends FileResponseOptions {
    * with its old `ETag`.
    */
   statCache?: StatCacheOptions | false;
+  /**
+   * Serve this mount's files (up to 1,000 over all mounts) from Bun's route table once the app
+   * listens, with responses prepared once per version of each file: the same status, headers
+   * and `Bun.file` body as the JS path, without running it. It applies only while
+   * nothing else would run for the request (no app-level middleware, no `onRequest`, `onSend` or
+   * `onResponse` hooks, no route or WebSocket route on the path, not in development mode, no
+   * `precompressed` siblings); `Range` and conditional requests, HEAD and other methods still
+   * take the JS path. Files are checked again as often as the stat cache trusts them (every
+   * second by default), so a changed, added or removed file is seen as soon as on the JS path
+   * (with `statCache: false` or a lifetime under half a second, the mount stays on the JS path).
+   * `setHeaders` is then called once per version of a file, not per request. Default `true`.
+   */
+  native?: boolean;
 }
 
 /** {@link StaticOptions} checked and resolved. */
@@ -74,6 +87,7 @@ export interface ResolvedStaticOptions {
   file: PreparedFileOptions;
   /** Said once, in development, when `maxAge` looks like milliseconds. */
   maxAgeWarning: string | undefined;
+  native: boolean;
 }
 
 const ENCODINGS: readonly Encoding[] = ["br", "zstd", "gzip"];
@@ -192,6 +206,7 @@ export function resolveStaticOptions(options: StaticOptions): ResolvedStaticOpti
     setHeaders,
     statCache: statCacheOf(options.statCache),
     file,
+    native: bool(options.native, "native", true),
     maxAgeWarning: looksLikeMilliseconds(options.maxAge) ? millisecondsWarning(options.maxAge) : undefined,
   };
 }

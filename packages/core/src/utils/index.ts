@@ -13,7 +13,7 @@ export { type FieldLimits, parseUrlEncoded } from "../body/urlencoded";
 export { type Encoding, negotiateEncoding } from "../compress/negotiate";
 // Responses: cookies, error pages, caching headers, file types.
 export { serializeCookie } from "../cookies";
-export { type ErrorBody, writeErrorResponse } from "../error-page";
+export { type ErrorBody, PROBLEM_JSON, writeErrorResponse } from "../error-page";
 export { contentTypeFor } from "../static/mime";
 // Paths and files.
 export { joinInside, resolveInside } from "../static/safe-path";

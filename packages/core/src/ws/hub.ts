@@ -1,6 +1,9 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import { ErrorCode, type ValidationIssue } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import { collectIssues } from "../schema/issues";
 import { HAS_HEADERS } from "../symbols";
 import { isThenable } from "../utils/promise";
 import type { PubSubAdapter, WsHandlers } from "./types";
@@ -8,7 +11,7 @@ import type { PubSubAdapter, WsHandlers } from "./types";
 /** Where a connection's route handlers ride on `ws.data` from the upgrade to `open`. */
 const ROUTE: unique symbol = Symbol("harpia.wsRoute");
 
-type Handlers = WsHandlers<any, any>;
+type Handlers = WsHandlers<any, any, any>;
 type Socket = ServerWebSocket<any>;
 type ConnectionData = Record<string, unknown> & { [ROUTE]?: Handlers };
 
@@ -49,7 +52,10 @@ export class WebSocketHub {
       },
       message: (ws, message) => {
         const handlers = this.routes.get(ws);
-        if (handlers?.message) this.call(handlers, ws, handlers.message, [ws, message]);
+        if (handlers?.message === undefined) return;
+        const schema = handlers.schema?.message;
+        if (schema === undefined) this.call(handlers, ws, handlers.message, [ws, message]);
+        else this.validated(handlers, ws, schema, message);
       },
       drain: (ws) => {
         const handlers = this.routes.get(ws);
@@ -70,6 +76,35 @@ export class WebSocketHub {
     try {
       const result = fn.apply(handlers, args);
       if (isThenable(result)) result.then(undefined, (error) => this.fail(handlers, ws, error));
+    } catch (error) {
+      this.fail(handlers, ws, error);
+    }
+  }
+
+  /** Checks a message against the route's `schema.message`: the handler gets the output, or the client an error frame. */
+  private validated(handlers: Handlers, ws: Socket, schema: StandardSchemaV1, message: unknown): void {
+    const refuse = (issues: ValidationIssue[]) =>
+      ws.send(JSON.stringify({ type: "error", code: ErrorCode.VALIDATION_FAILED, errors: issues }));
+    const settle = (outcome: StandardSchemaV1.Result<unknown>) => {
+      if (outcome.issues) {
+        const issues: ValidationIssue[] = [];
+        collectIssues(issues, "message", outcome.issues);
+        refuse(issues);
+      } else this.call(handlers, ws, handlers.message!, [ws, outcome.value]);
+    };
+    let input: unknown = message;
+    if (typeof message === "string") {
+      try {
+        input = JSON.parse(message);
+      } catch {
+        refuse([{ in: "message", path: "", message: "The message is not valid JSON" }]);
+        return;
+      }
+    }
+    try {
+      const result = schema["~standard"].validate(input);
+      if (result instanceof Promise) result.then(settle, (error) => this.fail(handlers, ws, error));
+      else settle(result);
     } catch (error) {
       this.fail(handlers, ws, error);
     }

@@ -16,7 +16,7 @@ import type { WsHandlers } from "./types";
 
 function settle(
   hub: WebSocketHub,
-  handlers: WsHandlers<any, any>,
+  handlers: WsHandlers<any, any, any>,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
   result: unknown,
@@ -39,7 +39,7 @@ function settle(
 }
 
 /** The last step of a WebSocket route's chain: runs its `upgrade` hook and marks the request for the handshake. */
-export function upgradeStep(hub: WebSocketHub, handlers: WsHandlers<any, any>): Middleware {
+export function upgradeStep(hub: WebSocketHub, handlers: WsHandlers<any, any, any>): Middleware {
   return (req, res) => {
     if (handlers.upgrade === undefined) return settle(hub, handlers, req, res, undefined);
     const result = handlers.upgrade(req, res);
@@ -67,6 +67,12 @@ export function compileWsRoutes(
     handlers: [upgradeStep(hub, route.handlers)],
     options: { parseBody: false },
     scopes: route.scopes,
+    // The handshake's parts are checked before `upgrade` (422); messages in the hub.
+    schema: route.schema && {
+      params: route.schema.params,
+      query: route.schema.query,
+      headers: route.schema.headers,
+    },
   }));
   try {
     compileRoutes(flat, router, onError, {

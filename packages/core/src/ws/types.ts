@@ -2,6 +2,8 @@ import type { ServerWebSocket } from "bun";
 import type { RequestCookies } from "../cookies";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
+import type { WsMessageFor } from "../schema/infer";
+import type { RouteDetail, WebSocketRouteSchema } from "../schema/types";
 
 /**
  * What every connection's `ws.data` starts with, filled from the upgrade request. Whatever the
@@ -35,13 +37,26 @@ export type UpgradeResult<Data> = Data | Response | HarpiaResponse | undefined |
  *
  * @typeParam P - the route's params.
  * @typeParam Data - the data added to `ws.data` (by `upgrade`, or declared with the generic).
+ * @typeParam S - the route's schemas (`message` types the `message` handler's argument).
  */
-export interface WsHandlers<P = Record<string, string>, Data extends object = {}> {
+export interface WsHandlers<
+  P = Record<string, string>,
+  Data extends object = {},
+  S extends WebSocketRouteSchema = {},
+> {
   /**
    * Declares the type of your connection data without a generic, as Bun does
    * (`data: {} as { user: string }`). Never read at run time.
    */
   data?: Data;
+  /**
+   * Schemas of the handshake's `params`, `query` and `headers` (checked before `upgrade`;
+   * 422 when invalid) and of each incoming `message` (an invalid one gets an error frame and
+   * never reaches `message`).
+   */
+  schema?: S;
+  /** Documentation metadata, read by `@harpia/openapi`. */
+  detail?: RouteDetail;
   /**
    * Runs before the handshake, after the app's middleware. Throw an `HttpError` (401, 403...)
    * or send/return a response to refuse; return an object to add it to `ws.data`. Headers and
@@ -50,8 +65,11 @@ export interface WsHandlers<P = Record<string, string>, Data extends object = {}
   upgrade?(req: HarpiaRequest<P>, res: HarpiaResponse): UpgradeResult<Data> | Promise<UpgradeResult<Data>>;
   /** A connection was opened. */
   open?(ws: HarpiaWebSocket<WsData<P> & Data>): unknown;
-  /** A message arrived: a string for text frames, a `Buffer` for binary ones. */
-  message?(ws: HarpiaWebSocket<WsData<P> & Data>, message: WsMessage): unknown;
+  /**
+   * A message arrived: a string for text frames, a `Buffer` for binary ones; with a `message`
+   * schema, the schema's output (text frames are parsed as JSON first).
+   */
+  message?(ws: HarpiaWebSocket<WsData<P> & Data>, message: WsMessageFor<S, WsMessage>): unknown;
   /** The connection closed (by either side), with the close code and reason. */
   close?(ws: HarpiaWebSocket<WsData<P> & Data>, code: number, reason: string): unknown;
   /** The socket drained after backpressure: it is ready to send more. */
@@ -64,7 +82,11 @@ export interface WsHandlers<P = Record<string, string>, Data extends object = {}
 export interface WsRouteDefinition {
   /** Path relative to the group's prefix. */
   path: string;
-  handlers: WsHandlers<any, any>;
+  handlers: WsHandlers<any, any, any>;
+  /** `handlers.schema`, checked. */
+  schema?: WebSocketRouteSchema;
+  /** `handlers.detail`, checked. */
+  detail?: RouteDetail;
 }
 
 /**

@@ -1,0 +1,218 @@
+/**
+ * One route as OpenAPI operations: parameters from the pattern and the params, query, headers
+ * and cookies schemas; the request body; the responses per status; the route's detail.
+ */
+import { STATUS_CODES } from "node:http";
+import type { RouteDetail, RouteInfo, RouteSchema } from "@harpia/core";
+import type { SchemaComponents } from "./components";
+import { type JsonSchema, type SchemaPart, type ToJsonSchema, toJsonSchema } from "./convert";
+import { OpenApiError } from "./errors";
+import type { PathVariant } from "./paths";
+
+/** The shared 422 response of routes with request schemas. */
+export const VALIDATION_RESPONSE = "ValidationFailed";
+/** The shared schema of the 422 body. */
+export const VALIDATION_PROBLEM = "ValidationProblem";
+
+/** What describing a route needs: the document's components and the user's converter. */
+export interface OperationContext {
+  readonly components: SchemaComponents;
+  readonly toJsonSchema: ToJsonSchema | undefined;
+}
+
+/** A route's schemas, converted once and shared by its path variants and methods. */
+export interface ConvertedSchemas {
+  params?: JsonSchema;
+  query?: JsonSchema;
+  headers?: JsonSchema;
+  cookies?: JsonSchema;
+  body?: JsonSchema;
+  /** Per status (`"200"` when one schema was given for every 2xx answer). */
+  responses?: Array<[status: string, schema: JsonSchema]>;
+}
+
+const REQUEST_PARTS = ["params", "query", "headers", "cookies", "body"] as const;
+
+/** Converts every schema of `route`; `label` names the route in errors, `hint` its components. */
+export function convertSchemas(
+  route: RouteInfo,
+  label: string,
+  hint: string,
+  context: OperationContext,
+): ConvertedSchemas {
+  const schema = (route.schema ?? {}) as RouteSchema;
+  const out: ConvertedSchemas = {};
+  const convert = (value: unknown, part: SchemaPart, direction: "input" | "output", name: string) =>
+    context.components.adopt(
+      toJsonSchema(value, { route: label, part, direction }, context.toJsonSchema),
+      name,
+      direction === "input" ? "Input" : "",
+    );
+  for (const part of REQUEST_PARTS) {
+    if (schema[part] !== undefined) out[part] = convert(schema[part], part, "input", `${hint}_${part}`);
+  }
+  const response = schema.response;
+  if (response !== undefined) {
+    const single = response !== null && typeof response === "object" && "~standard" in response;
+    const entries: Array<[string, unknown]> = single ? [["200", response]] : Object.entries(response);
+    out.responses = entries.map(([status, value]) => {
+      if (!/^[1-5]\d\d$/.test(status))
+        throw new OpenApiError(
+          `openapi: ${label}: response status "${status}" is not an HTTP status (100 to 599)`,
+          label,
+        );
+      return [status, convert(value, "response", "output", `${hint}_${status}`)];
+    });
+  }
+  return out;
+}
+
+/** Whether the route declares any request schema (so it may answer 422). */
+export function validatesRequest(schemas: ConvertedSchemas): boolean {
+  return REQUEST_PARTS.some((part) => schemas[part] !== undefined);
+}
+
+/** The properties of an object schema as `[name, schema, required]`; an error for anything else. */
+function propertiesOf(
+  schema: JsonSchema,
+  part: SchemaPart,
+  label: string,
+): Array<[string, JsonSchema, boolean]> {
+  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  if (properties === undefined) {
+    const keys = Object.keys(schema).filter(
+      (k) => !["type", "additionalProperties", "description", "title"].includes(k),
+    );
+    if (keys.length === 0) return [];
+    throw new OpenApiError(
+      `openapi: ${label}: the ${part} schema must be an object schema with properties to become parameters (got ${JSON.stringify(schema).slice(0, 120)})`,
+      label,
+    );
+  }
+  const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+  return Object.entries(properties).map(([name, property]) => [name, property, required.has(name)]);
+}
+
+/** A Parameter Object: `description` and `deprecated` lifted from the property's schema. */
+function parameter(
+  name: string,
+  where: string,
+  schema: JsonSchema,
+  required: boolean,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { name, in: where };
+  if (typeof schema.description === "string") out.description = schema.description;
+  if (required) out.required = true;
+  if (schema.deprecated === true) out.deprecated = true;
+  out.schema = schema;
+  return out;
+}
+
+/** The path parameters of `variant`: the params schema's property, a constraint as `pattern`. */
+function pathParameters(variant: PathVariant, schemas: ConvertedSchemas, label: string) {
+  const declared = new Map(
+    schemas.params === undefined
+      ? []
+      : propertiesOf(schemas.params, "params", label).map(([n, s]) => [n, s] as const),
+  );
+  return variant.params.map((param) => {
+    const schema: JsonSchema = { ...(declared.get(param.key) ?? { type: "string" }) };
+    const stringy = schema.type === undefined || schema.type === "string";
+    if (param.pattern !== undefined && stringy && schema.pattern === undefined)
+      schema.pattern = `^(?:${param.pattern})$`;
+    const out = parameter(param.name, "path", schema, true);
+    if (param.wildcard && out.description === undefined)
+      out.description = "The rest of the path: may span several segments (`a/b/c`).";
+    return out;
+  });
+}
+
+/** Every parameter of an operation on `variant`. */
+function parametersOf(
+  variant: PathVariant,
+  schemas: ConvertedSchemas,
+  label: string,
+): Record<string, unknown>[] {
+  const out = pathParameters(variant, schemas, label);
+  for (const [part, where] of [
+    ["query", "query"],
+    ["headers", "header"],
+    ["cookies", "cookie"],
+  ] as const) {
+    const schema = schemas[part];
+    if (schema === undefined) continue;
+    for (const [name, property, required] of propertiesOf(schema, part, label))
+      out.push(parameter(name, where, property, required));
+  }
+  return out;
+}
+
+/** `{ description, content }` of one response status. */
+function response(status: string, schema: JsonSchema | undefined): Record<string, unknown> {
+  const description = STATUS_CODES[Number(status)] ?? `Status ${status}`;
+  // 204 and 304 carry no body, whatever the schema says.
+  if (schema === undefined || status === "204" || status === "304") return { description };
+  // An error may be sent with res.json() or thrown as an HttpError, which core renders as a
+  // problem document: both media types carry the declared schema.
+  const content: Record<string, unknown> = { "application/json": { schema } };
+  if (Number(status) >= 400) content["application/problem+json"] = { schema };
+  return { description, content };
+}
+
+/** The Operation Object of `route` at `variant` (its operationId decided by the caller). */
+export function operation(
+  route: RouteInfo,
+  variant: PathVariant,
+  schemas: ConvertedSchemas,
+  operationId: string,
+  label: string,
+): Record<string, unknown> {
+  const detail: RouteDetail = route.detail ?? {};
+  const out: Record<string, unknown> = {};
+  if (detail.tags !== undefined && detail.tags.length > 0) out.tags = [...new Set(detail.tags)];
+  if (detail.summary !== undefined) out.summary = detail.summary;
+  if (detail.description !== undefined) out.description = detail.description;
+  out.operationId = operationId;
+  const parameters = parametersOf(variant, schemas, label);
+  if (parameters.length > 0) out.parameters = parameters;
+  if (schemas.body !== undefined)
+    out.requestBody = { required: true, content: { "application/json": { schema: schemas.body } } };
+  const responses: Record<string, unknown> = {};
+  for (const [status, schema] of schemas.responses ?? []) responses[status] = response(status, schema);
+  // A success the route did not describe (no schema, or only error statuses) is still listed.
+  if (!Object.keys(responses).some((status) => status.startsWith("2")))
+    responses["2XX"] = { description: "Success (no response schema declared)" };
+  if (validatesRequest(schemas) && responses["422"] === undefined)
+    responses["422"] = { $ref: `#/components/responses/${VALIDATION_RESPONSE}` };
+  out.responses = responses;
+  if (detail.deprecated === true) out.deprecated = true;
+  if (detail.security !== undefined) out.security = detail.security;
+  return out;
+}
+
+/** The shared `ValidationProblem` schema: the 422 problem document core sends (RFC 9457). */
+export const validationProblemSchema: JsonSchema = {
+  type: "object",
+  description: "An RFC 9457 problem document: the request did not match the route's schemas.",
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer", const: 422 },
+    code: { type: "string", const: "VALIDATION_FAILED" },
+    detail: { type: "string" },
+    instance: { type: "string" },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          in: { type: "string", enum: ["params", "query", "headers", "cookies", "body"] },
+          path: { type: "string", description: 'Where in that part: "/author/name", "" for the whole.' },
+          message: { type: "string" },
+        },
+        required: ["in", "path", "message"],
+      },
+    },
+  },
+  required: ["title", "status", "code", "errors"],
+};

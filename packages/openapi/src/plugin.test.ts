@@ -1,0 +1,201 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import harpia, { type Harpia, Router } from "@harpia/core";
+import { TestClient } from "@harpia/test-client";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
+import { z } from "zod";
+import { expectValidOpenApi } from "../test/support/validate";
+import { type OpenApiDocument, openapi } from ".";
+
+const Book = z.object({ id: z.number().int(), title: z.string() });
+
+function booksApp(options: Parameters<typeof openapi>[0] = {}): Harpia {
+  const app = harpia();
+  app.use(openapi({ info: { title: "Books", version: "1.0.0" }, ...options }));
+  app.get(
+    "/books",
+    { schema: { response: z.object({ books: z.array(Book) }) }, detail: { tags: ["books"] } },
+    () => ({
+      books: [],
+    }),
+  );
+  app.post(
+    "/books",
+    {
+      schema: { body: z.object({ title: z.string() }), response: { 201: Book } },
+      detail: { summary: "Add a book" },
+    },
+    (req, res) => {
+      res.status(201).json({ id: 1, title: req.body.title });
+    },
+  );
+  return app;
+}
+
+describe("openapi()", () => {
+  test("serves the document of the app's routes at /openapi.json, without its own routes", async () => {
+    const client = new TestClient(booksApp());
+    const res = await client.get("/openapi.json").execute();
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const document = (await res.json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    expect(document.info).toEqual({ title: "Books", version: "1.0.0" });
+    expect(Object.keys(document.paths)).toEqual(["/books"]);
+    expect(document.paths["/books"]!.post!.summary).toBe("Add a book");
+  });
+
+  test("the document is built once, and again only when routes were added", async () => {
+    const app = booksApp({ path: "/api/spec.json", docs: false });
+    const client = new TestClient(app);
+    const first = await (await client.get("/api/spec.json").execute()).text();
+    expect(await (await client.get("/api/spec.json").execute()).text()).toBe(first);
+    app.get("/later", () => "late");
+    const later = (await (await client.get("/api/spec.json").execute()).json()) as OpenApiDocument;
+    expect(Object.keys(later.paths)).toEqual(["/books", "/later"]);
+  });
+
+  test("serves the reference page and its files from the package, with no inline script", async () => {
+    const client = new TestClient(booksApp({ docs: "/reference" }));
+    const page = await client.get("/reference").execute();
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<script src="/reference/swagger-ui-bundle.js"></script>');
+    expect(html).toContain('data-url="/openapi.json"');
+    expect(html).not.toMatch(/<script>|<style|style=/);
+    const script = await client.get("/reference/init.js").execute();
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await script.text()).toContain("SwaggerUIBundle(");
+    const bundle = await client.get("/reference/swagger-ui-bundle.js").execute();
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    const css = await client.get("/reference/swagger-ui.css").execute();
+    expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect((await client.get("/docs").execute()).status).toBe(404);
+  });
+
+  test("docs: false serves no page", async () => {
+    const client = new TestClient(booksApp({ docs: false }));
+    expect((await client.get("/docs").execute()).status).toBe(404);
+    expect((await client.get("/openapi.json").execute()).status).toBe(200);
+  });
+
+  test("a route whose schema cannot be described: reported at listen, /openapi.json answers 500", async () => {
+    const reported: unknown[] = [];
+    const app = harpia({ logErrors: (error) => void reported.push(error) });
+    app.use(openapi());
+    app.post("/events", { schema: { body: z.object({ at: z.date() }) } }, () => "ok");
+    const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      expect(String(reported[0])).toContain(
+        "POST /events: the body schema cannot be turned into JSON Schema",
+      );
+      const res = await fetch(`http://127.0.0.1:${server.port}/openapi.json`);
+      expect(res.status).toBe(500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("bad options are a TypeError naming them", () => {
+    expect(() => openapi({ path: "openapi.json" })).toThrow(/option "path": must be a path/);
+    expect(() => openapi({ docs: "/docs/:x" })).toThrow(/option "docs": must be a path/);
+    expect(() => openapi({ path: "/docs/openapi.json" })).toThrow(/must not contain the document's path/);
+    expect(() => openapi({ doc: "/x" } as never)).toThrow(/unknown option "doc"/);
+  });
+});
+
+describe("from a real app's route table", () => {
+  test("routers' detail and schemas merge, hidden routes, optional params, wildcards, app.all and WebSockets", async () => {
+    const app = harpia();
+    app.use(openapi({ info: { title: "All", version: "1" }, docs: false }));
+    const api = Router("/api", {
+      schema: { headers: z.object({ "x-tenant": z.string() }) },
+      detail: { tags: ["api"] },
+    });
+    api.get("/books/:id(\\d+)", { detail: { tags: ["books"], summary: "One" } }, () => "one");
+    api.get("/archive/:year?", () => "archive");
+    api.get("/internal", { detail: { hide: true } }, () => "hidden");
+    app.routes(api);
+    app.get("/files/*", () => "file");
+    app.all("/any", () => "any");
+    app.ws("/chat/:room", {
+      schema: { message: z.object({ text: z.string().max(500) }) },
+      detail: { summary: "Chat" },
+      message() {},
+    });
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    expect(Object.keys(document.paths)).toEqual([
+      "/files/{path}",
+      "/any",
+      "/api/books/{id}",
+      "/api/archive",
+      "/api/archive/{year}",
+    ]);
+    const one = document.paths["/api/books/{id}"]!.get!;
+    expect(one.tags).toEqual(["api", "books"]);
+    expect(one.parameters).toEqual([
+      { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^(?:\\d+)$" } },
+      { name: "x-tenant", in: "header", required: true, schema: { type: "string" } },
+    ]);
+    expect(Object.keys(document.paths["/any"]!)).toEqual(["get", "put", "post", "delete", "patch"]);
+    expect(document["x-websockets"]!["/chat/{room}"]).toMatchObject({
+      summary: "Chat",
+      message: { properties: { text: { maxLength: 500 } } },
+    });
+  });
+});
+
+describe("valibot route schemas on a real app", () => {
+  test("documented through toJsonSchema, validated by core with the same schemas", async () => {
+    const app = harpia();
+    app.use(
+      openapi({
+        docs: false,
+        toJsonSchema: (schema) =>
+          (schema as { "~standard": { vendor: string } })["~standard"].vendor === "valibot"
+            ? toJsonSchema(schema as v.GenericSchema)
+            : undefined,
+      }),
+    );
+    const Note = v.object({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(500)) });
+    app.post(
+      "/notes",
+      { schema: { body: Note, response: { 201: v.object({ id: v.number() }) } } },
+      (_req, res) => {
+        res.status(201).json({ id: 1 });
+      },
+    );
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    const create = document.paths["/notes"]!.post! as any;
+    expect(create.requestBody.content["application/json"].schema).toMatchObject({
+      type: "object",
+      properties: { text: { type: "string", minLength: 1, maxLength: 500 } },
+      required: ["text"],
+    });
+    expect(create.responses["422"]).toEqual({ $ref: "#/components/responses/ValidationFailed" });
+    // What the document says is what core enforces.
+    const refused = await app.request("/notes", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "" }),
+    });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).errors[0]).toMatchObject({ in: "body", path: "/text" });
+  });
+});
+
+describe("over a real socket", () => {
+  const app = booksApp();
+  const server = app.listen({ port: 0, hostname: "127.0.0.1" });
+  afterAll(() => app.close());
+
+  test("GET /openapi.json", async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/openapi.json`);
+    const document = (await res.json()) as OpenApiDocument;
+    expect(document.paths["/books"]!.get!.tags).toEqual(["books"]);
+  });
+});

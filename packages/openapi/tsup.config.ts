@@ -1,0 +1,3 @@
+import { harpiaTsup } from "../../tsup.base";
+
+export default harpiaTsup();
