@@ -21,6 +21,12 @@ s2.get("/users/:id", (req, res) => res.json({ id: req.params.id, name: "Ada Love
 const s3 = harpia();
 for (let i = 0; i < 5; i++) s3.use((_req, _res, next) => next());
 s3.get("/users/:id", (req, res) => res.json({ id: req.params.id, name: "Ada Lovelace", active: true }));
+const s3async = harpia();
+for (let i = 0; i < 5; i++)
+  s3async.use(async (_req, _res, next) => {
+    await next();
+  });
+s3async.get("/users/:id", (req, res) => res.json({ id: req.params.id, name: "Ada Lovelace", active: true }));
 
 const root = new Request("http://127.0.0.1:3000/");
 const userReq = new Request("http://127.0.0.1:3000/users/42");
@@ -43,8 +49,9 @@ for (let round = 0; round < 3; round++) {
   const rawS2 = await time("raw S2", () => raw(userReq));
   const hS2 = await time("harpia S2", () => s2.fetch(userReq));
   const hS3 = await time("harpia S3", () => s3.fetch(userReq));
+  const hS3a = await time("harpia S3 async", () => s3async.fetch(userReq));
   console.log(
-    `overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns\n`,
+    `overhead S1 ${(hS1 - rawS1).toFixed(0)} ns, S2 ${(hS2 - rawS2).toFixed(0)} ns, S3 ${(hS3 - rawS2).toFixed(0)} ns, S3 async ${(hS3a - rawS2).toFixed(0)} ns\n`,
   );
 }
 

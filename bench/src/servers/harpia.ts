@@ -18,7 +18,12 @@ switch (scenario) {
     break;
   case "S2":
   case "S3":
-    if (scenario === "S3") for (let i = 0; i < 5; i++) app.use((_req, _res, next) => next());
+    // Async `await next()` middleware, the way most middleware is written (issue 18).
+    if (scenario === "S3")
+      for (let i = 0; i < 5; i++)
+        app.use(async (_req, _res, next) => {
+          await next();
+        });
     app.get("/users/:id", (req, res) => res.json(user(req.params.id)));
     break;
   case "S4":

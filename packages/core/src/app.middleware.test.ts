@@ -56,6 +56,33 @@ describe("middleware order", () => {
     expect(trace).toEqual(["mw", "handler"]);
   });
 
+  test("an async middleware between awaiting ones may leave next() unawaited: all wait", async () => {
+    const app = harpia();
+    const trace: string[] = [];
+    app.use(async (_req, res, next) => {
+      await next();
+      trace.push(`outer:${res.statusCode}`);
+    });
+    app.use(async (_req, _res, next) => {
+      next();
+      await Bun.sleep(1);
+      trace.push("middle:returned");
+    });
+    app.use(async (_req, _res, next) => {
+      await next();
+      trace.push("inner:out");
+    });
+    app.get("/", async (_req, res) => {
+      await Bun.sleep(10);
+      trace.push("handler");
+      res.status(203).send("slow");
+    });
+    const res = await new TestClient(app).get("/").execute();
+    expect(res.status).toBe(203);
+    expect(await res.text()).toBe("slow");
+    expect(trace).toEqual(["middle:returned", "handler", "inner:out", "outer:203"]);
+  });
+
   test("a middleware that answers without next() ends the chain", async () => {
     const app = harpia();
     let reached = false;

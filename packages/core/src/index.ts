@@ -61,7 +61,16 @@ export { type AddressSource, HarpiaRequest, type RequestState } from "./request"
 export { HarpiaResponse, type Locals, type SendBody } from "./response";
 export type { JoinPath, ParamsOf } from "./router/params";
 export { isStandardSchema } from "./schema/check";
-export type { JsonBody, RequestShape, SchemaOutput } from "./schema/infer";
+export type {
+  JsonBody,
+  ParamsFor,
+  RequestShape,
+  RequestShapeOf,
+  ResponseShapeOf,
+  SchemaOutput,
+  SuccessBody,
+  WsMessageFor,
+} from "./schema/infer";
 export type {
   GroupOptions,
   ResponseSchema,

@@ -115,6 +115,8 @@ export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = 
   /** Aborted by the route's timeout; made only when the signal is read or the timeout passes. */
   private deadlineController: AbortController | undefined = undefined;
   private signalValue: AbortSignal | undefined = undefined;
+  /** `raw.method`, read once. */
+  private readonly sentMethod: string;
 
   private constructor(
     /** The underlying Fetch API request. */
@@ -124,8 +126,10 @@ export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = 
     private readonly context: RequestContext,
     path: string | undefined,
     queryStart: number,
+    method: string,
   ) {
-    this.method = raw.method;
+    this.method = method;
+    this.sentMethod = method;
     this.params = EMPTY as P;
     this.pathValue = path;
     this.queryIndex = queryStart;
@@ -133,7 +137,8 @@ export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = 
 
   /**
    * @internal Made by the app only. `path` and `queryStart` (index of `?` in `raw.url`, -1 for
-   * none) when the caller already split the URL, else they are split on first use.
+   * none) when the caller already split the URL, else they are split on first use; `method`
+   * when the caller read `raw.method` already.
    */
   static [CREATE](
     raw: Request,
@@ -141,8 +146,9 @@ export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = 
     context: RequestContext,
     path?: string,
     queryStart = -1,
+    method: string = raw.method,
   ): HarpiaRequest<any> {
-    return new HarpiaRequest(raw, server, context, path, queryStart);
+    return new HarpiaRequest(raw, server, context, path, queryStart, method);
   }
 
   private splitUrl(): string {
@@ -183,7 +189,7 @@ export class HarpiaRequest<P = Record<string, string>, V extends RequestShape = 
 
   /** The method the client sent, before any method override. */
   get originalMethod(): string {
-    return this.raw.method;
+    return this.sentMethod;
   }
 
   /** The full request URL. */

@@ -113,6 +113,11 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
    * `new Response` would then copy.
    */
   private pending: string[] | undefined = undefined;
+  /**
+   * Prepared headers under all the others (`headerDefaults`): handed to the `Response` as they
+   * are, the headers set on `res` written over them.
+   */
+  private base: Headers | undefined = undefined;
   private bodyInit: ResponseBody | null = null;
   /** A value sent with `json()`, serialised by `Response.json` when the response is built. */
   private jsonValue: unknown = NO_JSON;
@@ -137,20 +142,50 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
 
   /** Response headers (created on first use). */
   get headers(): Headers {
+    const base = this.base;
     if (this.headerMap === undefined) {
-      this.headerMap = new Headers();
+      this.headerMap = base === undefined ? new Headers() : new Headers(base);
+      this.base = undefined;
       const pending = this.pending;
       if (pending !== undefined) {
         for (let i = 0; i < pending.length; i += 2) this.headerMap.set(pending[i]!, pending[i + 1]!);
         this.pending = undefined;
       }
+    } else if (base !== undefined) {
+      this.base = undefined;
+      for (const [name, value] of base) if (!this.headerMap.has(name)) this.headerMap.set(name, value);
     }
     return this.headerMap;
   }
 
+  /**
+   * Adds prepared headers that this response does not have yet: a name already set keeps its
+   * value, and headers set later replace them. Made for fixed sets computed once at start-up
+   * (security headers): the `Headers` is given to the built `Response` as it is instead of
+   * being copied name by name, so pass the same object on every request and do not change it.
+   *
+   * @example
+   * const SECURITY = new Headers({ "x-content-type-options": "nosniff", "x-frame-options": "DENY" });
+   * app.addHook("onSend", (_req, res) => {
+   *   res.headerDefaults(SECURITY);
+   * });
+   */
+  headerDefaults(headers: Headers): this {
+    const base = this.base;
+    if (base === undefined) {
+      this.base = headers;
+    } else {
+      // A second set goes under the first one.
+      const merged = new Headers(headers);
+      for (const [name, value] of base) merged.set(name, value);
+      this.base = merged;
+    }
+    return this;
+  }
+
   /** @internal Whether any header was set, without creating the `Headers`. */
   get [HAS_HEADERS](): boolean {
-    return this.headerMap !== undefined || this.pending !== undefined;
+    return this.headerMap !== undefined || this.pending !== undefined || this.base !== undefined;
   }
 
   /** @internal The body as set so far (a JSON value is serialised on first read). */
@@ -245,6 +280,7 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
 
   /** Whether a header is set (without creating `res.headers`). */
   hasHeader(name: string): boolean {
+    if (this.base?.has(name)) return true;
     if (this.headerMap !== undefined) return this.headerMap.has(name);
     const pending = this.pending;
     if (pending === undefined) return false;
@@ -466,6 +502,7 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
       return this.mergeInto(this[RETURNED], head);
     }
     if (head) return this.headResponse();
+    if (this.base !== undefined) return this.buildOverBase(this.base);
     const status = this.statusCode;
     if (this.headerMap !== undefined) {
       const headers = this.headerMap;
@@ -495,6 +532,35 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
     const pending = this.pending;
     if (pending !== undefined)
       for (let i = 0; i < pending.length; i += 2) response.headers.set(pending[i]!, pending[i + 1]!);
+    return response;
+  }
+
+  /**
+   * The `Response` made with the prepared headers of {@link headerDefaults}, and every header
+   * set on `res` written over them.
+   */
+  private buildOverBase(base: Headers): Response {
+    const init = { status: this.statusCode, headers: base };
+    const response =
+      this.jsonValue !== NO_JSON ? Response.json(this.jsonValue, init) : new Response(this.bodyInit, init);
+    const headers = response.headers;
+    const map = this.headerMap;
+    let typed = false;
+    if (map !== undefined) {
+      for (const [name, value] of map) {
+        if (name === "set-cookie") headers.append(name, value);
+        else headers.set(name, value);
+      }
+      typed = map.has("content-type");
+    }
+    const pending = this.pending;
+    if (pending !== undefined)
+      for (let i = 0; i < pending.length; i += 2) {
+        headers.set(pending[i]!, pending[i + 1]!);
+        if (pending[i] === "content-type") typed = true;
+      }
+    const type = this[CONTENT_TYPE];
+    if (type !== undefined && !typed) headers.set("content-type", type);
     return response;
   }
 

@@ -1,5 +1,6 @@
 import type { HarpiaRequest, HarpiaResponse, Store } from "@harpia/core";
 import type { Changes, SessionBackend, SessionHandle } from "./state";
+import type { TouchLog } from "./touches";
 
 /** `value` when it is a plain record (what a session holds), else `undefined`. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -15,6 +16,8 @@ export interface StoreBackendParts {
   readonly rolling: boolean;
   /** Whether the cookie outlives the browser session, and so must be re-sent to slide. */
   readonly persistentCookie: boolean;
+  /** When each session's expiry last slid, so unchanged sessions slide once per `touchAfter`. */
+  readonly touches: TouchLog;
   key(id: string): string;
   newId(): string;
   setCookie(res: HarpiaResponse, id: string, req: HarpiaRequest<any>): void;
@@ -29,7 +32,9 @@ export class StoreBackend implements SessionBackend {
     const { store, ttl } = this.parts;
     if (handle.id === undefined) {
       const id = this.parts.newId();
-      await store.set(this.parts.key(id), handle.data, ttl);
+      const key = this.parts.key(id);
+      await store.set(key, handle.data, ttl);
+      this.parts.touches.touched(key);
       handle.id = id;
       handle.markSaved();
       this.parts.setCookie(handle.res, id, handle.req);
@@ -38,16 +43,19 @@ export class StoreBackend implements SessionBackend {
     if (changes === undefined) return;
     // Apply only this request's changes over what the store holds now, so concurrent requests
     // that change other keys of the same session do not undo each other.
-    const current = asRecord(await store.get(this.parts.key(handle.id)));
+    const key = this.parts.key(handle.id);
+    const current = asRecord(await store.get(key));
     if (current === undefined) {
       // Deleted meanwhile (a logout elsewhere) or expired: do not bring it back.
+      this.parts.touches.forget(key);
       handle.reset();
       this.parts.clearCookie(handle.res, handle.req);
       return;
     }
     const merged: Record<string, unknown> = { ...current, ...changes.set };
     for (const key of changes.removed) delete merged[key];
-    await store.set(this.parts.key(handle.id), merged, ttl);
+    await store.set(key, merged, ttl);
+    this.parts.touches.touched(key);
     for (const key of Object.keys(handle.data)) if (!Object.hasOwn(merged, key)) delete handle.data[key];
     for (const [key, value] of Object.entries(merged))
       if (!Object.hasOwn(changes.set, key)) handle.data[key] = value;
@@ -56,21 +64,36 @@ export class StoreBackend implements SessionBackend {
       this.parts.setCookie(handle.res, handle.id, handle.req);
   }
 
-  async touch(handle: SessionHandle): Promise<void> {
-    if (!this.parts.rolling || handle.id === undefined) return;
-    if (!(await this.parts.store.expire(this.parts.key(handle.id), this.parts.ttl))) {
+  touch(handle: SessionHandle): Promise<void> | undefined {
+    if (!this.parts.rolling || handle.id === undefined) return undefined;
+    const key = this.parts.key(handle.id);
+    if (!this.parts.touches.due(key)) return undefined;
+    return this.slide(handle, key);
+  }
+
+  private async slide(handle: SessionHandle, key: string): Promise<void> {
+    const touches = this.parts.touches;
+    if (!(await this.parts.store.expire(key, this.parts.ttl))) {
+      touches.forget(key);
       handle.reset();
       this.parts.clearCookie(handle.res, handle.req);
       return;
     }
-    if (this.parts.persistentCookie) this.parts.setCookie(handle.res, handle.id, handle.req);
+    touches.touched(key);
+    if (this.parts.persistentCookie && handle.id !== undefined)
+      this.parts.setCookie(handle.res, handle.id, handle.req);
   }
 
   async rotate(handle: SessionHandle): Promise<string> {
     const oldId = handle.id;
     const id = this.parts.newId();
-    await this.parts.store.set(this.parts.key(id), handle.data, this.parts.ttl);
-    if (oldId !== undefined) await this.parts.store.delete(this.parts.key(oldId));
+    const key = this.parts.key(id);
+    await this.parts.store.set(key, handle.data, this.parts.ttl);
+    this.parts.touches.touched(key);
+    if (oldId !== undefined) {
+      await this.parts.store.delete(this.parts.key(oldId));
+      this.parts.touches.forget(this.parts.key(oldId));
+    }
     handle.id = id;
     handle.markSaved();
     this.parts.setCookie(handle.res, id, handle.req);
@@ -78,7 +101,10 @@ export class StoreBackend implements SessionBackend {
   }
 
   async remove(handle: SessionHandle): Promise<void> {
-    if (handle.id !== undefined) await this.parts.store.delete(this.parts.key(handle.id));
+    if (handle.id !== undefined) {
+      await this.parts.store.delete(this.parts.key(handle.id));
+      this.parts.touches.forget(this.parts.key(handle.id));
+    }
     this.parts.clearCookie(handle.res, handle.req);
     handle.reset();
   }

@@ -40,17 +40,41 @@ describe("app.use(session(options)): req.session", () => {
     expect(await session.get(client.cookies.session_id!)).toEqual({ views: 2 });
   });
 
-  test("an unchanged session is not rewritten, only its expiry slides", async () => {
+  test("an unchanged session is not rewritten; its expiry slides once per touchAfter", async () => {
+    const start = new Date("2030-01-01T00:00:00Z").getTime();
+    setSystemTime(start);
     const { app, store } = counterApp();
     const client = new TestClient(app, { cookies: true });
     await client.get("/count");
     store.reset();
     const res = await client.get("/peek");
     expect((await res.json()).views).toBe(1);
+    // Just written: reading it costs no store call but the read.
     expect(store.calls.set).toBe(0);
-    expect(store.calls.expire).toBe(1);
+    expect(store.calls.expire).toBe(0);
     // A browser-session cookie needs no refresh.
     expect(res.headers.getSetCookie()).toEqual([]);
+    // Past touchAfter (60 s by default), the next read slides it, once.
+    setSystemTime(start + 61_000);
+    await client.get("/peek");
+    await client.get("/peek");
+    expect(store.calls.set).toBe(0);
+    expect(store.calls.expire).toBe(1);
+  });
+
+  test("touchAfter: 0 slides on every request; a bad touchAfter is refused", async () => {
+    const { app, store } = counterApp({ touchAfter: 0 });
+    const client = new TestClient(app, { cookies: true });
+    await client.get("/count");
+    store.reset();
+    await client.get("/peek");
+    await client.get("/peek");
+    expect(store.calls.expire).toBe(2);
+    expect(() => new Session({ touchAfter: -1 })).toThrow(RangeError);
+    expect(() => new Session({ touchAfter: "60" as unknown as number })).toThrow(TypeError);
+    expect(() => new Session({ ttl: 60, touchAfter: 61 })).toThrow(/touchAfter must be 0 to ttl \(60\)/);
+    expect(new Session({ ttl: 60 }).touchAfter).toBe(30);
+    expect(new Session().touchAfter).toBe(60);
   });
 
   test("sliding expiry keeps an active session alive past its ttl; rolling: false does not", async () => {
@@ -67,10 +91,14 @@ describe("app.use(session(options)): req.session", () => {
     }
   });
 
-  test("a cookie with maxAge is sent again so it slides too", async () => {
+  test("a cookie with maxAge is sent again when the session slides", async () => {
+    const start = new Date("2030-01-01T00:00:00Z").getTime();
+    setSystemTime(start);
     const { app } = counterApp({ cookie: { maxAge: 600 } });
     const client = new TestClient(app, { cookies: true });
     await client.get("/count");
+    expect(cookiesNamed(await client.get("/peek"), "session_id")).toEqual([]);
+    setSystemTime(start + 61_000);
     const res = await client.get("/peek");
     expect(cookiesNamed(res, "session_id")[0]).toContain("Max-Age=600");
   });
@@ -95,6 +123,42 @@ describe("app.use(session(options)): req.session", () => {
     expect(await session.get(id)).toEqual({ cart: ["apple", "pear"] });
     expect(await (await client.get("/clear")).json()).toEqual({ keys: [] });
     expect(await session.get(id)).toEqual({});
+  });
+
+  test("changes through any reference handed out are saved, also after save()", async () => {
+    const session = new Session();
+    const app = harpia();
+    app.use(session);
+    app.get("/seed", (req) => {
+      req.session.prefs = { theme: "light" };
+      req.session.tags = ["a"];
+      return "ok";
+    });
+    app.get("/spread", (req) => {
+      const copy = { ...req.session } as Record<string, any>;
+      copy.prefs.theme = "dark";
+      return "ok";
+    });
+    app.get("/after-save", async (req) => {
+      const tags = req.session.tags as string[];
+      await req.session.save();
+      tags.push("b");
+      return "ok";
+    });
+    app.get("/from-request", async (req) => {
+      const data = (await session.fromRequest(req)) as Record<string, any>;
+      data.tags.push("c");
+      return "ok";
+    });
+    const client = new TestClient(app, { cookies: true });
+    await client.get("/seed");
+    const id = client.cookies.session_id!;
+    await client.get("/spread");
+    expect((await session.get(id))?.prefs).toEqual({ theme: "dark" });
+    await client.get("/after-save");
+    expect((await session.get(id))?.tags).toEqual(["a", "b"]);
+    await client.get("/from-request");
+    expect((await session.get(id))?.tags).toEqual(["a", "b", "c"]);
   });
 
   test("concurrent requests changing different keys keep both changes", async () => {

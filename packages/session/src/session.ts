@@ -14,6 +14,7 @@ import { asRecord, StoreBackend } from "./backend";
 import { DEFAULT_COOKIE, resolveCookieOptions, warnSessionTrustProxy } from "./cookie";
 import { generateSessionId, isSessionId } from "./id";
 import { type RequestSession, type SessionBackend, SessionHandle, sessionHandleOf } from "./state";
+import { TouchLog } from "./touches";
 import type { SessionCookieOptions, SessionData, SessionOptions } from "./types";
 
 /** The plugin name of sessions (`app.hasPlugin("@harpia/session")`). */
@@ -34,6 +35,8 @@ export interface WebSocketWithCookies {
 }
 
 const DEFAULT_TTL_SECONDS = 24 * 60 * 60;
+/** Longest default wait between two slides of an unchanged session's expiry (seconds). */
+const DEFAULT_TOUCH_AFTER_SECONDS = 60;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
@@ -92,6 +95,9 @@ export class Session<Data extends object = SessionData> {
   readonly ttl: number;
   /** Whether activity slides the expiry. */
   readonly rolling: boolean;
+  /** Seconds an unchanged session waits between two slides of its expiry (0: every request). */
+  readonly touchAfter: number;
+  readonly #touches: TouchLog;
   readonly #cookie: SessionCookieOptions;
   readonly #prefix: string;
   readonly #makeId: () => string;
@@ -117,6 +123,15 @@ export class Session<Data extends object = SessionData> {
     // Stores such as Redis take whole seconds.
     this.ttl = Math.ceil(ttl);
     this.rolling = options.rolling ?? true;
+    const touchAfter = options.touchAfter ?? Math.min(DEFAULT_TOUCH_AFTER_SECONDS, this.ttl / 2);
+    if (typeof touchAfter !== "number")
+      throw new TypeError(`Session touchAfter must be a number of seconds, got ${typeof touchAfter}`);
+    if (!(touchAfter >= 0) || touchAfter > this.ttl)
+      throw new RangeError(
+        `Session touchAfter must be 0 to ttl (${this.ttl}) seconds, got ${String(options.touchAfter)}`,
+      );
+    this.touchAfter = touchAfter;
+    this.#touches = new TouchLog(touchAfter);
     if (options.trustProxy !== undefined) warnSessionTrustProxy();
     this.#prefix = options.prefix ?? "sess:";
     this.#makeId = options.generateId ?? generateSessionId;
@@ -125,6 +140,7 @@ export class Session<Data extends object = SessionData> {
       ttl: this.ttl,
       rolling: this.rolling,
       persistentCookie: this.#cookie.maxAge !== undefined || this.#cookie.expires !== undefined,
+      touches: this.#touches,
       key: (id) => this.key(id),
       newId: () => this.newId(),
       setCookie: (res, id, req) => this.setCookie(res, id, {}, req),
@@ -147,13 +163,16 @@ export class Session<Data extends object = SessionData> {
   /** Loads the request's session into `req.state.session`, saves it when the request ends. */
   async #handle(req: HarpiaRequest<any>, res: HarpiaResponse, next: Next): Promise<void> {
     // Installed twice on one path (app and route): the first one owns the session.
-    if (sessionHandleOf(req) !== undefined) return next();
+    if (req.state.session !== undefined && sessionHandleOf(req) !== undefined) return next();
+    // The signature (signed cookies) is checked here, once per request.
     const id = this.idFromRequest(req);
     const data = id === undefined ? undefined : asRecord(await this.store.get(this.key(id)));
     const handle = new SessionHandle(this.#backend, req, res, data ? id : undefined, data ?? {});
     handle.attach();
     await next();
-    await handle.commit();
+    // Unchanged, and not due to slide: nothing to wait for.
+    const saving = handle.commit();
+    if (saving !== undefined) await saving;
   }
 
   private key(id: string): string {
@@ -193,14 +212,21 @@ export class Session<Data extends object = SessionData> {
 
   /** Deletes a session; with `res`, also clears the session cookie. */
   async delete(sessionId: string, res?: HarpiaResponse): Promise<void> {
-    if (isSessionId(sessionId)) await this.store.delete(this.key(sessionId));
+    if (isSessionId(sessionId)) {
+      await this.store.delete(this.key(sessionId));
+      this.#touches.forget(this.key(sessionId));
+    }
     if (res) this.clearCookie(res);
   }
 
-  /** Pushes a session's expiry `ttl` seconds ahead. False when it does not exist. */
-  touch(sessionId: string): Promise<boolean> {
-    if (!isSessionId(sessionId)) return Promise.resolve(false);
-    return this.store.expire(this.key(sessionId), this.ttl);
+  /** Pushes a session's expiry `ttl` seconds ahead, now (whatever `touchAfter`). False when it does not exist. */
+  async touch(sessionId: string): Promise<boolean> {
+    if (!isSessionId(sessionId)) return false;
+    const key = this.key(sessionId);
+    const found = await this.store.expire(key, this.ttl);
+    if (found) this.#touches.touched(key);
+    else this.#touches.forget(key);
+    return found;
   }
 
   /** The session id the request's cookie carries, when it has the shape of one. */
@@ -211,13 +237,18 @@ export class Session<Data extends object = SessionData> {
     return isSessionId(value) ? value : undefined;
   }
 
-  /** Reads a session and, when `rolling`, slides its expiry in the same round trip. */
+  /**
+   * Reads a session and, when `rolling` and due (`touchAfter`), slides its expiry in the same
+   * round trip.
+   */
   private async load(sessionId: string): Promise<Data | undefined> {
     const key = this.key(sessionId);
-    const [data] = await Promise.all([
+    const slide = this.rolling && this.#touches.due(key);
+    const [data, found] = await Promise.all([
       this.store.get(key),
-      this.rolling ? this.store.expire(key, this.ttl) : undefined,
+      slide ? this.store.expire(key, this.ttl) : undefined,
     ]);
+    if (found === true) this.#touches.touched(key);
     return asRecord(data) as Data | undefined;
   }
 
@@ -230,7 +261,10 @@ export class Session<Data extends object = SessionData> {
     const handle = sessionHandleOf(req);
     if (handle) {
       const exists = handle.id !== undefined || Object.keys(handle.data).length > 0;
-      return exists ? ({ ...handle.data } as Data) : undefined;
+      if (!exists) return undefined;
+      // The copy shares the values: changes made through it must still be noticed.
+      handle.exposeAll();
+      return { ...handle.data } as Data;
     }
     const id = this.idFromRequest(req);
     return id === undefined ? undefined : this.load(id);
@@ -319,7 +353,11 @@ export class Session<Data extends object = SessionData> {
     const data = (oldId && asRecord(await this.store.get(this.key(oldId)))) || {};
     const id = this.newId();
     await this.store.set(this.key(id), data, this.ttl);
-    if (oldId) await this.store.delete(this.key(oldId));
+    this.#touches.touched(this.key(id));
+    if (oldId) {
+      await this.store.delete(this.key(oldId));
+      this.#touches.forget(this.key(oldId));
+    }
     this.setCookie(res, id, {}, req);
     return id;
   }
@@ -329,7 +367,10 @@ export class Session<Data extends object = SessionData> {
     const handle = sessionHandleOf(req);
     if (handle) return this.#backend.remove(handle);
     const id = this.idFromRequest(req);
-    if (id) await this.store.delete(this.key(id));
+    if (id) {
+      await this.store.delete(this.key(id));
+      this.#touches.forget(this.key(id));
+    }
     this.clearCookie(res, req);
   }
 }

@@ -56,8 +56,11 @@ export interface SessionBackend {
   rotate(handle: SessionHandle): Promise<string>;
   /** Deletes the session and clears the cookie. */
   remove(handle: SessionHandle): Promise<void>;
-  /** Slides the expiry of an unchanged session. */
-  touch(handle: SessionHandle): Promise<void>;
+  /**
+   * Slides the expiry of an unchanged session when it is due (see `touchAfter`); `undefined`
+   * when it is not.
+   */
+  touch(handle: SessionHandle): Promise<void> | undefined;
 }
 
 /** Top-level keys set or removed since the session was loaded. */
@@ -81,27 +84,39 @@ function serialize(value: unknown): string {
   return JSON.stringify(value) ?? "undefined";
 }
 
+/** Whether a value can be changed through a reference (so reading it may change the session). */
+function mutable(value: unknown): boolean {
+  return value !== null && (typeof value === "object" || typeof value === "function");
+}
+
 /**
- * One request's session: its data, its id, and what changed. Changes are tracked per
- * top-level key by comparing JSON, so nested mutations (`req.session.cart.push(x)`) count too.
+ * One request's session: its data, its id, and what changed. Reading costs nothing: a key is
+ * remembered (as JSON) only once it is written or deleted, or once an object value of it is
+ * handed out (`req.session.cart`), so nested mutations (`req.session.cart.push(x)`) still count:
+ * at the end such keys are compared with what was remembered.
  */
 export class SessionHandle {
   data: Record<string, unknown>;
-  private snapshot = new Map<string, string>();
+  /**
+   * Keys that may have changed since load or the last save → their JSON then (`undefined`:
+   * absent). Keys not here are unchanged.
+   */
+  private baseline: Map<string, string | undefined> | undefined;
+  /** Whether every object value was handed out at once (`toJSON`, spreading `req.session`). */
+  private exposedAll = false;
   private createdListeners: ((id: string) => void)[] | undefined;
   /** The object handed out as `req.session`. */
   readonly proxy: RequestSession<any>;
 
   constructor(
-    private readonly backend: SessionBackend,
+    readonly backend: SessionBackend,
     readonly req: HarpiaRequest<any>,
     readonly res: HarpiaResponse,
     public id: string | undefined,
     data: Record<string, unknown>,
   ) {
     this.data = data;
-    this.markSaved();
-    this.proxy = this.createProxy();
+    this.proxy = new Proxy(new Controls(this), TRAPS) as unknown as RequestSession<any>;
   }
 
   /** Makes this the request's session: `req.state.session` and its alias `req.session`. */
@@ -110,43 +125,80 @@ export class SessionHandle {
     this.req.session = this.proxy;
   }
 
+  /** Remembers `key` as it is now, before it is written or handed out (first time only). */
+  track(key: string): void {
+    this.baseline ??= new Map();
+    const baseline = this.baseline;
+    if (baseline.has(key)) return;
+    baseline.set(key, Object.hasOwn(this.data, key) ? serialize(this.data[key]) : undefined);
+  }
+
+  /** `data[key]` for the caller to keep: an object value is tracked first. */
+  read(key: string): unknown {
+    const value = this.data[key];
+    if (mutable(value)) this.track(key);
+    return value;
+  }
+
+  /** Tracks every object value (the whole data is being handed out). */
+  exposeAll(): void {
+    if (this.exposedAll) return;
+    this.exposedAll = true;
+    for (const key of Object.keys(this.data)) if (mutable(this.data[key])) this.track(key);
+  }
+
   /** Remembers the current data as what the store holds. */
   markSaved(): void {
-    this.snapshot = new Map(Object.entries(this.data).map(([k, v]) => [k, serialize(v)]));
+    const baseline = this.baseline;
+    if (baseline === undefined) return;
+    // Object values handed out before the save may still be changed by the caller: keep them.
+    for (const key of [...baseline.keys()]) {
+      const value = this.data[key];
+      if (Object.hasOwn(this.data, key) && mutable(value)) baseline.set(key, serialize(value));
+      else baseline.delete(key);
+    }
+    this.exposedAll = false;
   }
 
   /** Forgets the session: no id, no data (a new one starts if data is set afterwards). */
   reset(): void {
     this.id = undefined;
     this.data = {};
-    this.snapshot = new Map();
+    this.baseline = undefined;
+    this.exposedAll = false;
   }
 
   /** What changed since load or the last save; `undefined` when nothing did. */
   changes(): Changes | undefined {
+    const baseline = this.baseline;
+    if (baseline === undefined) return undefined;
     const set: Record<string, unknown> = {};
     const removed: string[] = [];
     let changed = false;
-    for (const [key, value] of Object.entries(this.data)) {
-      if (this.snapshot.get(key) !== serialize(value)) {
-        set[key] = value;
-        changed = true;
-      }
-    }
-    for (const key of this.snapshot.keys()) {
-      if (!Object.hasOwn(this.data, key)) {
-        removed.push(key);
-        changed = true;
-      }
+    for (const [key, before] of baseline) {
+      const present = Object.hasOwn(this.data, key);
+      const now = present ? serialize(this.data[key]) : undefined;
+      if (now === before) continue;
+      changed = true;
+      if (present) set[key] = this.data[key];
+      else removed.push(key);
     }
     return changed ? { set, removed } : undefined;
   }
 
-  /** Saves when needed at the end of the request. */
-  async commit(): Promise<void> {
+  /**
+   * Saves when needed at the end of the request; `undefined` (nothing to wait for) when the
+   * session is unchanged and its expiry need not slide yet.
+   */
+  commit(): Promise<unknown> | undefined {
     // Like express-session's saveUninitialized: false, a visitor gets a session (and a cookie)
     // only once something is stored in it.
-    if (this.id !== undefined || Object.keys(this.data).length > 0) await this.save();
+    if (this.id === undefined) {
+      for (const _ in this.data) return this.save();
+      return undefined;
+    }
+    const changes = this.changes();
+    return changes === undefined ? this.backend.touch(this) : this.backend.persist(this, changes);
   }
 
   /**
@@ -172,47 +224,69 @@ export class SessionHandle {
     }
     return this.id;
   }
+}
 
-  private createProxy(): RequestSession<any> {
-    const handle = this;
-    const controls: SessionControls = {
-      get id() {
-        return handle.id;
-      },
-      get isNew() {
-        return handle.id === undefined;
-      },
-      save: () => handle.save(),
-      regenerate: () => handle.backend.rotate(handle),
-      destroy: () => handle.backend.remove(handle),
-      toJSON: () => ({ ...handle.data }),
-    };
-    return new Proxy(controls, {
-      get(target, key, receiver) {
-        if (key === HANDLE) return handle;
-        if (typeof key === "string" && CONTROL_KEYS.has(key)) return Reflect.get(target, key, receiver);
-        return typeof key === "string" ? handle.data[key] : undefined;
-      },
-      set(_target, key, value) {
-        if (typeof key !== "string" || CONTROL_KEYS.has(key))
-          throw new TypeError(`req.session.${String(key)} is reserved and cannot hold data`);
-        handle.data[key] = value;
-        return true;
-      },
-      deleteProperty(_target, key) {
-        if (typeof key === "string" && !CONTROL_KEYS.has(key)) delete handle.data[key];
-        return true;
-      },
-      has(_target, key) {
-        return typeof key === "string" && (CONTROL_KEYS.has(key) || Object.hasOwn(handle.data, key));
-      },
-      ownKeys() {
-        return Reflect.ownKeys(handle.data);
-      },
-      getOwnPropertyDescriptor(_target, key) {
-        if (typeof key !== "string" || !Object.hasOwn(handle.data, key)) return undefined;
-        return { value: handle.data[key], writable: true, enumerable: true, configurable: true };
-      },
-    }) as RequestSession<any>;
+/** The target of `req.session`'s proxy: the controls, and the way back to the handle. */
+class Controls implements SessionControls {
+  constructor(readonly handle: SessionHandle) {}
+  get id(): string | undefined {
+    return this.handle.id;
+  }
+  get isNew(): boolean {
+    return this.handle.id === undefined;
+  }
+  save(): Promise<string | undefined> {
+    return this.handle.save();
+  }
+  regenerate(): Promise<string> {
+    return this.handle.backend.rotate(this.handle);
+  }
+  destroy(): Promise<void> {
+    return this.handle.backend.remove(this.handle);
+  }
+  toJSON(): Record<string, unknown> {
+    this.handle.exposeAll();
+    return { ...this.handle.data };
   }
 }
+
+/** The traps of every `req.session` (one object for all requests: nothing made per request). */
+const TRAPS: ProxyHandler<Controls> = {
+  get(target, key) {
+    if (typeof key !== "string") return key === HANDLE ? target.handle : undefined;
+    if (CONTROL_KEYS.has(key)) {
+      const control = (target as unknown as Record<string, unknown>)[key];
+      return typeof control === "function" ? control.bind(target) : control;
+    }
+    return target.handle.read(key);
+  },
+  set(target, key, value) {
+    if (typeof key !== "string" || CONTROL_KEYS.has(key))
+      throw new TypeError(`req.session.${String(key)} is reserved and cannot hold data`);
+    const handle = target.handle;
+    handle.track(key);
+    handle.data[key] = value;
+    return true;
+  },
+  deleteProperty(target, key) {
+    if (typeof key === "string" && !CONTROL_KEYS.has(key)) {
+      const handle = target.handle;
+      if (Object.hasOwn(handle.data, key)) {
+        handle.track(key);
+        delete handle.data[key];
+      }
+    }
+    return true;
+  },
+  has(target, key) {
+    return typeof key === "string" && (CONTROL_KEYS.has(key) || Object.hasOwn(target.handle.data, key));
+  },
+  ownKeys(target) {
+    return Reflect.ownKeys(target.handle.data);
+  },
+  getOwnPropertyDescriptor(target, key) {
+    const handle = target.handle;
+    if (typeof key !== "string" || !Object.hasOwn(handle.data, key)) return undefined;
+    return { value: handle.read(key), writable: true, enumerable: true, configurable: true };
+  },
+};

@@ -37,16 +37,26 @@ export interface SessionOptions {
   cookieName?: string;
   /**
    * Seconds a session lives without activity (default: `cookie.maxAge`, else 86 400 = one day).
-   * Every request that uses the session pushes it forward (sliding expiry) unless `rolling` is off.
+   * Every request that uses the session pushes it forward (sliding expiry, see `touchAfter`) unless `rolling` is off.
    */
   ttl?: number;
   /** Defaults for the session cookie: `HttpOnly`, `SameSite=Lax`, `Path=/`, `secure: "auto"`. */
   cookie?: SessionCookieOptions;
   /**
-   * Slide the expiry on every request that reads the session (default `true`): the store's TTL
-   * is reset, and a cookie with `maxAge` is sent again. `false` gives a fixed lifetime.
+   * Slide the expiry with activity (default `true`): the store's TTL is reset, and a cookie with
+   * `maxAge` is sent again, on a request that changes the session, and otherwise at most once
+   * per `touchAfter` seconds. `false` gives a fixed lifetime.
    */
   rolling?: boolean;
+  /**
+   * Seconds an unchanged session waits between two slides of its expiry (default: 60, or
+   * `ttl / 2` when that is shorter). Reading a session then costs no store write: within this
+   * interval a request that only reads it neither calls the store's `expire` nor re-sends the
+   * cookie, so a session may end up to `touchAfter` seconds before `ttl` of inactivity has
+   * passed, never after. `0` slides on every request. Each process remembers
+   * its last slides for up to 10,000 sessions.
+   */
+  touchAfter?: number;
   /**
    * @deprecated Ignored: `secure: "auto"` follows `req.secure`, which uses the app's
    * `harpia({ trustProxy })`; set it there. Accepted so older code still starts, with a

@@ -19,6 +19,10 @@ export class Shield {
   /** Whether requests get a nonce (`req.state.nonce`). */
   readonly useNonce: boolean;
   private readonly compiled: CompiledHeaders;
+  /** Every header whose value never changes, prepared once: for plain HTTP, and for HTTPS (HSTS). */
+  private readonly prepared: { http: Headers; https: Headers };
+  /** The CSP header when it carries a nonce (so is made per request). */
+  private readonly noncePolicy: string | undefined;
 
   constructor(options: SecurityHeaders = {}) {
     if (options === null || typeof options !== "object")
@@ -26,6 +30,13 @@ export class Shield {
     this.compiled = compileHeaders(options);
     this.useNonce = options.useNonce === true;
     if (Object.hasOwn(options, "trustProxy")) warnTrustProxyOnce();
+    const { fixed, policy, hsts } = this.compiled;
+    const http = new Headers(fixed);
+    if (policy !== undefined && !this.useNonce) http.set(policy.header, policy.parts.join(""));
+    const https = new Headers(http);
+    if (hsts !== undefined) https.set("strict-transport-security", hsts);
+    this.prepared = { http, https };
+    this.noncePolicy = policy !== undefined && this.useNonce ? policy.header : undefined;
   }
 
   /**
@@ -49,16 +60,14 @@ export class Shield {
    * (`req.secure`, which follows the app's `trustProxy`).
    */
   apply(req: HarpiaRequest<any>, res: HarpiaResponse): void {
-    const headers = res.headers;
-    for (const [name, value] of this.compiled.fixed) if (!headers.has(name)) headers.set(name, value);
-    const policy = this.compiled.policy;
-    if (policy !== undefined && !headers.has(policy.header)) {
-      headers.set(policy.header, this.policy(this.useNonce ? nonceFor(req, res) : undefined)!);
-    }
-    const hsts = this.compiled.hsts;
-    if (hsts !== undefined && req.secure && !headers.has("strict-transport-security"))
-      headers.set("strict-transport-security", hsts);
-    if (this.compiled.removePoweredBy) headers.delete("x-powered-by");
+    // The fixed set in one step, under whatever the route set (core's prepared headers).
+    res.headerDefaults(
+      this.compiled.hsts !== undefined && req.secure ? this.prepared.https : this.prepared.http,
+    );
+    const noncePolicy = this.noncePolicy;
+    if (noncePolicy !== undefined && !res.hasHeader(noncePolicy))
+      res.header(noncePolicy, this.policy(nonceFor(req, res))!);
+    if (this.compiled.removePoweredBy && res.hasHeader("x-powered-by")) res.headers.delete("x-powered-by");
   }
 }
 

@@ -54,6 +54,56 @@ describe("JSON", () => {
     expect(body.code).toBe("INVALID_BODY");
   });
 
+  describe("UTF-8, over a real socket (the declared-length read)", () => {
+    const socketApp = harpia({ logErrors: false });
+    socketApp.post("/echo", (req) => ({ body: req.body ?? null }));
+    socketApp.post("/text", async (req) => ({ body: req.body, text: await req.text() }));
+    const server = socketApp.listen({ port: 0, hostname: "127.0.0.1" });
+    afterAll(() => server.stop(true));
+    const send = (bytes: number[], type = "application/json", path = "/echo") =>
+      fetch(new URL(path, server.url), {
+        method: "POST",
+        headers: { "content-type": type },
+        body: new Uint8Array(bytes),
+      });
+    const quoted = (inner: number[]) => [0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, ...inner, 0x22, 0x7d]; // {"a":"…"}
+
+    test("every kind of invalid sequence is a 400 INVALID_BODY", async () => {
+      const invalid = [
+        [0xff, 0xfe], // bytes that never occur
+        [0x80], // a lone continuation byte
+        [0xe2, 0x82], // a 3-byte character cut short
+        [0xc0, 0xaf], // an overlong encoding
+        [0xed, 0xa0, 0x80], // a UTF-16 surrogate
+        [0xf5, 0x80, 0x80, 0x80], // past U+10FFFF
+      ];
+      for (const inner of invalid) {
+        const res = await send(quoted(inner));
+        expect(res.status).toBe(400);
+        expect((await res.json()).code).toBe("INVALID_BODY");
+      }
+      const form = await send([0x61, 0x3d, 0xff], "application/x-www-form-urlencoded");
+      expect(form.status).toBe(400);
+      const text = await send([0x68, 0x69, 0xc3], "text/plain", "/text");
+      expect(text.status).toBe(400);
+    });
+
+    test("valid text passes as sent, U+FFFD itself included", async () => {
+      const res = await send(quoted([0xc3, 0xa9, 0xf0, 0x9f, 0xa6, 0x9c, 0xef, 0xbf, 0xbd]));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ body: { a: "é🦜\uFFFD" } });
+      const text = await send([0x6f, 0x6b, 0x20, 0xe2, 0x9c, 0x93], "text/plain", "/text");
+      expect(await text.json()).toEqual({ body: "ok ✓", text: "ok ✓" });
+    });
+
+    test("a 4-byte character cut after its third byte reads as U+FFFD, as TextDecoder has it", async () => {
+      // The one invalid sequence as long as the U+FFFD that replaces it: told apart from a
+      // U+FFFD the client sent only by reading the bytes twice (see parseDecoded).
+      const res = await send(quoted([0xf0, 0x9f, 0xa6]));
+      expect(await res.json()).toEqual({ body: { a: "\uFFFD" } });
+    });
+  });
+
   test("the body is read once; req.text() and req.json() still work afterwards", async () => {
     const res = await client.post("/twice").json({ n: 1 }).execute();
     expect(await res.json()).toEqual({ parsed: { n: 1 }, text: '{"n":1}', json: { n: 1 } });

@@ -18,12 +18,14 @@ function countUpTo(text: string, char: string, count: number, limit: number): nu
 
 /**
  * Whether JSON text nests arrays and objects more than `limit` deep, found without parsing:
- * brackets are counted, strings skipped. Most bodies have fewer brackets than the limit in all,
- * which two native `indexOf` scans show; only the others are walked. Malformed text is left for
- * `JSON.parse` to report.
+ * brackets are counted, strings skipped. Most bodies are too short to nest that deep, or have
+ * fewer brackets than the limit in all, which two native `indexOf` scans show; only the others
+ * are walked. Malformed text is left for `JSON.parse` to report.
  */
 export function jsonTooDeep(text: string, limit: number): boolean {
-  if (text.length <= limit) return false;
+  // Nesting `limit + 1` deep takes as many brackets opened and closed: shorter text is either
+  // within the limit or malformed (JSON.parse refuses it without going deep).
+  if (text.length <= 2 * limit + 1) return false;
   if (countUpTo(text, "{", countUpTo(text, "[", 0, limit), limit) <= limit) return false;
   let depth = 0;
   const length = text.length;

@@ -116,10 +116,10 @@ export function compileCors(options: CorsOptions = {}): CorsPolicy {
 
   const actual = (res: HarpiaResponse, next: Next, allowed: AllowedOrigin) => {
     if (allowed !== undefined) {
-      const headers = res.headers;
-      headers.set("access-control-allow-origin", allowed);
-      if (credentials) headers.set("access-control-allow-credentials", "true");
-      if (exposedHeaders) headers.set("access-control-expose-headers", exposedHeaders);
+      // res.header(), not res.headers: no `Headers` is made until someone reads it.
+      res.header("access-control-allow-origin", allowed);
+      if (credentials) res.header("access-control-allow-credentials", "true");
+      if (exposedHeaders) res.header("access-control-expose-headers", exposedHeaders);
     }
     return next();
   };

@@ -95,7 +95,7 @@ export function writeRequestEntry(
   const entry = requestFields(req, out.head(level, msg));
   entry.status = status;
   if (duration !== undefined) entry.duration = Math.round(duration * 1000) / 1000;
-  const bytes = req.raw.method === "HEAD" ? 0 : res.bodyLength;
+  const bytes = req.originalMethod === "HEAD" ? 0 : res.bodyLength;
   if (bytes !== undefined) entry.bytes = bytes;
   addFields(options, entry, req, res);
   if (res.error !== undefined) entry.error = describeError(res.error, development);

@@ -2,7 +2,7 @@
  * The body policy of a route: whether its body is read before the chain, which media types it
  * accepts (415), how large it may be (413), and parsing it onto `req.body`; then the chain.
  */
-import { bodyKind, decodeBody, mediaType, parseBody, tooLarge } from "../body/parse";
+import { bodyKind, mediaType, type ParsedBody, parseBody, parseDecoded, tooLarge } from "../body/parse";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
@@ -20,9 +20,11 @@ export interface BodyHeaders {
   length: string | null;
 }
 
-/** The body headers, or `undefined` when the request carries no body (the stream is not touched). */
-export function bodyHeaders(request: Request): BodyHeaders | undefined {
-  const headers = request.headers;
+/**
+ * The body headers, or `undefined` when the request carries no body (the stream is not touched).
+ * `headers` is `request.headers`, when the caller holds it already.
+ */
+export function bodyHeaders(request: Request, headers: Headers = request.headers): BodyHeaders | undefined {
   const length = headers.get("content-length");
   if (length === "0") return undefined;
   if (length === null && !headers.has("transfer-encoding") && request.body === null) return undefined;
@@ -32,18 +34,20 @@ export function bodyHeaders(request: Request): BodyHeaders | undefined {
 /**
  * Reads and parses the body the route's policy asks for onto `req.body`, then runs the route's
  * chain. A refused body is answered instead: 415 for a type the route does not accept, 413 past
- * its limit, 400 for a malformed body. One async step (the read), as cheap as the body allows.
+ * its limit, 400 for a malformed body. One async step (the read), as cheap as the body allows:
+ * what can be refused from the headers is refused before it, synchronously.
  * `finish` is the app's, unless the route's timeout wraps it.
  */
-export async function withBody(
+export function withBody(
   compiled: CompiledApp,
   route: CompiledRoute,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
   body: BodyHeaders,
   finish: Finish = compiled.finish,
-): Promise<Response> {
+): Response | Promise<Response> {
   const limit = route.bodyLimit ?? compiled.bodyLimit;
+  let reading: Promise<ParsedBody> | undefined;
   try {
     const type = body.type;
     const kind = bodyKind(type);
@@ -62,16 +66,37 @@ export async function withBody(
     } else if (kind !== undefined) {
       const declared = body.length;
       if (kind !== "multipart" && declared !== null) {
-        // The common case in one await: the length is known, Bun reads exactly that much.
-        if (Number(declared) > limit) throw tooLarge(limit);
-        req[PARSED] = decodeBody(kind, await req.raw.bytes(), route.bodyLimits);
-      } else {
-        req[PARSED] = await parseBody(req.raw, kind, limit, route.bodyLimits);
+        // The common case in one read: the length is known, Bun reads exactly that much and
+        // decodes it (see `parseDecoded` for invalid UTF-8).
+        const size = Number(declared);
+        if (size > limit) throw tooLarge(limit);
+        const limits = route.bodyLimits;
+        return req.raw.text().then(
+          (text) => {
+            try {
+              const parsed = parseDecoded(kind, text, size, limits);
+              req[PARSED] = parsed;
+              req.body = parsed.body;
+            } catch (error) {
+              return fail(compiled, req, res, error, finish);
+            }
+            return runChain(route.chain, req, res, finish);
+          },
+          (error) => fail(compiled, req, res, error, finish),
+        );
       }
-      req.body = req[PARSED].body;
+      reading = parseBody(req.raw, kind, limit, route.bodyLimits);
     }
   } catch (error) {
     return fail(compiled, req, res, error, finish);
   }
-  return runChain(route.chain, req, res, finish);
+  if (reading === undefined) return runChain(route.chain, req, res, finish);
+  return reading.then(
+    (read) => {
+      req[PARSED] = read;
+      req.body = read.body;
+      return runChain(route.chain, req, res, finish);
+    },
+    (error) => fail(compiled, req, res, error, finish),
+  );
 }

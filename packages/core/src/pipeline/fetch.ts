@@ -74,16 +74,17 @@ export function handleNative(
   }
   const method = request.method;
   let body: BodyHeaders | undefined;
-  if (!NO_BODY_METHODS.has(method)) {
+  if (method !== "GET" && !NO_BODY_METHODS.has(method)) {
     // A POST may ask for another method (header, or `_method` in a form): the JS path
     // decides, including whether the request is allowed to (never a cross-site one).
+    const headers = request.headers;
     const override = method === "POST" && compiled.override !== undefined;
-    if (override && request.headers.has("x-http-method-override"))
+    if (override && headers.has("x-http-method-override"))
       return handleRequest(compiled, request, server, true);
-    body = bodyHeaders(request);
+    body = bodyHeaders(request, headers);
     if (override && body?.type === FORM) return handleRequest(compiled, request, server, true);
   }
-  const req = HarpiaRequest[CREATE](request, server, compiled.context);
+  const req = HarpiaRequest[CREATE](request, server, compiled.context, undefined, -1, method);
   req.route = route.pattern;
   req.startTime = started;
   if (params !== undefined) req.params = params;

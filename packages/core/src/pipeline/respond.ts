@@ -22,7 +22,7 @@ function build(
   respondError: ErrorResponder,
   closing: ClosingState,
 ): Response | Promise<Response> {
-  const head = req.raw.method === "HEAD";
+  const head = req.originalMethod === "HEAD";
   if (closing.closing) res.header("connection", "close");
   try {
     return res[BUILD](head);
