@@ -4,7 +4,7 @@
  * time, CPU time per request, variants interleaved over rounds. Not part of `bun run bench`; it
  * tells which piece to look at when S8–S10 trail raw Bun.
  *
- *   bun run --cwd bench src/stack-overhead.ts [--rounds 5] [--requests 100000]
+ *   bun run --cwd bench src/stack-overhead.ts [--rounds 5] [--requests 100000] [--only S10]
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -18,8 +18,15 @@ import { COOKIE_SECRET, PAGE_ROWS, PAGE_TITLE, VIEWER, VIEWS_DIR, viewedUser } f
 import { user } from "./scenarios";
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: "string", default: "5" }, requests: { type: "string", default: "100000" } },
+  options: {
+    rounds: { type: "string", default: "5" },
+    requests: { type: "string", default: "100000" },
+    /** Only these groups, comma-separated (`S8`, `S9`, `S10`). */
+    only: { type: "string" },
+  },
 });
+const ONLY = args.only === undefined ? undefined : new Set(args.only.toUpperCase().split(","));
+const wanted = (group: string) => ONLY === undefined || ONLY.has(group);
 const ROUNDS = Math.min(Math.max(Number(args.rounds), 1), 20);
 const N = Math.min(Math.max(Number(args.requests), 1000), 1_000_000);
 
@@ -95,22 +102,31 @@ function production(label: string, pieces: { id?: boolean; log?: boolean; limit?
   return { label, app, path: "/users/42", headers: {} };
 }
 
-const variants: Variant[] = [
-  await variant("S8: S2 route + cookie read (no plugin)", {}),
-  await variant("  + app.cors", { cors: true }),
-  await variant("  + shield (12 headers)", { cors: true, shield: "plain" }),
-  await variant("  + session, signed cookie (= S8)", { cors: true, shield: "plain", session: true }),
-  await variant("  session alone (no cors, no shield)", { session: true }),
-  await variant("S9: template render only", { page: true }),
-  await variant("  + shield with nonce", { page: true, shield: "nonce" }),
-  await variant("  + session (= S9)", { page: true, shield: "nonce", session: true }),
-  production("S10: S2 route (no plugin)", {}),
-  production("  + request id", { id: true }),
-  production("  + JSON logger", { id: true, log: true }),
-  production("  + rate limit (= S10)", { id: true, log: true, limit: true }),
-  production("  rate limit alone", { limit: true }),
-  production("  JSON logger alone", { log: true }),
-];
+const variants: Variant[] = [];
+if (wanted("S8"))
+  variants.push(
+    await variant("S8: S2 route + cookie read (no plugin)", {}),
+    await variant("  + app.cors", { cors: true }),
+    await variant("  + shield (12 headers)", { cors: true, shield: "plain" }),
+    await variant("  + session, signed cookie (= S8)", { cors: true, shield: "plain", session: true }),
+    await variant("  session alone (no cors, no shield)", { session: true }),
+  );
+if (wanted("S9"))
+  variants.push(
+    await variant("S9: template render only", { page: true }),
+    await variant("  + shield with nonce", { page: true, shield: "nonce" }),
+    await variant("  + session (= S9)", { page: true, shield: "nonce", session: true }),
+  );
+if (wanted("S10"))
+  variants.push(
+    production("S10: S2 route (no plugin)", {}),
+    production("  + request id", { id: true }),
+    production("  + JSON logger", { id: true, log: true }),
+    production("  + rate limit (= S10)", { id: true, log: true, limit: true }),
+    production("  rate limit alone", { limit: true }),
+    production("  JSON logger alone", { log: true }),
+  );
+if (variants.length === 0) throw new Error(`--only ${args.only}: no such group (S8, S9, S10)`);
 
 /** CPU time (user + system) per request, so other load on the machine stretches it less. */
 async function time(v: Variant, count: number): Promise<number> {

@@ -508,15 +508,17 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
       const headers = this.headerMap;
       const type = this[CONTENT_TYPE];
       if (type !== undefined && !headers.has("content-type")) headers.set("content-type", type);
-      if (this.jsonValue !== NO_JSON) return Response.json(this.jsonValue, { status, headers });
-      return new Response(this.bodyInit, { status, headers });
+      if (this.jsonValue !== NO_JSON && !headers.has("content-type")) headers.set("content-type", JSON_TYPE);
+      // A JSON value is serialised once, here, into the body `bodyLength` (loggers) reads too.
+      return new Response(this[BODY], { status, headers });
     }
     let response: Response;
     if (this.jsonValue !== NO_JSON) {
-      response = status === 200 ? Response.json(this.jsonValue) : Response.json(this.jsonValue, { status });
-      // A JSON value sent with another type (`res.json(x).type("application/problem+json")`).
-      const type = this[CONTENT_TYPE];
-      if (type !== JSON_TYPE && type !== undefined) response.headers.set("content-type", type);
+      // Serialised once, here, into the body `bodyLength` (loggers) reads too; a JSON value sent
+      // with another type (`res.json(x).type("application/problem+json")`) keeps it.
+      const body = this[BODY];
+      response = status === 200 ? new Response(body) : new Response(body, { status });
+      response.headers.set("content-type", this[CONTENT_TYPE] ?? JSON_TYPE);
     } else {
       const body = this.bodyInit;
       response = status === 200 ? new Response(body) : new Response(body, { status });

@@ -1,4 +1,4 @@
-import type { Store } from "@harpia/core";
+import type { MemoryStore, Store } from "@harpia/core";
 import type { Algorithm } from "./options";
 
 /** What counting one request decided. */
@@ -19,9 +19,14 @@ export interface Hit {
   readonly windowIndex: number;
 }
 
+/** The two operations a memory store answers synchronously. */
+export type SyncStore = Pick<MemoryStore, "incrementSync" | "getSync">;
+
 /** One algorithm: counts a request for `id` at `now` (epoch ms) in `store`, atomically. */
 export interface Counter {
   hit(store: Store, id: string, now: number): Promise<Hit>;
+  /** {@link hit} on a memory store, without a promise (the same counts, keys and answer). */
+  hitSync(store: SyncStore, id: string, now: number): Hit;
   /** Gives back the request counted by `hit` (when it turned out not to count), if still useful at `now`. */
   refund(store: Store, hit: Hit, now: number): Promise<void>;
 }
@@ -46,19 +51,26 @@ export function createCounter(
  */
 function fixedWindow(prefix: string, limit: number, windowSeconds: number): Counter {
   const windowMs = windowSeconds * 1000;
+  const decide = (counter: string, windowIndex: number, count: number, now: number): Hit => {
+    const left = (windowIndex + 1) * windowMs - now;
+    return {
+      allowed: count <= limit,
+      remaining: Math.max(0, limit - count),
+      resetSeconds: Math.max(1, Math.ceil(left / 1000)),
+      counter,
+      windowIndex,
+    };
+  };
   return {
     async hit(store, id, now) {
       const windowIndex = Math.floor(now / windowMs);
       const counter = `${prefix}${id}:${windowIndex}`;
-      const count = await store.increment(counter, 1, windowSeconds);
-      const left = (windowIndex + 1) * windowMs - now;
-      return {
-        allowed: count <= limit,
-        remaining: Math.max(0, limit - count),
-        resetSeconds: Math.max(1, Math.ceil(left / 1000)),
-        counter,
-        windowIndex,
-      };
+      return decide(counter, windowIndex, await store.increment(counter, 1, windowSeconds), now);
+    },
+    hitSync(store, id, now) {
+      const windowIndex = Math.floor(now / windowMs);
+      const counter = `${prefix}${id}:${windowIndex}`;
+      return decide(counter, windowIndex, store.incrementSync(counter, 1, windowSeconds), now);
     },
     async refund(store, hit, now) {
       // A past window is never read again: nothing to give back.
@@ -79,37 +91,54 @@ function fixedWindow(prefix: string, limit: number, windowSeconds: number): Coun
 function slidingWindow(prefix: string, limit: number, windowSeconds: number): Counter {
   const windowMs = windowSeconds * 1000;
   const ttl = windowSeconds * 2;
+  const decide = (
+    counter: string,
+    windowIndex: number,
+    current: number,
+    stored: unknown,
+    now: number,
+  ): Hit => {
+    const previous = typeof stored === "number" && stored > 0 ? stored : 0;
+    const elapsed = now - windowIndex * windowMs;
+    const left = windowMs - elapsed;
+    const estimate = current + (previous * left) / windowMs;
+    const allowed = estimate <= limit;
+    let wait = left;
+    if (!allowed) {
+      // When one more request would fit, if none came meanwhile. Within this window, once the
+      // previous window's weight has decayed enough; otherwise in the next one, where this
+      // window's count becomes the previous and decays in turn.
+      const room = limit - current - 1;
+      wait =
+        room >= 0 && previous > 0
+          ? windowMs - (room * windowMs) / previous - elapsed
+          : left + Math.max(0, windowMs - ((limit - 1) * windowMs) / current);
+    }
+    return {
+      allowed,
+      remaining: Math.max(0, Math.floor(limit - estimate)),
+      resetSeconds: Math.max(1, Math.ceil(wait / 1000)),
+      counter,
+      windowIndex,
+    };
+  };
   return {
     async hit(store, id, now) {
       const windowIndex = Math.floor(now / windowMs);
-      const counter = `${prefix}${id}:${windowIndex}`;
+      const key = `${prefix}${id}:`;
+      const counter = key + windowIndex;
       const [current, stored] = await Promise.all([
         store.increment(counter, 1, ttl),
-        store.get<unknown>(`${prefix}${id}:${windowIndex - 1}`),
+        store.get<unknown>(key + (windowIndex - 1)),
       ]);
-      const previous = typeof stored === "number" && stored > 0 ? stored : 0;
-      const elapsed = now - windowIndex * windowMs;
-      const left = windowMs - elapsed;
-      const estimate = current + (previous * left) / windowMs;
-      const allowed = estimate <= limit;
-      let wait = left;
-      if (!allowed) {
-        // When one more request would fit, if none came meanwhile. Within this window, once the
-        // previous window's weight has decayed enough; otherwise in the next one, where this
-        // window's count becomes the previous and decays in turn.
-        const room = limit - current - 1;
-        wait =
-          room >= 0 && previous > 0
-            ? windowMs - (room * windowMs) / previous - elapsed
-            : left + Math.max(0, windowMs - ((limit - 1) * windowMs) / current);
-      }
-      return {
-        allowed,
-        remaining: Math.max(0, Math.floor(limit - estimate)),
-        resetSeconds: Math.max(1, Math.ceil(wait / 1000)),
-        counter,
-        windowIndex,
-      };
+      return decide(counter, windowIndex, current, stored, now);
+    },
+    hitSync(store, id, now) {
+      const windowIndex = Math.floor(now / windowMs);
+      const key = `${prefix}${id}:`;
+      const counter = key + windowIndex;
+      const current = store.incrementSync(counter, 1, ttl);
+      return decide(counter, windowIndex, current, store.getSync<unknown>(key + (windowIndex - 1)), now);
     },
     async refund(store, hit, now) {
       // Still read as the previous window during the next one.

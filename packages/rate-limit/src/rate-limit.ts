@@ -1,16 +1,19 @@
 import {
   definePlugin,
   type HarpiaRequest,
+  type HarpiaResponse,
   HttpError,
   isHttpError,
   MemoryStore,
   type Middleware,
+  type Next,
   type Plugin,
   type Store,
 } from "@harpia/core";
-import { createCounter, type Hit } from "./algorithms";
+import { isThenable } from "@harpia/core/utils";
+import { createCounter, type Hit, type SyncStore } from "./algorithms";
 import { addressKey, userKey } from "./client-key";
-import { headerWriter } from "./headers";
+import { headersOf, headerWriter } from "./headers";
 import { DEFAULT_MAX_COUNTERS, type RateLimitOptions, resolveOptions } from "./options";
 
 /** What one limiter decided for a request, on `req.state.rateLimit[name]`. */
@@ -51,6 +54,16 @@ export type RateLimiter = Middleware & Plugin;
 /** What a refused request's error carries beyond its headers. */
 const REFUSED_CODE = "RATE_LIMITED";
 
+/**
+ * The store as a {@link SyncStore} when it is a core `MemoryStore` whose `get` and `increment`
+ * are its own (not overridden by a subclass): then counting skips the promises.
+ */
+function syncStore(store: Store): SyncStore | undefined {
+  if (!(store instanceof MemoryStore)) return undefined;
+  const proto = MemoryStore.prototype;
+  return store.increment === proto.increment && store.get === proto.get ? store : undefined;
+}
+
 /** The 503 of `onStoreError: "refuse"`: the store's own when it is one (store-redis's), else a wrapper. */
 function unavailable(error: unknown): HttpError {
   if (isHttpError(error) && error.status === 503) return error;
@@ -86,15 +99,19 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const { name, limit, windowSeconds, key, skip, allowed, counts, onStoreError, log, now, ipv6Subnet } =
     settings;
   const counter = createCounter(settings.algorithm, `rate-limit:${name}:`, limit, windowSeconds);
-  const writeHeaders = headerWriter(settings.headers, name, limit, windowSeconds);
+  const { write: writeHeaders, names: headerNames } = headerWriter(
+    settings.headers,
+    name,
+    limit,
+    windowSeconds,
+  );
 
   /** This process's counters while the store fails (`onStoreError: "local"`), made on the first failure. */
   let local: MemoryStore | undefined;
   let failing = false;
 
-  /** The counter key of `req` with a `key` option: its answer, else the address. */
-  const keyOf = async (req: HarpiaRequest<any>, key: NonNullable<typeof settings.key>): Promise<string> => {
-    const value = await key(req);
+  /** The counter key of a `key` option's answer: that answer, else the address. */
+  const clientOf = (req: HarpiaRequest<any>, value: unknown): string => {
     if (value === undefined) return addressKey(req.ip, ipv6Subnet);
     if (typeof value !== "string" || value === "")
       throw new TypeError(
@@ -103,40 +120,52 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     return userKey(value);
   };
 
-  /** Counts the request; `undefined` when the store failed and `onStoreError` lets it through. */
-  const count = async (client: string, at: number): Promise<[Hit, Store] | undefined> => {
-    try {
-      const hit = await counter.hit(settings.store, client, at);
-      if (failing) {
-        failing = false;
-        log?.(`rate limit "${name}": the store answers again`);
-      }
-      return [hit, settings.store];
-    } catch (error) {
-      if (onStoreError === "refuse") throw unavailable(error);
-      if (!failing) {
-        failing = true;
-        log?.(
-          `rate limit "${name}": the store failed; ${
-            onStoreError === "local" ? "counting in this process's memory" : "requests pass uncounted"
-          } until it answers again:`,
-          error,
-        );
-      }
-      if (onStoreError === "allow") return undefined;
-      local ??= new MemoryStore({ maxEntries: DEFAULT_MAX_COUNTERS });
-      return [await counter.hit(local, client, at), local];
+  /** What a failing store leaves: `undefined` when `onStoreError` lets the request through uncounted. */
+  const failed = async (error: unknown, client: string, at: number): Promise<[Hit, Store] | undefined> => {
+    if (onStoreError === "refuse") throw unavailable(error);
+    if (!failing) {
+      failing = true;
+      log?.(
+        `rate limit "${name}": the store failed; ${
+          onStoreError === "local" ? "counting in this process's memory" : "requests pass uncounted"
+        } until it answers again:`,
+        error,
+      );
     }
+    if (onStoreError === "allow") return undefined;
+    local ??= new MemoryStore({ maxEntries: DEFAULT_MAX_COUNTERS });
+    return [await counter.hit(local, client, at), local];
   };
 
-  const limiter: Middleware = async (req, res, next) => {
-    if (skip !== undefined && (await skip(req))) return next();
-    if (allowed?.(req.ip)) return next();
-    const client = key === undefined ? addressKey(req.ip, ipv6Subnet) : await keyOf(req, key);
-    const counted = await count(client, now());
-    if (counted === undefined) return next();
-    const [hit, store] = counted;
-    const headers = writeHeaders(res, hit.remaining, hit.resetSeconds);
+  const recovered = (): void => {
+    failing = false;
+    log?.(`rate limit "${name}": the store answers again`);
+  };
+
+  /** Counts the request; `undefined` when the store failed and `onStoreError` lets it through. */
+  const count = async (client: string, at: number): Promise<[Hit, Store] | undefined> => {
+    let hit: Hit;
+    try {
+      hit = await counter.hit(settings.store, client, at);
+    } catch (error) {
+      return failed(error, client, at);
+    }
+    if (failing) recovered();
+    return [hit, settings.store];
+  };
+
+  /** The store when it answers synchronously (a memory store): no promise per request. */
+  const memory = syncStore(settings.store);
+
+  /** The request counted as `hit` in `store`: headers, state, the 429, and the rest of the chain. */
+  const decided = (
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    next: Next,
+    hit: Hit,
+    store: Store,
+  ): unknown => {
+    writeHeaders(res, hit.remaining, hit.resetSeconds);
     const state = req.state;
     state.rateLimit ??= Object.create(null) as Record<string, RateLimitInfo>;
     state.rateLimit[name] = {
@@ -154,19 +183,69 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
         `Too many requests: try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
         {
           code: REFUSED_CODE,
-          headers: { ...headers, "retry-after": String(seconds) },
+          headers: { ...headersOf(res, headerNames), "retry-after": String(seconds) },
         },
       );
     }
     if (counts === undefined) return next();
+    return settle(req, res, next, hit, store);
+  };
+
+  /** Runs the rest of the chain, then gives the request back when it turned out not to count. */
+  const settle = async (
+    req: HarpiaRequest<any>,
+    res: HarpiaResponse,
+    next: Next,
+    hit: Hit,
+    store: Store,
+  ): Promise<void> => {
     await next();
     // The response is decided (an error downstream was answered where it happened).
-    if (counts(req, res)) return;
+    if (counts!(req, res)) return;
     try {
       await counter.refund(store, hit, now());
     } catch (error) {
       log?.(`rate limit "${name}": could not give back an uncounted request:`, error);
     }
+  };
+
+  /** Counts the request of `client`: synchronously on a memory store that answers, else awaited. */
+  const counted = (req: HarpiaRequest<any>, res: HarpiaResponse, next: Next, client: string): unknown => {
+    const at = now();
+    if (memory !== undefined && !failing) {
+      let hit: Hit | undefined;
+      try {
+        hit = counter.hitSync(memory, client, at);
+      } catch (error) {
+        return failed(error, client, at).then((out) =>
+          out === undefined ? next() : decided(req, res, next, out[0], out[1]),
+        );
+      }
+      return decided(req, res, next, hit, settings.store);
+    }
+    return count(client, at).then((out) =>
+      out === undefined ? next() : decided(req, res, next, out[0], out[1]),
+    );
+  };
+
+  /** After `skip`: the allow list, the client's key, then counting. Synchronous while everything is. */
+  const limited = (req: HarpiaRequest<any>, res: HarpiaResponse, next: Next): unknown => {
+    if (allowed?.(req.ip)) return next();
+    if (key === undefined) return counted(req, res, next, addressKey(req.ip, ipv6Subnet));
+    const value = key(req);
+    if (isThenable(value))
+      return Promise.resolve(value).then((resolved) => counted(req, res, next, clientOf(req, resolved)));
+    return counted(req, res, next, clientOf(req, value));
+  };
+
+  // Synchronous on the common path (no `skip`, a sync `key`, a memory store), so the chain
+  // after it stays synchronous too; anything async is awaited where it appears.
+  const limiter: Middleware = (req, res, next) => {
+    if (skip === undefined) return limited(req, res, next);
+    const skipped = skip(req);
+    if (isThenable(skipped))
+      return Promise.resolve(skipped).then((yes) => (yes ? next() : limited(req, res, next)));
+    return skipped ? next() : limited(req, res, next);
   };
 
   return definePlugin(

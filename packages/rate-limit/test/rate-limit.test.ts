@@ -1,7 +1,7 @@
 // @harpia/rate-limit through the app, in process (app.fetch / the test client), on the default
 // MemoryStore. Redis is in redis.test.ts, outages in outage.test.ts, the wire in socket.test.ts.
 import { describe, expect, test } from "bun:test";
-import harpia, { type HarpiaRequest, HttpError, isHttpError, Router } from "@harpia/core";
+import harpia, { type HarpiaRequest, HttpError, isHttpError, MemoryStore, Router } from "@harpia/core";
 import { rateLimit } from "@harpia/rate-limit";
 import { TestClient } from "@harpia/test-client";
 import { errorCode, expectRefused, statusCounts, testClock } from "./support";
@@ -285,6 +285,49 @@ describe("exact under concurrency (MemoryStore)", () => {
       expect(remaining).toEqual(Array.from({ length: 50 }, (_, i) => i));
     });
   }
+});
+
+describe("a memory store passed in", () => {
+  test("one that overrides increment is called through its own methods", async () => {
+    let calls = 0;
+    class Counting extends MemoryStore {
+      override async increment(key: string, by?: number, ttl?: number): Promise<number> {
+        calls++;
+        return super.increment(key, by, ttl);
+      }
+    }
+    const store = new Counting({ sweepIntervalSeconds: 0 });
+    const app = harpia({ logErrors: false });
+    app.use(rateLimit({ limit: 2, window: "1h", name: "api", store, algorithm: "fixed", now: still }));
+    app.get("/", () => "ok");
+    expect(statusCounts(await Promise.all([1, 2, 3].map(() => get(app, "/"))))).toEqual({ 200: 2, 429: 1 });
+    expect(calls).toBe(3);
+  });
+
+  test("a counter key holding something else fails like a store error (onStoreError)", async () => {
+    const store = new MemoryStore({ sweepIntervalSeconds: 0 });
+    const messages: string[] = [];
+    const app = harpia({ logErrors: false });
+    const limiter = rateLimit({
+      limit: 1,
+      window: "1h",
+      name: "api",
+      store,
+      algorithm: "fixed",
+      now: still,
+      logErrors: (message) => messages.push(message),
+    });
+    app.use(limiter);
+    app.get("/", () => "ok");
+    const window = Math.floor(still() / 3_600_000);
+    await store.set(`rate-limit:api:ip:10.0.0.1:${window}`, "not a number");
+    // Counted in this process's memory meanwhile ("local"): the limit still holds.
+    expect(statusCounts([await get(app, "/"), await get(app, "/")])).toEqual({ 200: 1, 429: 1 });
+    expect(messages[0]).toContain("the store failed");
+    await store.delete(`rate-limit:api:ip:10.0.0.1:${window}`);
+    expect((await get(app, "/")).status).toBe(200);
+    expect(messages[1]).toContain("answers again");
+  });
 });
 
 describe("whose budget: keys", () => {

@@ -230,6 +230,50 @@ describe("atomic Store operations", () => {
     await expect(s.increment("n", Number.POSITIVE_INFINITY)).rejects.toThrow(TypeError);
   });
 
+  test("numbers keep JSON's semantics though counters are kept unencoded", async () => {
+    const s = store();
+    await s.set("n", 5);
+    expect(await s.increment("n", 2)).toBe(7);
+    await s.set("text", "5"); // a string stays a string: not a counter
+    await expect(s.increment("text")).rejects.toThrow(StoreTypeError);
+    await s.set("nan", Number.NaN); // JSON has no NaN: stored as null
+    expect(await s.get("nan")).toBeNull();
+    await s.set("zero", -0);
+    expect(Object.is(await s.get("zero"), 0)).toBe(true);
+    expect(Object.is(await s.increment("z", -0), 0)).toBe(true);
+    await s.increment("big", Number.MAX_VALUE);
+    expect(await s.increment("big", Number.MAX_VALUE)).toBe(Number.POSITIVE_INFINITY);
+    expect(await s.get("big")).toBeNull(); // past the finite range, as JSON (and Redis) have it
+  });
+
+  test("getSync / incrementSync answer what get / increment would, synchronously", async () => {
+    at(0);
+    const s = store();
+    expect(s.incrementSync("c", 1, 10)).toBe(1);
+    expect(s.incrementSync("c")).toBe(2);
+    expect(await s.get("c")).toBe(2);
+    expect(s.getSync("c")).toBe(2);
+    expect(s.getSync("missing")).toBeUndefined();
+    await s.set("obj", { a: 1 });
+    expect(s.getSync("obj")).toEqual({ a: 1 });
+    expect(() => s.incrementSync("obj")).toThrow(StoreTypeError);
+    at(10);
+    expect(s.getSync("c")).toBeUndefined(); // the window's TTL still holds
+  });
+
+  test("re-reading the newest key keeps the LRU order right", async () => {
+    const s = store({ maxEntries: 2 });
+    await s.increment("a");
+    await s.increment("a"); // already the newest
+    await s.increment("b");
+    await s.delete("b");
+    await s.get("a");
+    await s.set("c", 1);
+    await s.set("d", 1); // evicts a, the least recently used
+    expect(await s.has("a")).toBe(false);
+    expect(await s.get("c")).toBe(1);
+  });
+
   test("clear(prefix) removes only that prefix; clear() removes everything", async () => {
     const s = store();
     await s.set("cache:a", 1);

@@ -17,7 +17,11 @@ type Kind = "value" | "hash" | "set" | "list";
 
 interface Entry {
   kind: Kind;
-  /** A plain value or list item is kept as its JSON text; hashes and sets as a Map / Set. */
+  /**
+   * A plain value or list item is kept as its JSON text, except a finite number, kept as the
+   * number (what its JSON round trip gives: counters skip the encoding); hashes and sets as a
+   * Map / Set.
+   */
   value: unknown;
   /** Epoch ms, or 0 for never. */
   expiresAt: number;
@@ -30,6 +34,16 @@ interface Entry {
  */
 function deserialize<T>(text: unknown): T {
   return JSON.parse(text as string) as T;
+}
+
+/** A plain value as an entry keeps it: a finite number as is (`-0` as `0`, as JSON has it), else its JSON. */
+function stored(key: string, value: unknown): unknown {
+  return typeof value === "number" && Number.isFinite(value) ? value + 0 : encodeStoreValue(key, value);
+}
+
+/** A plain entry's value, a fresh copy. */
+function load<T>(value: unknown): T {
+  return (typeof value === "number" ? value : deserialize<T>(value)) as T;
 }
 
 function checkTtl(ttlSeconds: number | undefined): void {
@@ -61,6 +75,8 @@ function positiveInteger(name: string, value: number): number {
  */
 export class MemoryStore implements AtomicStore {
   private readonly entries = new Map<string, Entry>();
+  /** The key last put or touched (the newest in `entries`): touching it again reorders nothing. */
+  private newest: string | undefined = undefined;
   private readonly maxEntries: number;
   private readonly maxCollectionSize: number;
   private readonly maxListLength: number;
@@ -103,8 +119,11 @@ export class MemoryStore implements AtomicStore {
       this.entries.delete(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    if (key !== this.newest) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      this.newest = key;
+    }
     return entry;
   }
 
@@ -117,6 +136,7 @@ export class MemoryStore implements AtomicStore {
   private put(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.newest = key;
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
@@ -130,8 +150,16 @@ export class MemoryStore implements AtomicStore {
 
   /** The value, or `undefined` when absent or expired (a fresh copy each time). */
   async get<T = any>(key: string): Promise<T | undefined> {
+    return this.getSync<T>(key);
+  }
+
+  /**
+   * {@link get}, answered synchronously (a `StoreTypeError` is thrown, not rejected): for
+   * in-process callers on a hot path, such as `@harpia/rate-limit` with a memory store.
+   */
+  getSync<T = any>(key: string): T | undefined {
     const entry = this.typed(key, "value");
-    return entry === undefined ? undefined : deserialize<T>(entry.value);
+    return entry === undefined ? undefined : load<T>(entry.value);
   }
 
   /**
@@ -144,7 +172,7 @@ export class MemoryStore implements AtomicStore {
       this.entries.delete(key);
       return;
     }
-    this.put(key, { kind: "value", value: encodeStoreValue(key, value), expiresAt });
+    this.put(key, { kind: "value", value: stored(key, value), expiresAt });
   }
 
   /** Stores only when the key is absent or expired; true when stored. `undefined` is refused. */
@@ -167,16 +195,27 @@ export class MemoryStore implements AtomicStore {
 
   /** Adds `by` to a counter; a new counter starts at 0 and gets `ttlSeconds` (fixed window). */
   async increment(key: string, by = 1, ttlSeconds?: number): Promise<number> {
+    return this.incrementSync(key, by, ttlSeconds);
+  }
+
+  /**
+   * {@link increment}, answered synchronously (errors are thrown, not rejected): for in-process
+   * callers on a hot path, such as `@harpia/rate-limit` with a memory store. The counter is
+   * kept as a number, never encoded.
+   */
+  incrementSync(key: string, by = 1, ttlSeconds?: number): number {
     checkStep(by);
     const entry = this.typed(key, "value");
     if (entry === undefined) {
-      this.put(key, { kind: "value", value: encodeStoreValue(key, by), expiresAt: this.expiry(ttlSeconds) });
-      return by;
+      const value = by + 0;
+      this.put(key, { kind: "value", value, expiresAt: this.expiry(ttlSeconds) });
+      return value;
     }
-    const current = deserialize<unknown>(entry.value);
+    const current = load<unknown>(entry.value);
     if (typeof current !== "number") throw new StoreTypeError(key, "number", typeof current);
     const next = current + by;
-    entry.value = encodeStoreValue(key, next);
+    // Past the finite range JSON would store null: the next increment then fails, as it did.
+    entry.value = stored(key, next);
     return next;
   }
 
