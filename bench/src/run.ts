@@ -13,6 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { CASES, type Case } from "./cases";
 import { renderChart } from "./chart";
+import { writeRootTable } from "./root-readme";
 
 const FRAMEWORKS = ["bun", "harpia", "hono", "elysia"] as const;
 type Framework = (typeof FRAMEWORKS)[number];
@@ -351,7 +352,10 @@ if (!args["no-write"]) {
     `<!-- results:start -->\n${markdown}\n<!-- results:end -->`,
   );
   await Bun.write(readme, updated);
-  console.log(`\nWrote ${path.relative(process.cwd(), out)}/latest.{md,json,svg,png} and the README table.`);
+  await writeRootTable([header, rule, ...ratioLines].join("\n"));
+  console.log(
+    `\nWrote ${path.relative(process.cwd(), out)}/latest.{md,json,svg,png} and the tables of bench/README.md and README.md.`,
+  );
 }
 
 /** Rasterises the chart with headless Chromium when it is installed (the README shows the PNG). */
