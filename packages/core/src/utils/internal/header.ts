@@ -6,6 +6,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * What `Headers` refuses in a value: CR, LF, NUL, and anything beyond Latin-1. Written as the
  * complement of what it accepts, which JSC tests faster than the positive class.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the accepted control characters are the point
 const FORBIDDEN = /[^\x01-\x09\x0b\x0c\x0e-\xff]/;
 
 /**
