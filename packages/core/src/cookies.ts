@@ -121,6 +121,9 @@ function parseCookieHeader(header: string | null): Record<string, string> {
   } catch {
     return emptyRecord();
   }
+  // Without a `%` no name needs decoding: the parsed record (prototype-free, first cookie of a
+  // name kept, every value a string) is the answer as it is.
+  if (!header.includes("%")) return parsed as Record<string, string>;
   const out = emptyRecord<string>();
   for (const name of Object.keys(parsed)) {
     const value = parsed[name];
