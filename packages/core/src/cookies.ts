@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
 import { unsign as unsignExpress } from "cookie-signature";
 
@@ -38,6 +37,8 @@ export type CookieSignatureCompat = "express";
 /** Holds the secrets used to sign cookies; the first one signs, all of them verify (rotation). */
 export class CookieSigner {
   private readonly keys: string[];
+  /** One HMAC per key, keyed once; each signature is made on a `copy()` of it. */
+  private readonly hashers: Bun.CryptoHasher[];
   private readonly express: boolean;
 
   constructor(secrets: string | string[], compat?: CookieSignatureCompat) {
@@ -50,15 +51,16 @@ export class CookieSigner {
     if (compat !== undefined && compat !== "express")
       throw new TypeError(`cookieSignatureCompat must be "express", got ${String(compat)}`);
     this.express = compat === "express";
+    this.hashers = this.keys.map((key) => new Bun.CryptoHasher("sha256", key));
   }
 
-  private mac(key: string, name: string, value: string): string {
-    return new Bun.CryptoHasher("sha256", key).update(`${name}=${value}`).digest("base64url");
+  private mac(hasher: Bun.CryptoHasher, name: string, value: string): string {
+    return hasher.copy().update(`${name}=${value}`).digest("base64url");
   }
 
   /** `value` → `s:value.signature`; the signature binds the cookie's name too. */
   sign(name: string, value: string): string {
-    return `${SIGNED_PREFIX}${value}.${this.mac(this.keys[0]!, name, value)}`;
+    return `${SIGNED_PREFIX}${value}.${this.mac(this.hashers[0]!, name, value)}`;
   }
 
   /**
@@ -70,18 +72,28 @@ export class CookieSigner {
     const dot = signed.lastIndexOf(".");
     if (dot <= SIGNED_PREFIX.length - 1) return undefined;
     const value = signed.slice(SIGNED_PREFIX.length, dot);
-    const given = Buffer.from(signed.slice(dot + 1));
+    const given = signed.slice(dot + 1);
     const body = signed.slice(SIGNED_PREFIX.length);
     let valid = false;
-    for (const key of this.keys) {
-      const expected = Buffer.from(this.mac(key, name, value));
+    for (let i = 0; i < this.keys.length; i++) {
       // Every key and format is checked, each in constant time, so timing tells nothing about
       // which one matched.
-      if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
-      if (this.express && unsignExpress(body, key) !== false) valid = true;
+      if (sameSignature(this.mac(this.hashers[i]!, name, value), given)) valid = true;
+      if (this.express && unsignExpress(body, this.keys[i]!) !== false) valid = true;
     }
     return valid ? value : undefined;
   }
+}
+
+/**
+ * Whether a signature the client sent equals the expected one (base64url, ASCII), comparing
+ * every character whatever the first difference, so timing tells nothing about where it is.
+ */
+function sameSignature(expected: string, given: string): boolean {
+  if (expected.length !== given.length) return false;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A record with no prototype: `"constructor"` or `"__proto__"` are ordinary (absent) names. */
@@ -109,6 +121,9 @@ function parseCookieHeader(header: string | null): Record<string, string> {
   } catch {
     return emptyRecord();
   }
+  // Without a `%` no name needs decoding: the parsed record (prototype-free, first cookie of a
+  // name kept, every value a string) is the answer as it is.
+  if (!header.includes("%")) return parsed as Record<string, string>;
   const out = emptyRecord<string>();
   for (const name of Object.keys(parsed)) {
     const value = parsed[name];

@@ -27,7 +27,7 @@ import {
   WIRE,
 } from "./symbols";
 import { byteLength } from "./utils/bytes";
-import { checkHeader } from "./utils/internal/header";
+import { checkHeader, checkHeaderValue, headerName } from "./utils/internal/header";
 import { mergeVary } from "./utils/vary";
 
 /** What `res.render` needs from the app (its view engine slot). */
@@ -260,14 +260,14 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
    * throws an `HttpError` 500 (`INVALID_HEADER`) here, answered by the error handler.
    */
   header(name: string, value: string): this {
-    checkHeader("res.header()", name, value);
+    const lower = headerName("res.header()", name);
+    checkHeaderValue("res.header()", name, value);
     if (this.headerMap !== undefined) {
-      this.headerMap.set(name, value);
+      this.headerMap.set(lower, value);
       return this;
     }
     this.pending ??= [];
     const pending = this.pending;
-    const lower = name.toLowerCase();
     for (let i = 0; i < pending.length; i += 2) {
       if (pending[i] === lower) {
         pending[i + 1] = value;
