@@ -1,4 +1,4 @@
-import ms from "ms";
+import { secondsOf } from "@harpia/core/utils";
 
 /** Units a {@link Duration} string may use (any case), as the `ms` package reads them. */
 export type DurationUnit =
@@ -40,12 +40,7 @@ export const LONGEST_WINDOW_SECONDS = 365 * 24 * 60 * 60;
  * unit, which Express-style code would read as milliseconds).
  */
 export function durationSeconds(value: unknown, option: string): number {
-  let seconds = Number.NaN;
-  if (typeof value === "number") seconds = value;
-  else if (typeof value === "string" && /[a-z]\s*$/i.test(value)) {
-    const parsed = ms(value.trim() as ms.StringValue);
-    if (typeof parsed === "number") seconds = parsed / 1000;
-  }
+  const seconds = secondsOf(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > LONGEST_WINDOW_SECONDS) {
     const shown = typeof value === "string" ? `"${value}"` : String(value);
     throw new TypeError(

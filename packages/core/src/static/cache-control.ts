@@ -1,5 +1,5 @@
 import ms from "ms";
-import type { DurationUnit } from "../utils/duration";
+import { type DurationUnit, secondsOf } from "../utils/duration";
 
 /**
  * How long clients may cache a file: a number of **seconds** (not milliseconds, unlike
@@ -17,14 +17,7 @@ const ONE_YEAR = 31_536_000;
  */
 export function maxAgeSeconds(value: MaxAge | undefined): number {
   if (value === undefined) return 0;
-  let seconds: number;
-  if (typeof value === "number") {
-    seconds = value;
-  } else if (typeof value === "string" && /[a-z]\s*$/i.test(value)) {
-    seconds = ms(value.trim() as ms.StringValue) / 1000;
-  } else {
-    seconds = Number.NaN;
-  }
+  const seconds = secondsOf(value);
   if (!Number.isFinite(seconds) || seconds < 0) {
     const shown = typeof value === "string" ? `"${value}"` : String(value);
     throw new TypeError(

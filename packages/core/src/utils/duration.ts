@@ -65,3 +65,21 @@ export function parseDuration(value: Duration, option: string): number {
     `${option}: expected a positive whole number of milliseconds or a duration such as "500ms", "30s" or "2m" (at most 24 days), got ${describeValue(value)}`,
   );
 }
+
+/**
+ * Seconds in a number of seconds or a duration string with a unit (`"30m"`, `"1 day"`, read by
+ * the `ms` package), unchecked: `NaN` for anything else, including a string without a unit
+ * (`"3600"`, which Express-style code would mean as milliseconds). Callers apply their own range
+ * and name the option in their error (static `maxAge`, a rate limit's `window`).
+ *
+ * @example
+ * secondsOf("2h"); // 7200
+ * secondsOf(90); // 90
+ * secondsOf("90"); // NaN
+ */
+export function secondsOf(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string" || !/[a-z]\s*$/i.test(value)) return Number.NaN;
+  const parsed = ms(value.trim() as ms.StringValue);
+  return typeof parsed === "number" ? parsed / 1000 : Number.NaN;
+}

@@ -22,7 +22,7 @@ export { encodeStoreValue } from "../store/serialize";
 export { sanitizeFileName } from "../upload/sanitize";
 export { preferredFormat } from "./accepts";
 export { byteLength } from "./bytes";
-export { type Duration, type DurationUnit, parseDuration } from "./duration";
+export { type Duration, type DurationUnit, parseDuration, secondsOf } from "./duration";
 export { type HstsOptions, hstsHeader } from "./hsts";
 export { escapeHtml } from "./html";
 export { pathWithin, trimSlashes, trimTrailingSlash } from "./path";
