@@ -61,6 +61,7 @@ export const CASES: Case[] = [
   { id: "S1", scenario: "S1", title: SCENARIOS.S1, path: "/" },
   { id: "S2", scenario: "S2", title: SCENARIOS.S2, path: "/users/42" },
   { id: "S3", scenario: "S3", title: SCENARIOS.S3, path: "/users/42" },
+  { id: "S3S", scenario: "S3S", title: SCENARIOS.S3S, path: "/users/42", duration: NEW_DURATION },
   {
     id: "S4",
     scenario: "S4",

@@ -8,11 +8,21 @@
  *                 [--scenarios S1,S2] [--frameworks bun,harpia] [--no-write]
  */
 import { mkdtemp } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { CASES, type Case } from "./cases";
 import { renderChart } from "./chart";
+import {
+  luaScript,
+  machine as machineText,
+  median,
+  pinned,
+  requireWrk,
+  rssMb,
+  wrk as runWrk,
+  startServer as spawnServer,
+} from "./load";
 import { writeRootTable } from "./root-readme";
 
 const FRAMEWORKS = ["bun", "harpia", "hono", "elysia"] as const;
@@ -39,15 +49,9 @@ const { values: args } = parseArgs({
 const rounds = Number(args.rounds);
 const cases = args.scenarios ? CASES.filter((c) => args.scenarios!.split(",").includes(c.id)) : CASES;
 const frameworks = (args.frameworks?.split(",") ?? [...FRAMEWORKS]) as Framework[];
-const pinned = cpus().length >= 2 && Bun.which("taskset") !== null;
-const serverPin = pinned ? ["taskset", "-c", "0"] : [];
-const loadPin = pinned ? ["taskset", "-c", "1"] : [];
 const root = path.resolve(import.meta.dir, "..");
 
-if (!Bun.which("wrk")) {
-  console.error("wrk is required: apt-get install -y wrk");
-  process.exit(1);
-}
+requireWrk();
 if (!frameworks.includes("bun")) frameworks.unshift("bun");
 
 interface Sample {
@@ -57,35 +61,17 @@ interface Sample {
   errors: number;
 }
 
-/** Starts a server for the case; `null` when the framework says it does not implement the scenario. */
+/** Starts a server for the case; `skipped` when the framework says it does not implement the scenario. */
 async function startServer(framework: Framework, c: Case) {
-  const proc = Bun.spawn(
-    [...serverPin, "bun", path.join(import.meta.dir, "servers", `${framework}.ts`), c.scenario, "0"],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: "production", ROUTES: String(c.routes ?? 200) },
-      stdout: "pipe",
-      stderr: "inherit",
-    },
+  const started = await spawnServer(
+    ["bun", path.join(import.meta.dir, "servers", `${framework}.ts`), c.scenario, "0"],
+    { ROUTES: String(c.routes ?? 200) },
+    `${framework} ${c.id}`,
+    root,
   );
-  const reader = proc.stdout.getReader();
-  let text = "";
-  const deadline = Date.now() + 15_000;
-  while (!/ready (\d+)/.test(text)) {
-    if (Date.now() > deadline) throw new Error(`${framework} ${c.id}: server did not start`);
-    const { value, done } = await reader.read();
-    if (value) text += new TextDecoder().decode(value);
-    const skip = /^unsupported (.*)$/m.exec(text);
-    if (skip) {
-      await proc.exited;
-      return { skipped: skip[1]! };
-    }
-    if (done) throw new Error(`${framework} ${c.id}: server exited before it was ready`);
-  }
-  reader.releaseLock();
-  const port = Number(/ready (\d+)/.exec(text)![1]);
-  const base = `http://127.0.0.1:${port}`;
-  return { proc, base, url: `${base}${c.path}`, skipped: undefined };
+  if (started.skipped !== undefined) return started;
+  const base = `http://127.0.0.1:${started.port}`;
+  return { proc: started.proc, base, url: `${base}${c.path}`, skipped: undefined };
 }
 
 /**
@@ -125,45 +111,8 @@ function difference(got: string | undefined, expected: string): string {
   return `"…${got.slice(from, at + 50)}…" ≠ Bun's "…${expected.slice(from, at + 50)}…"`;
 }
 
-function luaScript(c: Case, headers: Record<string, string> | undefined): string {
-  const lines = [`wrk.method = "${c.method ?? "GET"}"`];
-  if (c.body) lines.push(`wrk.body = ${JSON.stringify(c.body)}`);
-  for (const [k, v] of Object.entries(headers ?? {}))
-    lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
-  return lines.join("\n");
-}
-
-async function wrk(
-  url: string,
-  seconds: number,
-  script: string,
-): Promise<{ rps: number; p99: string; errors: number }> {
-  const proc = Bun.spawn(
-    [...loadPin, "wrk", "-t1", `-c${args.connections}`, `-d${seconds}s`, "--latency", "-s", script, url],
-    { stdout: "pipe", stderr: "pipe" },
-  );
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p99 = /99%\s+(\S+)/.exec(out)?.[1] ?? "?";
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((n, x) => n + Number(x), 0) : 0);
-  return { rps, p99, errors };
-}
-
-async function rssMb(pid: number): Promise<number> {
-  // taskset execs bun in place, so the pid is the server's own.
-  const status = await Bun.file(`/proc/${pid}/status`)
-    .text()
-    .catch(() => "");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const wrk = (url: string, seconds: number, script: string) =>
+  runWrk(url, seconds, script, Number(args.connections));
 
 /** "5s each (2s for S6-10, S6S-10; 3s for S8)" when some cases have their own duration. */
 function describeDurations(): string {
@@ -208,7 +157,7 @@ for (let round = 0; round < rounds; round++) {
       try {
         const headers = await requestHeaders(framework, base, c);
         const script = path.join(scriptDir, `${c.id}-${framework}.lua`);
-        await Bun.write(script, luaScript(c, headers));
+        await Bun.write(script, luaScript(c.method ?? "GET", c.body, headers));
         const got = await answer(url, c, headers);
         if (c.invalidBody !== undefined && round === 0) {
           const refused = await answer(url, { ...c, body: c.invalidBody }, headers);
@@ -263,7 +212,7 @@ const rows: Row[] = cases.map((c) => {
   return row;
 });
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Bun ${Bun.version}`;
+const machine = machineText();
 const header = `| scenario | ${frameworks.map((f) => LABEL[f]).join(" | ")} |`;
 const rule = `| --- | ${frameworks.map(() => "---:").join(" | ")} |`;
 const ratioLines = rows.map(

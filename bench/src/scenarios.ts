@@ -7,7 +7,8 @@ import path from "node:path";
 export const SCENARIOS = {
   S1: "GET / text",
   S2: "GET /users/:id JSON",
-  S3: "S2 behind 5 no-op global middlewares",
+  S3: "S2 behind 5 async `await next()` middlewares (Elysia: 5 hooks)",
+  S3S: "S3 with synchronous middlewares (`return next()`; Elysia: 5 hooks)",
   S4: "POST /echo JSON body echoed",
   S4V: "S4 with a 5-field body validated (400/422 when invalid)",
   S5: "GET a 4 KB static file",

@@ -42,7 +42,8 @@ switch (scenario) {
     routes = { "/": () => new Response("Hello, World!") };
     break;
   case "S2":
-  case "S3": // raw Bun has no middleware: S3 is S2 for the baseline
+  case "S3": // raw Bun has no middleware: S3 and S3S are S2 for the baseline
+  case "S3S":
     routes = { "/users/:id": userRoute };
     break;
   case "S4":

@@ -18,12 +18,15 @@ switch (scenario) {
     break;
   case "S2":
   case "S3":
-    // Async `await next()` middleware, the way most middleware is written (issue 18).
+  case "S3S":
+    // Async `await next()` middleware, the way most middleware is written (issue 18); S3S the
+    // synchronous kind, as Elysia's hooks are.
     if (scenario === "S3")
       for (let i = 0; i < 5; i++)
         app.use(async (_req, _res, next) => {
           await next();
         });
+    if (scenario === "S3S") for (let i = 0; i < 5; i++) app.use((_req, _res, next) => next());
     app.get("/users/:id", (req, res) => res.json(user(req.params.id)));
     break;
   case "S4":
