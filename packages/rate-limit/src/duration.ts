@@ -1,28 +1,10 @@
-import { secondsOf } from "@harpia/core/utils";
+import { type DurationUnit as CoreDurationUnit, secondsOf } from "@harpia/core/utils";
 
-/** Units a {@link Duration} string may use (any case), as the `ms` package reads them. */
-export type DurationUnit =
-  | "s"
-  | "sec"
-  | "secs"
-  | "second"
-  | "seconds"
-  | "m"
-  | "min"
-  | "mins"
-  | "minute"
-  | "minutes"
-  | "h"
-  | "hr"
-  | "hrs"
-  | "hour"
-  | "hours"
-  | "d"
-  | "day"
-  | "days"
-  | "w"
-  | "week"
-  | "weeks";
+/**
+ * Units a window {@link Duration} may use (any case): core's duration units from seconds to
+ * weeks. Milliseconds and years are left out, as a window is whole seconds up to a year.
+ */
+export type DurationUnit = Exclude<CoreDurationUnit, "ms" | "y" | "yr" | "yrs" | "year" | "years">;
 
 /**
  * A window length: a whole number of **seconds** (as `maxAge` of static files, session `ttl`
