@@ -135,15 +135,21 @@ export async function packedIn(dir: string, base = root): Promise<Packed[]> {
   return packed;
 }
 
+/**
+ * The tarballs a check script works on: those of `--packs <dir>` (made by `bun run pack`), or
+ * every package packed now into a temporary directory, which `cleanup` removes.
+ */
+export async function packsForCli(
+  argv: readonly string[],
+): Promise<{ packed: Packed[]; cleanup: () => void }> {
+  const packsArg = argv.indexOf("--packs");
+  if (packsArg > 0) return { packed: await packedIn(path.resolve(argv[packsArg + 1]!)), cleanup: () => {} };
+  const temp = mkdtempSync(path.join(tmpdir(), "harpia-packs-"));
+  return { packed: await packAll(temp), cleanup: () => rmSync(temp, { recursive: true, force: true }) };
+}
+
 if (import.meta.main) {
-  const packsArg = process.argv.indexOf("--packs");
-  let temp: string | undefined;
-  let packed: Packed[];
-  if (packsArg > 0) packed = await packedIn(path.resolve(process.argv[packsArg + 1]!));
-  else {
-    temp = mkdtempSync(path.join(tmpdir(), "harpia-packs-"));
-    packed = await packAll(temp);
-  }
+  const { packed, cleanup } = await packsForCli(process.argv);
   const problems = await checkPacks(packed);
   for (const p of packed) {
     const listing = run(["tar", "-tzvf", p.tarball]).stdout;
@@ -152,7 +158,7 @@ if (import.meta.main) {
       `${p.name.padEnd(26)} ${(p.bytes / 1024).toFixed(1).padStart(6)} KiB packed ${(unpacked / 1024).toFixed(1).padStart(7)} KiB unpacked`,
     );
   }
-  if (temp) rmSync(temp, { recursive: true, force: true });
+  cleanup();
   for (const problem of problems) console.error(`✗ ${problem}`);
   console.log(`${packed.length} packages packed, ${problems.length} problems`);
   process.exit(problems.length > 0 ? 1 : 0);

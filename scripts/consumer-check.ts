@@ -17,8 +17,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { packedIn } from "./check-packs";
-import { type Packed, packAll } from "./pack";
+import { packsForCli } from "./check-packs";
+import type { Packed } from "./pack";
 import { run } from "./workspace";
 
 const HELLO = `import harpia from "@harpia/core";
@@ -190,16 +190,9 @@ export async function consumerCheck(
 }
 
 if (import.meta.main) {
-  const packsArg = process.argv.indexOf("--packs");
-  let temp: string | undefined;
-  let packed: Packed[];
-  if (packsArg > 0) packed = await packedIn(path.resolve(process.argv[packsArg + 1]!));
-  else {
-    temp = mkdtempSync(path.join(tmpdir(), "harpia-packs-"));
-    packed = await packAll(temp);
-  }
+  const { packed, cleanup } = await packsForCli(process.argv);
   const problems = await consumerCheck(packed, { keep: process.argv.includes("--keep") });
-  if (temp) rmSync(temp, { recursive: true, force: true });
+  cleanup();
   for (const problem of problems) console.error(`\n✗ ${problem}`);
   console.log(`consumer check: ${problems.length === 0 ? "passed" : `${problems.length} problems`}`);
   process.exit(problems.length > 0 ? 1 : 0);

@@ -16,8 +16,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { packedIn } from "./check-packs";
-import { type Packed, packAll } from "./pack";
+import { packsForCli } from "./check-packs";
+import type { Packed } from "./pack";
 import { run, runAsync } from "./workspace";
 
 /** The scaffolder's package name (`bun create harpia` runs `create-harpia`). */
@@ -220,16 +220,9 @@ function seconds(started: number): string {
 
 if (import.meta.main) {
   const started = performance.now();
-  const packsArg = process.argv.indexOf("--packs");
-  let temp: string | undefined;
-  let packed: Packed[];
-  if (packsArg > 0) packed = await packedIn(path.resolve(process.argv[packsArg + 1]!));
-  else {
-    temp = mkdtempSync(path.join(tmpdir(), "harpia-packs-"));
-    packed = await packAll(temp);
-  }
+  const { packed, cleanup } = await packsForCli(process.argv);
   const problems = await createCheck(packed, { keep: process.argv.includes("--keep") });
-  if (temp) rmSync(temp, { recursive: true, force: true });
+  cleanup();
   for (const problem of problems) console.error(`\n✗ ${problem}`);
   console.log(
     `create-harpia check: ${problems.length === 0 ? "passed" : `${problems.length} problems`} (${seconds(started)})`,
