@@ -12,6 +12,14 @@ export interface PluginDefinition {
   readonly name: string;
   /** Names of plugins that must be installed on the app first (checked by `app.use`). */
   readonly dependencies?: readonly string[];
+  /**
+   * `true` for a plugin an app must have at most one of (a second one would record, send or
+   * deliver everything twice). `app.use` then refuses, with an `Error` naming the plugin, a
+   * second plugin of this name on the same app, and this plugin value on a second app (state
+   * made in the factory belongs to one app: make one per app). Installing the same value twice
+   * on one app stays a no-op. Default `false`: plugins with the same name are all installed.
+   */
+  readonly once?: boolean;
   /** Installs the plugin on `app`. Synchronous: start async work here and await it in `onListen`. */
   setup(app: Harpia): void;
   /**
@@ -47,13 +55,14 @@ export function definePlugin<Handle extends object = {}>(
 ): Handle & Plugin {
   if (definition === null || typeof definition !== "object")
     throw new TypeError("definePlugin() takes a definition: { name, setup(app) }");
-  const { name, dependencies = [], setup, middleware } = definition;
+  const { name, dependencies = [], once = false, setup, middleware } = definition;
   if (typeof name !== "string" || name.trim() === "")
     throw new TypeError("definePlugin(): `name` must be a non-empty string");
   if (typeof setup !== "function")
     throw new TypeError(`definePlugin("${name}"): \`setup\` must be a function`);
   if (!Array.isArray(dependencies) || dependencies.some((d) => typeof d !== "string" || d === ""))
     throw new TypeError(`definePlugin("${name}"): \`dependencies\` must be a list of plugin names`);
+  if (typeof once !== "boolean") throw new TypeError(`definePlugin("${name}"): \`once\` must be a boolean`);
   if (middleware !== undefined && typeof middleware !== "function")
     throw new TypeError(`definePlugin("${name}"): \`middleware\` must be a function`);
   if (
@@ -65,6 +74,8 @@ export function definePlugin<Handle extends object = {}>(
   return brandPlugin(value, {
     name,
     dependencies: Object.freeze([...dependencies]),
+    once,
+    boundTo: undefined,
     setup: setup.bind(definition),
     middleware: middleware ?? (typeof value === "function" ? (value as unknown as Middleware) : undefined),
   });

@@ -137,6 +137,94 @@ describe("definePlugin and app.use", () => {
   });
 });
 
+describe("once: one plugin of its name per app, one app per plugin value", () => {
+  /** A `once` plugin factory; `setups` counts the setups that ran, `fail` makes them throw. */
+  const single = (state = { setups: 0, fail: false }) =>
+    definePlugin({
+      name: "single",
+      once: true,
+      setup() {
+        if (state.fail) throw new Error("not configured");
+        state.setups++;
+      },
+    });
+
+  test("a second plugin of the same name on one app is refused, naming it; its setup does not run", () => {
+    const first = { setups: 0, fail: false };
+    const second = { setups: 0, fail: false };
+    const app = harpia();
+    app.use(single(first));
+    expect(() => app.use(single(second))).toThrow(
+      'Plugin "single" is already installed on this app, which may have only one: call app.use(...) once',
+    );
+    expect(first.setups).toBe(1);
+    expect(second.setups).toBe(0);
+    // Nor may a plugin without the flag join it, or a `once` plugin join one without it.
+    expect(() => app.use(definePlugin({ name: "single", setup() {} }))).toThrow(
+      '"single" is already installed',
+    );
+    const plain = harpia().use(definePlugin({ name: "single", setup() {} }));
+    expect(() => plain.use(single())).toThrow('"single" is already installed');
+    // Other names are not concerned, and without the flag same-name plugins are all installed.
+    app.use(definePlugin({ name: "other", once: true, setup() {} }));
+    let plainSetups = 0;
+    const twice = harpia();
+    twice.use(definePlugin({ name: "plain", setup: () => void plainSetups++ }));
+    twice.use(definePlugin({ name: "plain", setup: () => void plainSetups++ }));
+    expect(plainSetups).toBe(2);
+  });
+
+  test("one value is installed on one app only; a new value serves the next app", () => {
+    const state = { setups: 0, fail: false };
+    const plugin = single(state);
+    const app = harpia();
+    app.use(plugin);
+    const other = harpia();
+    expect(() => other.use(plugin)).toThrow(
+      'Plugin "single": this value is already installed on another app; make one per app',
+    );
+    expect(state.setups).toBe(1);
+    expect(other.hasPlugin("single")).toBe(false);
+    other.use(single());
+    expect(other.hasPlugin("single")).toBe(true);
+  });
+
+  test("the same value twice on one app is a no-op", () => {
+    const state = { setups: 0, fail: false };
+    const plugin = single(state);
+    const app = harpia();
+    app.use(plugin).use(plugin);
+    expect(state.setups).toBe(1);
+    expect(app.hasPlugin("single")).toBe(true);
+  });
+
+  test("a setup that throws leaves the value and the name free", () => {
+    const state = { setups: 0, fail: true };
+    const plugin = single(state);
+    const app = harpia();
+    expect(() => app.use(plugin)).toThrow("not configured");
+    expect(app.hasPlugin("single")).toBe(false);
+    state.fail = false;
+    // Not bound to the app where it failed: another app can have it...
+    const other = harpia();
+    other.use(plugin);
+    expect(other.hasPlugin("single")).toBe(true);
+    // ...and the first app can still have a plugin of that name.
+    app.use(single());
+    expect(app.hasPlugin("single")).toBe(true);
+  });
+
+  test("the flag must be a boolean", () => {
+    expect(() => definePlugin({ name: "x", once: "yes" as never, setup() {} })).toThrow(
+      new TypeError('definePlugin("x"): `once` must be a boolean'),
+    );
+    expect(() => definePlugin({ name: "x", once: 1 as never, setup() {} })).toThrow(
+      "`once` must be a boolean",
+    );
+    expect(isPlugin(definePlugin({ name: "x", once: false, setup() {} }))).toBe(true);
+  });
+});
+
 describe("settings, signer and request state", () => {
   test("plugins read the app's settings instead of declaring their own", () => {
     let seen: unknown;

@@ -12,6 +12,13 @@ const BRAND: unique symbol = Symbol.for("harpia.plugin") as never;
 export interface PluginRecord {
   readonly name: string;
   readonly dependencies: readonly string[];
+  /** At most one plugin of this name per app, and this value on one app only (`definePlugin`'s `once`). */
+  readonly once: boolean;
+  /**
+   * The app a `once` plugin is installed on: set by `app.use` after its `setup` succeeded, so a
+   * setup that throws leaves the value installable.
+   */
+  boundTo: unknown;
   readonly setup: (app: any) => void;
   /** What the plugin does when used on one route or router (`router.use(plugin)`), if anything. */
   readonly middleware: Middleware | undefined;

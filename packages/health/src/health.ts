@@ -37,9 +37,6 @@ export interface Health {
 /** A health plugin: `app.use()` it, keep it to call {@link Health.setReady}. */
 export type HealthPlugin = Health & Plugin;
 
-/** Apps with a health plugin: a second one would register the same probe routes. */
-const installed = new WeakSet<Harpia>();
-
 /** Probe answers are about this instant: never cached by a proxy or the client. */
 function answer(res: HarpiaResponse, status: number, body: object): void {
   res.status(status).header("cache-control", "no-store").json(body);
@@ -74,6 +71,7 @@ function answer(res: HarpiaResponse, status: number, body: object): void {
 export function health(options?: HealthOptions): HealthPlugin {
   const { live, ready, checks, timeout, readyOnListen } = resolveOptions(options);
   const runChecks = checkRunner(checks, timeout);
+  /** The app served: its `closing` makes readiness answer `closing`. */
   let owner: Harpia | undefined;
   let marked = false;
   let decided = false;
@@ -108,14 +106,9 @@ export function health(options?: HealthOptions): HealthPlugin {
   return definePlugin(
     {
       name: PLUGIN_NAME,
+      // One per app (a second one would register the same probe routes), one app per plugin.
+      once: true,
       setup(app) {
-        if (owner !== undefined)
-          throw new Error(
-            `${PLUGIN_NAME}: this health() plugin is installed on another app; make one per app`,
-          );
-        if (installed.has(app))
-          throw new Error(`${PLUGIN_NAME} is already installed on this app: app.use(health()) once`);
-        installed.add(app);
         owner = app;
         if (live !== undefined) app.get(live, (_req, res) => answer(res, 200, { status: "ok" }));
         if (ready !== undefined) {

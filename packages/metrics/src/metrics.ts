@@ -1,4 +1,4 @@
-import { definePlugin, type Harpia, type Plugin, type ServerHandle } from "@harpia/core";
+import { definePlugin, type Plugin, type ServerHandle } from "@harpia/core";
 import { Registry } from "prom-client";
 import { type Access, scrapeHandler } from "./exposure";
 import { createInstruments } from "./instruments";
@@ -22,9 +22,6 @@ export interface Metrics {
 
 /** A metrics plugin: `app.use()` it, keep it to reach its registry. */
 export type MetricsPlugin = Metrics & Plugin;
-
-/** Apps with a metrics plugin: a second one would record every request twice. */
-const installed = new WeakSet<Harpia>();
 
 /**
  * Prometheus metrics for the app, through prom-client, on a registry of its own:
@@ -59,7 +56,6 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
   const resolved = resolveOptions(options);
   const { path, token, guard, port, hostname } = resolved;
   const registry = resolved.registry ?? new Registry();
-  let owner: Harpia | undefined;
   let server: MetricsServer | undefined;
   /** The app's servers, from `app.listen()`: Bun counts the requests each one is answering. */
   const servers: ServerHandle[] = [];
@@ -74,13 +70,9 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
   return definePlugin(
     {
       name: PLUGIN_NAME,
+      // One per app (a second one would record every request twice), one app per plugin.
+      once: true,
       setup(app) {
-        if (owner !== undefined)
-          throw new Error(
-            `${PLUGIN_NAME}: this metrics() plugin is installed on another app; make one per app`,
-          );
-        if (installed.has(app))
-          throw new Error(`${PLUGIN_NAME} is already installed on this app: app.use(metrics()) once`);
         const open = token === undefined && guard === undefined && port === undefined;
         if (open && !app.development)
           throw new Error(
@@ -99,8 +91,6 @@ export function metrics(options?: MetricsOptions): MetricsPlugin {
             webSockets: () => app.webSocketCount,
           },
         );
-        installed.add(app);
-        owner = app;
 
         app.timeRequests();
         app.addHook("onResponse", (req, _res, response) => {

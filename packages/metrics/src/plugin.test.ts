@@ -58,8 +58,13 @@ describe("installation", () => {
     const plugin = metrics({ token: TOKEN });
     app.use(plugin);
     expect(app.hasPlugin("@harpia/metrics")).toBe(true);
-    expect(() => app.use(metrics({ token: TOKEN }))).toThrow(/already installed/);
-    expect(() => harpia().use(plugin)).toThrow(/installed on another app/);
+    app.use(plugin); // the same value again: a no-op
+    expect(() => app.use(metrics({ token: TOKEN }))).toThrow(
+      /"@harpia\/metrics" is already installed on this app.*app\.use\(\.\.\.\) once/,
+    );
+    expect(() => harpia().use(plugin)).toThrow(
+      /"@harpia\/metrics".*installed on another app; make one per app/,
+    );
   });
 });
 

@@ -7,9 +7,6 @@ import type { RedisStore } from "./redis-store";
 /** The fan-out's plugin name (`app.hasPlugin("@harpia/store-redis/pubsub")`). */
 const PUBSUB_PLUGIN = "@harpia/store-redis/pubsub";
 
-/** The fan-out installed on each app: a second one would deliver every message twice. */
-const installed = new WeakMap<Harpia, RedisFanOut>();
-
 /** Options of {@link redisPubSub}. */
 export interface RedisPubSubOptions {
   /** Publish through this store's client (a second connection is opened to subscribe). */
@@ -186,7 +183,11 @@ class RedisFanOut implements PubSubAdapter {
   /** A fan-out branded as a plugin: `app.use()` runs `#install` (not reachable otherwise). */
   static create(options: RedisPubSubOptions): RedisPubSub {
     const fanOut = new RedisFanOut(options);
-    return definePlugin({ name: PUBSUB_PLUGIN, setup: (app: Harpia) => fanOut.#install(app) }, fanOut);
+    return definePlugin(
+      // One per app (a second one would deliver every message from Redis twice), one app per fan-out.
+      { name: PUBSUB_PLUGIN, once: true, setup: (app: Harpia) => fanOut.#install(app) },
+      fanOut,
+    );
   }
 
   private subscribe(): void {
@@ -207,15 +208,7 @@ class RedisFanOut implements PubSubAdapter {
 
   /** `app.use(fanOut)`: makes `app.publish` go through Redis, and closes the fan-out with the app. */
   #install(app: Harpia): void {
-    if (this.host !== undefined)
-      throw new Error("This redisPubSub() is already installed on another app; create one per app");
-    const other = installed.get(app);
-    if (other !== undefined && other.closing === undefined)
-      throw new Error(
-        "This app already has a redisPubSub() fan-out: one per app (each message would be delivered twice)",
-      );
     if (this.closing !== undefined) throw new Error("This redisPubSub() was closed; create a new one");
-    installed.set(app, this);
     this.host = app;
     app.setPubSub(this);
     app.onClose(() => this.close());
