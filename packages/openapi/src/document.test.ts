@@ -183,6 +183,82 @@ describe("schemas (zod 4 through Standard JSON Schema)", () => {
   });
 });
 
+describe("request body media types (the route's accepts)", () => {
+  const Contact = z.object({ name: z.string(), message: z.string().max(2000) });
+  const contactSchema = {
+    type: "object",
+    properties: { name: { type: "string" }, message: { type: "string", maxLength: 2000 } },
+    required: ["name", "message"],
+  };
+
+  test("a form route documents its body as application/x-www-form-urlencoded, not JSON", async () => {
+    const doc = await build([route("POST", "/contact", { accepts: ["form"], schema: { body: Contact } })]);
+    expect(doc.paths["/contact"]!.post!.requestBody).toEqual({
+      required: true,
+      content: { "application/x-www-form-urlencoded": { schema: contactSchema } },
+    });
+  });
+
+  test("every accepted kind gets its media type with the body schema, in the route table's order", async () => {
+    const doc = await build([
+      route("PUT", "/contact", { accepts: ["json", "form", "multipart"], schema: { body: Contact } }),
+    ]);
+    const body = doc.paths["/contact"]!.put!.requestBody as { content: Record<string, { schema: unknown }> };
+    expect(Object.keys(body.content)).toEqual([
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data",
+    ]);
+    for (const media of Object.values(body.content)) expect(media.schema).toEqual(contactSchema);
+  });
+
+  test("a multipart body schema's files are binary strings with their media type", async () => {
+    const Profile = z.object({
+      caption: z.string(),
+      avatar: z.file().mime(["image/png"]).optional(),
+      photos: z.array(z.file()).optional(),
+    });
+    const doc = await build([
+      route("POST", "/profile", { accepts: ["multipart"], schema: { body: Profile } }),
+    ]);
+    const body = doc.paths["/profile"]!.post!.requestBody as Record<string, any>;
+    expect(Object.keys(body.content)).toEqual(["multipart/form-data"]);
+    const properties = body.content["multipart/form-data"].schema.properties;
+    expect(properties.avatar).toMatchObject({
+      type: "string",
+      format: "binary",
+      contentMediaType: "image/png",
+    });
+    expect(properties.photos.items).toMatchObject({ type: "string", format: "binary" });
+  });
+
+  test("without a body schema, a route that limits its body kinds still documents them (body not required)", async () => {
+    const doc = await build([
+      route("POST", "/avatar", { accepts: ["multipart"] }),
+      route("POST", "/notes", { accepts: ["text", "json"] }),
+      route("POST", "/anything"),
+      route("GET", "/search", { accepts: ["json"] }),
+    ]);
+    expect(doc.paths["/avatar"]!.post!.requestBody).toEqual({
+      content: { "multipart/form-data": { schema: { type: "object" } } },
+    });
+    expect(doc.paths["/notes"]!.post!.requestBody).toEqual({
+      content: { "text/plain": { schema: { type: "string" } }, "application/json": { schema: {} } },
+    });
+    // No accepts and no body schema: nothing to say, as before; a GET body is never read.
+    expect(doc.paths["/anything"]!.post!.requestBody).toBeUndefined();
+    expect(doc.paths["/search"]!.get!.requestBody).toBeUndefined();
+  });
+
+  test("a route without accepts keeps the JSON body it always had", async () => {
+    const doc = await build([route("POST", "/contact", { schema: { body: Contact } })]);
+    expect(doc.paths["/contact"]!.post!.requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: contactSchema } },
+    });
+  });
+});
+
 describe("other schema libraries", () => {
   test("valibot through openapi({ toJsonSchema }) and @valibot/to-json-schema", async () => {
     const schema = {

@@ -134,7 +134,7 @@ export function buildOpenApiDocument(
           label,
           detail.operationId !== undefined,
         );
-        const op = operation(route, variant, schemas, id, label);
+        const op = operation(route, variant, schemas, id, label, method);
         if (
           (op.responses as Record<string, { $ref?: string }>)["422"]?.$ref?.endsWith(
             `/${VALIDATION_RESPONSE}`,

@@ -3,7 +3,7 @@
  * and cookies schemas; the request body; the responses per status; the route's detail.
  */
 import { STATUS_CODES } from "node:http";
-import type { RouteDetail, RouteInfo, RouteSchema } from "@harpia/core";
+import type { BodyKind, RouteDetail, RouteInfo, RouteSchema } from "@harpia/core";
 import type { SchemaComponents } from "./components";
 import { type JsonSchema, type SchemaPart, type ToJsonSchema, toJsonSchema } from "./convert";
 import { OpenApiError } from "./errors";
@@ -159,6 +159,47 @@ function response(status: string, schema: JsonSchema | undefined): Record<string
   return { description, content };
 }
 
+/** The media type of each body kind core parses (`accepts`). */
+const BODY_MEDIA_TYPES: Readonly<Record<BodyKind, string>> = {
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+  multipart: "multipart/form-data",
+  text: "text/plain",
+};
+
+/** What a body of each kind is when the route declares no body schema. */
+const ANY_BODY: Readonly<Record<BodyKind, JsonSchema>> = {
+  json: {},
+  form: { type: "object" },
+  multipart: { type: "object" },
+  text: { type: "string" },
+};
+
+/** Methods whose body core never reads: no request body is documented for them from `accepts` alone. */
+const NO_BODY = new Set(["get", "head", "options"]);
+
+/**
+ * The Request Body Object of `route` for `method`: one media type per body kind the route
+ * accepts, each with the body schema (a route without `accepts` is documented as JSON, its
+ * body schema's only when it has one). Without a body schema, a route that restricts its body
+ * kinds still gets a body that is not required, typed only by its media type.
+ */
+function requestBody(
+  route: RouteInfo,
+  body: JsonSchema | undefined,
+  method: string | undefined,
+): Record<string, unknown> | undefined {
+  const accepts = route.accepts;
+  if (accepts === undefined || accepts.length === 0) {
+    if (body === undefined) return undefined;
+    return { required: true, content: { "application/json": { schema: body } } };
+  }
+  if (body === undefined && (method === undefined || NO_BODY.has(method))) return undefined;
+  const content: Record<string, unknown> = {};
+  for (const kind of accepts) content[BODY_MEDIA_TYPES[kind]] = { schema: body ?? ANY_BODY[kind] };
+  return body === undefined ? { content } : { required: true, content };
+}
+
 /** The Operation Object of `route` at `variant` (its operationId decided by the caller). */
 export function operation(
   route: RouteInfo,
@@ -166,6 +207,7 @@ export function operation(
   schemas: ConvertedSchemas,
   operationId: string,
   label: string,
+  method?: string,
 ): Record<string, unknown> {
   const detail: RouteDetail = route.detail ?? {};
   const out: Record<string, unknown> = {};
@@ -175,8 +217,8 @@ export function operation(
   out.operationId = operationId;
   const parameters = parametersOf(variant, schemas, label);
   if (parameters.length > 0) out.parameters = parameters;
-  if (schemas.body !== undefined)
-    out.requestBody = { required: true, content: { "application/json": { schema: schemas.body } } };
+  const body = requestBody(route, schemas.body, method);
+  if (body !== undefined) out.requestBody = body;
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of schemas.responses ?? []) responses[status] = response(status, schema);
   // A success the route did not describe (no schema, or only error statuses) is still listed.

@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import harpia, { type Harpia, Router } from "@harpia/core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import harpia, { type Harpia, Router, Upload } from "@harpia/core";
 import { TestClient } from "@harpia/test-client";
 import { toJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
@@ -145,6 +148,48 @@ describe("from a real app's route table", () => {
       summary: "Chat",
       message: { properties: { text: { maxLength: 500 } } },
     });
+  });
+});
+
+describe("body media types from a real app's route table", () => {
+  const uploads = mkdtempSync(join(tmpdir(), "harpia-openapi-uploads-"));
+  afterAll(() => rmSync(uploads, { recursive: true, force: true }));
+
+  test("a form route and an upload route are documented with the media types they accept", async () => {
+    const app = harpia();
+    app.use(openapi({ info: { title: "Forms", version: "1" }, docs: false }));
+    const Contact = z.object({ name: z.string(), message: z.string() });
+    app.post("/contact", { accepts: "form", schema: { body: Contact } }, (req) => `thanks ${req.body.name}`);
+    const upload = new Upload({ path: uploads, fieldName: "avatar" });
+    app.post(
+      "/avatar",
+      { schema: { body: z.object({ caption: z.string() }) } },
+      upload.single,
+      () => "saved",
+    );
+    app.post("/books", { schema: { body: z.object({ title: z.string() }) } }, () => "ok");
+
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    const mediaTypes = (path: string) =>
+      Object.keys((document.paths[path]!.post!.requestBody as { content: object }).content);
+    expect(mediaTypes("/contact")).toEqual(["application/x-www-form-urlencoded"]);
+    expect(mediaTypes("/avatar")).toEqual(["multipart/form-data"]);
+    expect(mediaTypes("/books")).toEqual(["application/json"]);
+
+    // The documented media types are the ones the app takes: a form is read, JSON is refused.
+    const form = await app.request("/contact", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "name=Ada&message=hi",
+    });
+    expect(await form.text()).toBe("thanks Ada");
+    const asJson = await app.request("/contact", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Ada", message: "hi" }),
+    });
+    expect(asJson.status).toBe(415);
   });
 });
 

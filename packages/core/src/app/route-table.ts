@@ -1,8 +1,11 @@
 /** `app.routeTable()`: every registered route as documentation generators and clients see it. */
 
-import { parsePattern } from "../router/pattern";
+import type { BodyKind } from "../body/types";
+import { expandOptional, parsePattern } from "../router/pattern";
 import type { RouteInfo, RouteParamInfo } from "../schema/types";
-import type { FlatRoute, FlatWsRoute } from "./routes";
+import { effectiveOptions, type FlatRoute, type FlatWsRoute, middlewareFor } from "./routes";
+
+const BODY_KINDS: readonly BodyKind[] = ["json", "form", "multipart", "text"];
 
 /** The parameters of a pattern, in order. */
 export function paramsOf(pattern: string): RouteParamInfo[] {
@@ -18,6 +21,21 @@ export function paramsOf(pattern: string): RouteParamInfo[] {
   return out;
 }
 
+/**
+ * The body kinds `route` accepts, as its compiled variants enforce them (a frozen list in
+ * {@link BODY_KINDS} order), or undefined when one of them refuses none. The variants of an
+ * optional parameter may differ only through path-scoped middleware; their kinds are joined.
+ */
+export function acceptsOf(route: FlatRoute): readonly BodyKind[] | undefined {
+  const kinds = new Set<BodyKind>();
+  for (const variant of expandOptional(parsePattern(route.pattern))) {
+    const options = effectiveOptions(route, [...middlewareFor(route, variant), ...route.handlers]);
+    if (options.parseBody === false || options.accepts === undefined) return undefined;
+    for (const kind of options.accepts) kinds.add(kind);
+  }
+  return Object.freeze(BODY_KINDS.filter((kind) => kinds.has(kind)));
+}
+
 /** HTTP routes first, then WebSocket routes, each in registration order (depth first). */
 export function buildRouteTable(routes: readonly FlatRoute[], wsRoutes: readonly FlatWsRoute[]): RouteInfo[] {
   const table: RouteInfo[] = [];
@@ -30,6 +48,8 @@ export function buildRouteTable(routes: readonly FlatRoute[], wsRoutes: readonly
     };
     if (route.schema !== undefined) info.schema = route.schema;
     if (route.detail !== undefined) info.detail = route.detail;
+    const accepts = acceptsOf(route);
+    if (accepts !== undefined) info.accepts = accepts;
     table.push(Object.freeze(info));
   }
   for (const route of wsRoutes) {

@@ -136,11 +136,11 @@ export function scoped(path: string, fn: Middleware): Middleware {
   return (req, res, next) => (pathWithin(req[LOOKUP_PATH], path) ? fn(req, res, next) : next());
 }
 
-function routeOptions(
-  flat: FlatRoute,
-  chain: Handler<any>[],
-  defaults: RouteDefaults,
-): Pick<CompiledRoute, "parseBody" | "bodyLimit" | "accepts" | "bodyLimits" | "timeout"> {
+/**
+ * The options a route runs with: those carried by middleware in `chain` (`withRouteOptions`,
+ * `upload.single`...; the largest `bodyLimit` wins), then the route's own on top.
+ */
+export function effectiveOptions(flat: FlatRoute, chain: readonly Handler<any>[]): CheckedRouteOptions {
   let fromMiddleware: CheckedRouteOptions = {};
   for (const fn of chain) {
     const carried = (fn as MiddlewareWithOptions)[ROUTE_OPTIONS];
@@ -157,7 +157,15 @@ function routeOptions(
       };
     }
   }
-  const merged = { ...fromMiddleware, ...flat.options };
+  return { ...fromMiddleware, ...flat.options };
+}
+
+function routeOptions(
+  flat: FlatRoute,
+  chain: Handler<any>[],
+  defaults: RouteDefaults,
+): Pick<CompiledRoute, "parseBody" | "bodyLimit" | "accepts" | "bodyLimits" | "timeout"> {
+  const merged = effectiveOptions(flat, chain);
   return {
     parseBody: merged.parseBody !== false,
     bodyLimit: merged.bodyLimit ?? defaults.bodyLimit,
@@ -165,6 +173,25 @@ function routeOptions(
     bodyLimits: { jsonDepth: merged.jsonDepth ?? defaults.jsonDepth },
     timeout: merged.timeout === false ? undefined : (merged.timeout ?? defaults.timeout),
   };
+}
+
+/**
+ * The enclosing groups' middleware that runs for one variant of a route: unscoped ones as they
+ * are, path-scoped ones as they are when the variant is always within the scope, wrapped in a
+ * per-request check when it may be, left out when it never is.
+ */
+export function middlewareFor(flat: FlatRoute, variant: Segment[]): Middleware[] {
+  const middleware: Middleware[] = [];
+  for (const scope of flat.scopes) {
+    if (scope.path === null) {
+      middleware.push(scope.fn);
+      continue;
+    }
+    const rel = relation(scope.path, variant);
+    if (rel === "always") middleware.push(scope.fn);
+    else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
+  }
+  return middleware;
 }
 
 /** Every compiled variant, for callers that build another table from them (Bun's native routes). */
@@ -186,17 +213,7 @@ export function compileRoutes(
     });
     const own = validate === undefined ? flat.handlers : [validate, ...flat.handlers];
     for (const variant of expandOptional(segments)) {
-      const middleware: Middleware[] = [];
-      for (const scope of flat.scopes) {
-        if (scope.path === null) {
-          middleware.push(scope.fn);
-          continue;
-        }
-        const rel = relation(scope.path, variant);
-        if (rel === "always") middleware.push(scope.fn);
-        else if (rel === "maybe") middleware.push(scoped(scope.path, scope.fn));
-      }
-      const handlers = [...middleware, ...own];
+      const handlers = [...middlewareFor(flat, variant), ...own];
       const route: CompiledRoute = {
         method: flat.method,
         pattern: flat.pattern,

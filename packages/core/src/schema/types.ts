@@ -4,6 +4,7 @@
  * generators and clients read (`app.routeTable()`). Types only.
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { BodyKind } from "../body/types";
 
 export type { StandardSchemaV1 } from "@standard-schema/spec";
 
@@ -99,4 +100,14 @@ export interface RouteInfo {
   schema?: RouteSchema | WebSocketRouteSchema;
   /** Merged detail (routers + route), or undefined. */
   detail?: RouteDetail;
+  /**
+   * The body kinds the route accepts (any other `Content-Type` is answered 415), in the order
+   * `"json"`, `"form"`, `"multipart"`, `"text"`: its `accepts` option, or the one a middleware on
+   * the route carries (`upload.single` and `upload.multiple` give `["multipart"]`). A frozen list;
+   * undefined when the route refuses no body kind (no `accepts`, or `parseBody: false`, which
+   * leaves the body unread and unchecked). A path-scoped `use` whose path the route may or may not
+   * fall under (`use("/a/b", mw)` before `/a/:id`) is decided per request, so its options are
+   * not listed, as they do not apply either. HTTP routes only.
+   */
+  accepts?: readonly BodyKind[];
 }
