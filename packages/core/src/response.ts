@@ -1,24 +1,18 @@
 import type { BunFile } from "bun";
 import { type CookieSigner, type CookiesOptions, ResponseCookies } from "./cookies";
 import type { HarpiaRequest } from "./request";
+import { BYTES, HTML, JSON_TYPE, NO_JSON, type ResponseBody, type SendBody, TEXT } from "./response/body";
+import { buildOverBase, buildResponse, headResponse, mergeInto } from "./response/build";
+import { sendEvents, sendStream } from "./response/streaming";
 import type { JsonBody } from "./schema/infer";
 import { type FileOptions, sendFileFrom } from "./static/send-file";
-import {
-  type ChunkSource,
-  checkStreamOptions,
-  isAsyncIterable,
-  isChunkSource,
-  iterableStream,
-  type StreamChunk,
-  type StreamOptions,
-} from "./stream/iterable";
-import { eventStreamBody, type SseProducer } from "./stream/sse";
-import { checkSseOptions, type SseOptions } from "./stream/sse-format";
+import { type ChunkSource, isAsyncIterable, type StreamOptions } from "./stream/iterable";
+import type { SseProducer } from "./stream/sse";
+import type { SseOptions } from "./stream/sse-format";
 import {
   BODY,
   BUILD,
   CONTENT_TYPE,
-  CONTEXT,
   CREATE,
   HAS_HEADERS,
   HAS_LOCALS,
@@ -28,7 +22,8 @@ import {
 } from "./symbols";
 import { byteLength } from "./utils/bytes";
 import { checkHeader, checkHeaderValue, headerName } from "./utils/internal/header";
-import { mergeVary } from "./utils/vary";
+
+export type { ResponseBody, SendBody } from "./response/body";
 
 /** What `res.render` needs from the app (its view engine slot). */
 export interface ViewEngineHost {
@@ -52,37 +47,6 @@ export interface ViewEngineHost {
 export interface Locals {
   [key: string]: any;
 }
-
-/**
- * Bodies `res.send` accepts. Plain objects and arrays are sent as JSON; an async iterable (an
- * async generator) is streamed chunk by chunk, as by `res.stream()`.
- */
-export type SendBody =
-  | string
-  | Uint8Array
-  | ArrayBuffer
-  | Blob
-  | ReadableStream
-  | AsyncIterable<StreamChunk>
-  | Response
-  | Record<string, unknown>
-  | unknown[]
-  | null
-  | undefined;
-
-/**
- * A body `new Response(body)` accepts (Bun's `BodyInit`), named through the `Response` constructor
- * so that the published types do not need the DOM lib.
- */
-export type ResponseBody = NonNullable<ConstructorParameters<typeof Response>[0]>;
-
-const TEXT = "text/plain;charset=utf-8";
-const HTML = "text/html;charset=utf-8";
-const JSON_TYPE = "application/json;charset=utf-8";
-const BYTES = "application/octet-stream";
-const EVENT_STREAM = "text/event-stream";
-/** Marks "no JSON value pending" (`undefined` and `null` are values a handler may send). */
-const NO_JSON: unique symbol = Symbol("no-json");
 
 /**
  * The response being built for one request. Middleware and handlers set status, headers,
@@ -374,28 +338,7 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
    * );
    */
   stream(source: ReadableStream | ChunkSource, options?: StreamOptions): this {
-    const highWaterMark = checkStreamOptions(options);
-    if (typeof source === "string")
-      throw new TypeError(
-        "res.stream() takes a ReadableStream or an iterable of chunks; send a string with res.send()",
-      );
-    if (!(source instanceof ReadableStream) && !isChunkSource(source))
-      throw new TypeError(
-        `res.stream() takes a ReadableStream or an iterable of chunks, got ${source === null ? "null" : typeof source}`,
-      );
-    this.sent = true;
-    this[CONTENT_TYPE] ??= BYTES;
-    if (source instanceof ReadableStream) {
-      this[BODY] = source as ResponseBody;
-      return this;
-    }
-    const req = this.req;
-    const report = req?.[CONTEXT].report;
-    this[BODY] = iterableStream(
-      source,
-      highWaterMark,
-      report === undefined ? undefined : (error) => report(error, req),
-    ) as ResponseBody;
+    sendStream(this, source, options);
     return this;
   }
 
@@ -419,26 +362,7 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
    * );
    */
   sse(producer: SseProducer, options?: SseOptions): this {
-    if (typeof producer !== "function")
-      throw new TypeError(
-        "res.sse() takes a function that writes the events: res.sse(async (stream) => { ... })",
-      );
-    const checked = checkSseOptions(options);
-    const req = this.req;
-    const context = req?.[CONTEXT];
-    const report = context?.report;
-    const raw = req?.raw ?? this.request;
-    this.sent = true;
-    this[CONTENT_TYPE] = EVENT_STREAM;
-    if (!this.hasHeader("cache-control")) this.header("cache-control", "no-cache");
-    // nginx buffers proxied responses unless told not to: events would arrive in bursts.
-    this.header("x-accel-buffering", "no");
-    this[BODY] = eventStreamBody(producer, checked, {
-      lastEventId: raw?.headers.get("last-event-id") ?? undefined,
-      clientSignal: raw?.signal,
-      report: report === undefined ? undefined : (error) => report(error, req),
-      streams: context?.streams,
-    }) as ResponseBody;
+    sendEvents(this, this.request, producer, options);
     return this;
   }
 
@@ -493,101 +417,18 @@ export class HarpiaResponse<Out = unknown, Code extends number = 200> {
   }
 
   /**
-   * @internal Builds the one `Response` for this request. May throw when a JSON value cannot be
-   * serialised (a cycle, a BigInt); the pipeline answers that as a 500.
+   * @internal Builds the one `Response` for this request (the builders are in
+   * `response/build.ts`). May throw when a JSON value cannot be serialised (a cycle, a BigInt);
+   * the pipeline answers that as a 500.
    */
   [BUILD](head: boolean): Response {
     if (this[RETURNED] !== undefined) {
       this.statusCode = this[RETURNED].status;
-      return this.mergeInto(this[RETURNED], head);
+      return mergeInto(this, this[RETURNED], head);
     }
-    if (head) return this.headResponse();
-    if (this.base !== undefined) return this.buildOverBase(this.base);
-    const status = this.statusCode;
-    if (this.headerMap !== undefined) {
-      const headers = this.headerMap;
-      const type = this[CONTENT_TYPE];
-      if (type !== undefined && !headers.has("content-type")) headers.set("content-type", type);
-      if (this.jsonValue !== NO_JSON && !headers.has("content-type")) headers.set("content-type", JSON_TYPE);
-      // A JSON value is serialised once, here, into the body `bodyLength` (loggers) reads too.
-      return new Response(this[BODY], { status, headers });
-    }
-    let response: Response;
-    if (this.jsonValue !== NO_JSON) {
-      // Serialised once, here, into the body `bodyLength` (loggers) reads too; a JSON value sent
-      // with another type (`res.json(x).type("application/problem+json")`) keeps it.
-      const body = this[BODY];
-      response = status === 200 ? new Response(body) : new Response(body, { status });
-      response.headers.set("content-type", this[CONTENT_TYPE] ?? JSON_TYPE);
-    } else {
-      const body = this.bodyInit;
-      response = status === 200 ? new Response(body) : new Response(body, { status });
-      // On a socket Bun writes text/plain;charset=utf-8 for string bodies by itself; in process
-      // (app.fetch, tests) nobody would, so it is set explicitly there.
-      const type = this[CONTENT_TYPE];
-      if (type !== undefined && !(this[WIRE] && type === TEXT && typeof body === "string")) {
-        response.headers.set("content-type", type);
-      }
-    }
-    const pending = this.pending;
-    if (pending !== undefined)
-      for (let i = 0; i < pending.length; i += 2) response.headers.set(pending[i]!, pending[i + 1]!);
-    return response;
-  }
-
-  /**
-   * The `Response` made with the prepared headers of {@link headerDefaults}, and every header
-   * set on `res` written over them.
-   */
-  private buildOverBase(base: Headers): Response {
-    const init = { status: this.statusCode, headers: base };
-    const response =
-      this.jsonValue !== NO_JSON ? Response.json(this.jsonValue, init) : new Response(this.bodyInit, init);
-    const headers = response.headers;
-    const map = this.headerMap;
-    let typed = false;
-    if (map !== undefined) {
-      for (const [name, value] of map) {
-        if (name === "set-cookie") headers.append(name, value);
-        else headers.set(name, value);
-      }
-      typed = map.has("content-type");
-    }
-    const pending = this.pending;
-    if (pending !== undefined)
-      for (let i = 0; i < pending.length; i += 2) {
-        headers.set(pending[i]!, pending[i + 1]!);
-        if (pending[i] === "content-type") typed = true;
-      }
-    const type = this[CONTENT_TYPE];
-    if (type !== undefined && !typed) headers.set("content-type", type);
-    return response;
-  }
-
-  /** A HEAD answer: the GET answer's headers and length, no body. */
-  private headResponse(): Response {
-    const body = this[BODY];
-    const headers = this.headers;
-    if (body !== null) {
-      const length = byteLength(body);
-      if (length !== undefined) headers.set("content-length", String(length));
-    }
-    const type = this[CONTENT_TYPE];
-    if (type !== undefined && !headers.has("content-type")) headers.set("content-type", type);
-    return new Response(null, { status: this.statusCode, headers });
-  }
-
-  private mergeInto(response: Response, head: boolean): Response {
-    if (!this[HAS_HEADERS] && !head) return response;
-    const merged = new Response(head ? null : response.body, response);
-    if (this[HAS_HEADERS]) {
-      for (const [name, value] of this.headers) {
-        if (name === "set-cookie") merged.headers.append(name, value);
-        // Both sides' Vary fields matter to caches (e.g. Origin from CORS, Accept from the handler).
-        else if (name === "vary") merged.headers.set(name, mergeVary(merged.headers.get(name), value));
-        else if (!merged.headers.has(name)) merged.headers.set(name, value);
-      }
-    }
-    return merged;
+    if (head) return headResponse(this);
+    if (this.base !== undefined)
+      return buildOverBase(this, this.base, this.headerMap, this.pending, this.jsonValue, this.bodyInit);
+    return buildResponse(this, this.headerMap, this.pending, this.jsonValue !== NO_JSON, this.bodyInit);
   }
 }
