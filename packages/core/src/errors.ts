@@ -18,6 +18,8 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   UNPROCESSABLE_ENTITY: "UNPROCESSABLE_ENTITY",
   UPGRADE_REQUIRED: "UPGRADE_REQUIRED",
+  /** A WebSocket handshake from a page of another origin, which the route does not allow (403). */
+  WS_ORIGIN_REFUSED: "WS_ORIGIN_REFUSED",
   INTERNAL_ERROR: "INTERNAL_ERROR",
   /** The app set a header name or value HTTP cannot carry (CR, LF, NUL...): a server error (500). */
   INVALID_HEADER: "INVALID_HEADER",

@@ -6,6 +6,7 @@ import { checkRouteDetail, checkRouteSchema, checkWsSchema } from "./schema/chec
 import type { ParamsFor, RequestShape, RequestShapeOf, ResponseShapeOf } from "./schema/infer";
 import type { GroupOptions, RouteDetail, RouteSchema, WebSocketRouteSchema } from "./schema/types";
 import type { Handler, Middleware, RouteOptions, SchemaRouteOptions } from "./types";
+import { checkWsOrigins } from "./ws/origins";
 import type { WsHandlers, WsRouteDefinition } from "./ws/types";
 
 /** A route as registered on a group, before compilation. */
@@ -247,7 +248,11 @@ export class RouteGroup<Prefix extends string = ""> {
     const where = `ws ${path}`;
     const schema = handlers.schema === undefined ? undefined : checkWsSchema(handlers.schema, where);
     const detail = handlers.detail === undefined ? undefined : checkRouteDetail(handlers.detail, where);
-    this.#registry.wsRoutes.push({ path, handlers, schema, detail });
+    const origins =
+      handlers.allowOrigins === undefined
+        ? undefined
+        : checkWsOrigins(handlers.allowOrigins, `${where}: allowOrigins`);
+    this.#registry.wsRoutes.push({ path, handlers, schema, detail, origins });
     invalidate(this);
     return this;
   };

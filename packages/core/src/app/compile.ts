@@ -39,7 +39,7 @@ export function compileApp(root: RouteGroup<any>, state: AppState): CompiledApp 
   compileRoutes(routes, router, respondError, defaults, (method, segments, value) =>
     candidates.push({ method, segments, value }),
   );
-  const ws = compileWsRoutes(wsRoutes, state.sockets, respondError, {
+  const ws = compileWsRoutes(wsRoutes, state.sockets, respondError, config.wsOrigins, {
     constraintMaxLength: config.constraintMaxLength,
   });
   const wsPatterns = wsRoutes.flatMap((route) => expandOptional(parsePattern(route.pattern)));

@@ -16,6 +16,7 @@ import { type Duration, parseDuration } from "../utils/duration";
 import { positiveInteger } from "../utils/internal/check";
 import { compileTrustProxy, type TrustProxy } from "../utils/internal/ip";
 import { optionalSize, type Size } from "../utils/size";
+import { compileWebSocketOptions, type WsOriginPolicy } from "../ws/origins";
 
 /** Options of `harpia()`. */
 export interface HarpiaOptions {
@@ -69,6 +70,19 @@ export interface HarpiaOptions {
    * origins whose forms may override.
    */
   methodOverride?: boolean | MethodOverrideOptions;
+  /**
+   * WebSocket routes: `allowOrigins` lists the origins, besides the app's own, whose pages may
+   * open them (`["https://app.example.com"]`), or is `"*"` for any page. By default a handshake
+   * from another origin's page is refused (403 `WS_ORIGIN_REFUSED`) before the route's chain runs:
+   * browsers send the visitor's cookies with a handshake whichever site opens it, so another
+   * site could otherwise talk to your sockets as the signed-in visitor. Clients that are not
+   * browsers (no `Origin`, no `Sec-Fetch-Site`) are not affected. A route's own
+   * `app.ws(path, { allowOrigins })` replaces this. Checked here.
+   */
+  webSocket?: {
+    /** Other origins whose pages may open WebSocket routes, or `"*"` for any. */
+    allowOrigins?: "*" | readonly string[];
+  };
   /**
    * Let `listen()` hand plain routes to Bun's native router (faster: no URL parsing or JS
    * matching per request). Bun's table slows down as it grows (measured: within 3% up to 100
@@ -129,6 +143,8 @@ export interface AppConfig {
    */
   readonly pluginSigner: CookieSigner | undefined;
   readonly override: MethodOverride | undefined;
+  /** `harpia({ webSocket: { allowOrigins } })`: where WebSocket handshakes may come from. */
+  readonly wsOrigins: WsOriginPolicy;
   readonly context: RequestContext;
   readonly report: ErrorReporter | undefined;
   /** `logErrors` was left to its default: a logging plugin may take over (`app.setErrorReporter`). */
@@ -163,6 +179,7 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
       : new CookieSigner(options.cookieSecret, options.cookieSignatureCompat);
   const trust = compileTrustProxy(options.trustProxy);
   const override = compileMethodOverride(options.methodOverride);
+  const wsOrigins = compileWebSocketOptions(options.webSocket);
   const log = options.logErrors ?? true;
   const report: ErrorReporter | undefined =
     log === false
@@ -187,6 +204,7 @@ export function resolveOptions(options: HarpiaOptions): AppConfig {
         ? signer
         : new CookieSigner(options.cookieSecret),
     override,
+    wsOrigins,
     context: { trust, signer, jsonDepth, report, streams: new OpenStreams() },
     report,
     defaultReport: log === true,

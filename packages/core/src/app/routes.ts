@@ -14,6 +14,7 @@ import { validationStep } from "../schema/validate";
 import { LOOKUP_PATH } from "../symbols";
 import { type Handler, type Middleware, type MiddlewareWithOptions, ROUTE_OPTIONS } from "../types";
 import { pathWithin } from "../utils/path";
+import type { WsOriginPolicy } from "../ws/origins";
 import type { WsHandlers } from "../ws/types";
 
 /** The app-wide defaults a route's options fall back to. */
@@ -56,6 +57,8 @@ export interface FlatWsRoute {
   schema?: WebSocketRouteSchema;
   /** Detail of the enclosing routers and the route, merged. */
   detail?: RouteDetail;
+  /** The route's own `allowOrigins`, checked (`undefined`: the app's). */
+  origins?: WsOriginPolicy;
 }
 
 /** Schemas and detail inherited from enclosing routers. */
@@ -108,6 +111,7 @@ export function flatten(
         scopes,
         schema: mergeSchema(wsPartsOf(doc.schema), route.schema),
         detail: mergeDetail(doc.detail, route.detail),
+        origins: route.origins,
       });
   }
   for (const child of registry.children)

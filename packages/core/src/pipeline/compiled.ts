@@ -13,6 +13,7 @@ import type { NativeTable } from "../router/native";
 import type { RouterEngine } from "../router/types";
 import type { Middleware } from "../types";
 import type { WebSocketHub } from "../ws/hub";
+import type { WsOriginPolicy } from "../ws/origins";
 import type { Chain, ErrorResponder, Finish } from "./chain";
 import type { ClosingState } from "./closing";
 import type { RequestHooks } from "./lifecycle";
@@ -35,11 +36,17 @@ export interface CompiledRoute {
   timeout: number | undefined;
 }
 
+/** A WebSocket route ready to serve: its chain, and where its handshakes may come from. */
+export interface CompiledWsRoute extends CompiledRoute {
+  /** The route's `allowOrigins`, or the app's: checked before its chain runs. */
+  origins: WsOriginPolicy;
+}
+
 /** Everything compiled from the app's registrations, rebuilt when they change. */
 export interface CompiledApp {
   readonly router: RouterEngine<CompiledRoute>;
   /** WebSocket routes (GET upgrades only); undefined when the app has none. */
-  readonly ws: RouterEngine<CompiledRoute> | undefined;
+  readonly ws: RouterEngine<CompiledWsRoute> | undefined;
   /** Routes Bun's own router matches for `listen` (see `router/native.ts`). */
   readonly native: NativeTable<CompiledRoute>;
   /** App-level middleware + the unmatched answer (automatic OPTIONS, 405, static files, 404). */

@@ -4,7 +4,8 @@
  */
 import { FORM, hasBody, mediaType, parseBody } from "../body/parse";
 import type { HarpiaRequest } from "../request";
-import { FORWARDED, PARSED } from "../symbols";
+import { PARSED } from "../symbols";
+import { checkOrigins, fromOwnOrigin } from "../utils/internal/same-origin";
 
 /** The object form of `harpia({ methodOverride })`. */
 export interface MethodOverrideOptions {
@@ -40,45 +41,12 @@ export class MethodOverride {
   }
 
   /**
-   * Whether this POST may ask for another method:
-   * - its `Origin` is listed in `allowOrigins`: yes;
-   * - `Sec-Fetch-Site` (sent by every current browser, and not settable by pages) is
-   *   `same-origin` or `none` (typed by the user): yes; `same-site` or `cross-site`: no;
-   * - else an `Origin` (older browsers) must be the app's own origin, from the request URL
-   *   (and `X-Forwarded-Proto`/`-Host` when the app trusts a proxy);
-   * - neither header (curl, server-to-server, very old clients): yes, as no browser is involved.
+   * Whether this POST may ask for another method: when it comes from the app's own origin or
+   * one listed in `allowOrigins`, or from no browser at all (see {@link fromOwnOrigin}).
    */
   permits(req: HarpiaRequest<any>): boolean {
-    const headers = req.headers;
-    const origin = headers.get("origin");
-    if (origin !== null && this.origins.has(origin)) return true;
-    const site = headers.get("sec-fetch-site");
-    if (site !== null) return site === "same-origin" || site === "none";
-    if (origin === null) return true;
-    return origin === ownOrigin(req);
+    return fromOwnOrigin(req, this.origins);
   }
-}
-
-/** The origin the client addressed: the request URL's, corrected by the trusted proxies. */
-function ownOrigin(req: HarpiaRequest<any>): string | undefined {
-  try {
-    const host = req[FORWARDED]("x-forwarded-host") ?? new URL(req.url).host;
-    return new URL(`${req.protocol}://${host}`).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function normalizeOrigin(value: unknown): string {
-  if (typeof value === "string") {
-    try {
-      const origin = new URL(value).origin;
-      if (origin !== "null" && value.replace(/\/$/, "").toLowerCase() === origin.toLowerCase()) return origin;
-    } catch {}
-  }
-  throw new TypeError(
-    `methodOverride.allowOrigins: "${String(value)}" is not an origin (scheme://host[:port], no path)`,
-  );
 }
 
 /** Checks and compiles `harpia({ methodOverride })`; `undefined` when it is off. */
@@ -98,11 +66,9 @@ export function compileMethodOverride(
     methods.some((m) => typeof m !== "string" || !TOKEN.test(m))
   )
     throw new TypeError("methodOverride.methods: expected a non-empty list of method names");
-  if (!Array.isArray(allowOrigins))
-    throw new TypeError("methodOverride.allowOrigins: expected a list of origins");
   return new MethodOverride(
     methods.map((m) => m.toUpperCase()),
-    allowOrigins.map(normalizeOrigin),
+    checkOrigins(allowOrigins, "methodOverride.allowOrigins"),
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { HttpError } from "../errors";
 import { runChain } from "../pipeline/chain";
-import type { CompiledApp, CompiledRoute } from "../pipeline/compiled";
+import type { CompiledApp, CompiledWsRoute } from "../pipeline/compiled";
 import { fireOnResponse, runOnSend } from "../pipeline/lifecycle";
 import { applyParams, malformedPath } from "../pipeline/params";
 import { fail } from "../pipeline/respond";
@@ -12,6 +12,7 @@ import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import type { RouteMatch } from "../router/types";
 import { BUILD, HAS_HEADERS } from "../symbols";
+import { originRefused } from "./origins";
 
 /** True for a request asking to become a WebSocket (`Upgrade: websocket`). */
 export function isWebSocketUpgrade(request: Request): boolean {
@@ -49,17 +50,20 @@ export function handshakeError(req: HarpiaRequest<any>): HttpError | undefined {
 }
 
 /**
- * An upgrade request matched a WebSocket route: check the handshake, run the route's chain
- * (app middleware, then its `upgrade` hook), then hand the socket to Bun.
+ * An upgrade request matched a WebSocket route: check the handshake and where it comes from
+ * (a page of another origin the route does not allow is a 403 `WS_ORIGIN_REFUSED`), run the
+ * route's chain (app middleware, then its `upgrade` hook), then hand the socket to Bun. A
+ * refused handshake is answered like an error raised before routing: the app-level middleware
+ * sees the error, the route's middleware and `upgrade` hook never run.
  */
 export function upgradeSocket(
   compiled: CompiledApp,
-  match: RouteMatch<CompiledRoute>,
+  match: RouteMatch<CompiledWsRoute>,
   req: HarpiaRequest<any>,
   res: HarpiaResponse,
 ): Response | Promise<Response> {
   req.route = match.value.pattern;
-  let refused = handshakeError(req);
+  let refused = handshakeError(req) ?? originRefused(match.value.origins, req);
   if (refused === undefined && !applyParams(req, match.names, match.values)) refused = malformedPath();
   if (refused !== undefined) return fail(compiled, req, res, refused);
   return runChain(match.value.chain, req, res, (r, s) => finishUpgrade(compiled, r, s));

@@ -4,6 +4,7 @@ import type { HarpiaRequest } from "../request";
 import type { HarpiaResponse } from "../response";
 import type { WsMessageFor } from "../schema/infer";
 import type { RouteDetail, WebSocketRouteSchema } from "../schema/types";
+import type { WsOriginPolicy } from "./origins";
 
 /**
  * What every connection's `ws.data` starts with, filled from the upgrade request. Whatever the
@@ -58,6 +59,16 @@ export interface WsHandlers<
   /** Documentation metadata, read by `@harpia/openapi`. */
   detail?: RouteDetail;
   /**
+   * Pages of which origins may open this socket, instead of `harpia({ webSocket: { allowOrigins } })`:
+   * a list of origins (`"https://app.example.com"`) besides the app's own, or `"*"` for any
+   * (a public socket API that does not rely on cookies). By default only the app's own pages
+   * (and clients that are not browsers) may: browsers send cookies with a handshake from any
+   * site, so another site's page could otherwise talk here as the signed-in visitor. A refused
+   * handshake is a 403 `WS_ORIGIN_REFUSED`; neither the route's middleware nor `upgrade` runs. Checked
+   * at registration.
+   */
+  allowOrigins?: "*" | readonly string[];
+  /**
    * Runs before the handshake, after the app's middleware. Throw an `HttpError` (401, 403...)
    * or send/return a response to refuse; return an object to add it to `ws.data`. Headers and
    * cookies set on `res` go out with the `101 Switching Protocols` answer.
@@ -87,6 +98,8 @@ export interface WsRouteDefinition {
   schema?: WebSocketRouteSchema;
   /** `handlers.detail`, checked. */
   detail?: RouteDetail;
+  /** `handlers.allowOrigins`, checked (`undefined`: the app's `webSocket.allowOrigins`). */
+  origins?: WsOriginPolicy;
 }
 
 /**
