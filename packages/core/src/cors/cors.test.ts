@@ -249,6 +249,19 @@ describe("credentials, headers, maxAge, status", () => {
     expect(() => cors({ origin: 42 as never })).toThrow(/origin/);
     expect(() => harpia().cors({}, "/books/:id")).toThrow(/plain path/);
   });
+
+  test("an origin that could never match (a path, a bare host) fails at registration", async () => {
+    expect(() => cors({ origin: "https://app.example/admin" })).toThrow(/cors origin.*not an origin/);
+    expect(() => cors({ origin: ["https://app.example", "app.example"] })).toThrow(/not an origin/);
+    // A trailing slash names the same origin, and "null" stays allowed when listed.
+    const app = harpia();
+    app.cors({ origin: ["https://app.example/", "null"] });
+    app.get("/x", (_req, res) => res.send("ok"));
+    for (const origin of ["https://app.example", "null"]) {
+      const res = await app.fetch(new Request("http://127.0.0.1/x", { headers: { origin } }));
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+  });
 });
 
 describe("per-path CORS (the seed's app.cors(options, path))", () => {

@@ -1,4 +1,5 @@
 import type { HarpiaRequest } from "../request";
+import { checkOrigin } from "../utils/internal/same-origin";
 
 /**
  * A fixed origin policy: `"*"` any origin (answered `*`), `true` any origin (answered with the
@@ -41,9 +42,13 @@ function echo(origin: string): AllowedOrigin {
   return origin === "null" ? undefined : origin;
 }
 
-/** `https://example.com/` and `https://example.com` name the same origin. */
-function normalizeOrigin(origin: string): string {
-  return origin.endsWith("/") ? origin.slice(0, -1) : origin;
+/**
+ * An origin of the policy as browsers write it in `Origin` (`https://example.com/` names
+ * `https://example.com`); `"*"` and `"null"` stand for themselves. Anything else (a path, a bare
+ * host) could never match, so it is refused with a `TypeError` when the policy is compiled.
+ */
+function policyOrigin(origin: string): string {
+  return origin === "*" || origin === "null" ? origin : checkOrigin(origin, "cors origin");
 }
 
 /** A copy without `g`/`y`, whose `lastIndex` would make `test` alternate between calls. */
@@ -62,7 +67,7 @@ function compileStatic(policy: StaticOrigin): ((origin: string) => boolean) | "a
   if (policy === true) return "reflect";
   if (policy === false) return () => false;
   if (typeof policy === "string") {
-    const only = normalizeOrigin(policy);
+    const only = policyOrigin(policy);
     return (origin) => origin === only;
   }
   if (policy instanceof RegExp) {
@@ -74,7 +79,7 @@ function compileStatic(policy: StaticOrigin): ((origin: string) => boolean) | "a
     const patterns: RegExp[] = [];
     for (const entry of policy) {
       if (entry instanceof RegExp) patterns.push(stateless(entry));
-      else if (typeof entry === "string") exact.add(normalizeOrigin(entry));
+      else if (typeof entry === "string") exact.add(policyOrigin(entry));
       else throw new TypeError(`cors origin: list entries must be strings or RegExps, got ${typeof entry}`);
     }
     if (exact.has("*")) return "any";
