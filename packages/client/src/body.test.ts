@@ -19,7 +19,9 @@ describe("the kind a body is sent as", () => {
   });
 
   test("a value the route's kinds cannot carry is a TypeError", () => {
-    expect(() => bodyKindFor([1, 2], ["form"])).toThrow("The route takes form bodies, which an array cannot be sent as");
+    expect(() => bodyKindFor([1, 2], ["form"])).toThrow(
+      "The route takes form bodies, which an array cannot be sent as",
+    );
     expect(() => bodyKindFor("hi", ["multipart"])).toThrow(TypeError);
   });
 });

@@ -42,14 +42,20 @@ function walkFields(
   seen: Set<object>,
 ): void {
   if (value === undefined || value === null) return;
-  if (isBlob(value)) return emit(key, value);
-  if (!isContainer(value)) return emit(key, fieldValue(value, key));
+  if (isBlob(value)) {
+    emit(key, value);
+    return;
+  }
+  if (!isContainer(value)) {
+    emit(key, fieldValue(value, key));
+    return;
+  }
   if (seen.has(value)) throw new TypeError(`The body holds a cycle at "${key}"`);
   seen.add(value);
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every(isBlob)) for (const item of value) emit(key, item);
     else if (value.some(isContainer))
-      value.forEach((item, index) => walkFields(item, `${key}[${index}]`, emit, seen));
+      for (const [index, item] of value.entries()) walkFields(item, `${key}[${index}]`, emit, seen);
     else for (const item of value) walkFields(item, `${key}[]`, emit, seen);
   } else {
     for (const [name, item] of Object.entries(value)) walkFields(item, `${key}[${name}]`, emit, seen);

@@ -66,7 +66,9 @@ function checkOptions(options: ClientOptions): void {
   const accepts = options.accepts;
   if (accepts === undefined) return;
   if (accepts === null || typeof accepts !== "object" || Array.isArray(accepts))
-    throw new TypeError("createClient: the accepts option must be an object of route keys (the generated accepts)");
+    throw new TypeError(
+      "createClient: the accepts option must be an object of route keys (the generated accepts)",
+    );
   for (const [route, kinds] of Object.entries(accepts))
     if (!Array.isArray(kinds) || kinds.some((kind) => !BODY_KINDS.has(kind)))
       throw new TypeError(

@@ -48,7 +48,9 @@ for (const mode of ["socket", "in process"] as const) {
       // Form values arrive as strings; the schema coerces qty back to a number.
       expect(res.data).toEqual({ received: contact });
       // Without the accepts map the same call is JSON, which the route refuses.
-      const plain = createClient<Routes>(mode === "socket" ? { baseUrl: `http://127.0.0.1:${server!.port}` } : { fetch: app.fetch });
+      const plain = createClient<Routes>(
+        mode === "socket" ? { baseUrl: `http://127.0.0.1:${server!.port}` } : { fetch: app.fetch },
+      );
       expect((await plain.post("/contact", { body: contact })).status).toBe(415);
     });
 
@@ -59,7 +61,10 @@ for (const mode of ["socket", "in process"] as const) {
         body: { caption: "first draft", file },
       });
       expect(res.status).toBe(200);
-      const data = res.data as { caption: string; files: { field: string; path: string; originalName: string }[] };
+      const data = res.data as {
+        caption: string;
+        files: { field: string; path: string; originalName: string }[];
+      };
       expect(data.caption).toBe("first draft");
       expect(data.files).toHaveLength(1);
       expect(data.files[0]).toMatchObject({ field: "file", originalName: "notes.txt" });

@@ -159,7 +159,9 @@ describe("generateRoutes", () => {
       },
     };
     const source = generateRoutes(document);
-    expect(source).toContain('"POST /form": {\n    input: {\n      body: {\n        name: string;\n      } | URLSearchParams;');
+    expect(source).toContain(
+      '"POST /form": {\n    input: {\n      body: {\n        name: string;\n      } | URLSearchParams;',
+    );
     // Multipart schemas list the fields; the files travel beside them.
     expect(source).toContain("} & { [field: string]: unknown } | FormData;");
     expect(source).toContain(

@@ -86,12 +86,20 @@ export function notesApp(uploads = join(tmpdir(), "harpia-client-zod-app")) {
     upload.single,
     (req) => ({
       caption: (req.body as { caption: string }).caption,
-      files: req.uploads.map((file) => ({ field: file.field, path: file.path, originalName: file.originalName })),
+      files: req.uploads.map((file) => ({
+        field: file.field,
+        path: file.path,
+        originalName: file.originalName,
+      })),
     }),
   );
   app.post(
     "/feedback",
-    { accepts: ["json", "form"], schema: { body: z.object({ text: z.string() }) }, detail: { operationId: "feedback" } },
+    {
+      accepts: ["json", "form"],
+      schema: { body: z.object({ text: z.string() }) },
+      detail: { operationId: "feedback" },
+    },
     (req) => ({ text: (req.body as { text: string }).text, type: req.header("content-type") ?? "" }),
   );
   return app;
