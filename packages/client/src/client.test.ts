@@ -145,6 +145,10 @@ describe("client options", () => {
     expect(() => createClient({ fetch: 42 as never })).toThrow(/the fetch option must be a function/);
     expect(() => createClient({ baseUrl: "/relative" })).toThrow(/baseUrl option must be an absolute URL/);
     expect(() => createClient({ headers: 1 as never })).toThrow(/headers option/);
+    expect(() => createClient({ accepts: [] as never })).toThrow(/the accepts option must be an object/);
+    expect(() => createClient({ accepts: { "POST /x": ["xml"] } as never })).toThrow(
+      'createClient: accepts["POST /x"] must be an array of "json", "form", "multipart" or "text", got ["xml"]',
+    );
     const api = createClient<Routes>({ fetch: app.fetch });
     await expect(api.get("/books/:id", { params: {} as never })).rejects.toThrow(
       'Missing path parameter "id" for /books/:id',

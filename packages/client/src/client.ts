@@ -1,4 +1,4 @@
-import { encodeBody, readBody } from "./body";
+import { type BodyKind, encodeBody, readBody } from "./body";
 import type { CallOptions, Client, RouteInput } from "./types";
 import { appendQuery, fillPath } from "./url";
 
@@ -10,6 +10,13 @@ export type HeadersOption =
   | Record<string, string>
   | Headers
   | (() => Record<string, string> | Headers | Promise<Record<string, string> | Headers>);
+
+/**
+ * The body kinds of the routes that take no JSON body, by `"METHOD /path"` key, as
+ * `harpia-client generate` writes it (`export const accepts` in the generated file). A route
+ * missing from it, or listing `"json"`, is sent JSON.
+ */
+export type RouteAccepts = Readonly<Record<string, readonly BodyKind[]>>;
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -25,9 +32,17 @@ export interface ClientOptions {
   headers?: HeadersOption;
   /** Other `fetch` options for every request (`credentials: "include"`, ...). */
   init?: Omit<RequestInit, "method" | "body" | "headers" | "signal">;
+  /**
+   * The body kinds of the routes that take no JSON (the generated file's `accepts`): a plain
+   * object sent to such a route goes as form fields (`URLSearchParams`) or multipart form data
+   * (`FormData`, files as files), a string to a text route as `text/plain`. Default: every
+   * route takes JSON.
+   */
+  accepts?: RouteAccepts;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const BODY_KINDS = new Set<unknown>(["json", "form", "multipart", "text"]);
 
 function defaultBaseUrl(): string {
   const location = (globalThis as { location?: { origin?: string } }).location;
@@ -48,6 +63,17 @@ function checkOptions(options: ClientOptions): void {
   const headers = options.headers;
   if (headers !== undefined && (headers === null || !["object", "function"].includes(typeof headers)))
     throw new TypeError("createClient: the headers option must be an object, Headers or a function");
+  const accepts = options.accepts;
+  if (accepts === undefined) return;
+  if (accepts === null || typeof accepts !== "object" || Array.isArray(accepts))
+    throw new TypeError(
+      "createClient: the accepts option must be an object of route keys (the generated accepts)",
+    );
+  for (const [route, kinds] of Object.entries(accepts))
+    if (!Array.isArray(kinds) || kinds.some((kind) => !BODY_KINDS.has(kind)))
+      throw new TypeError(
+        `createClient: accepts["${route}"] must be an array of "json", "form", "multipart" or "text", got ${JSON.stringify(kinds)}`,
+      );
 }
 
 /**
@@ -65,6 +91,7 @@ export function createClient<Routes>(options: ClientOptions = {}): Client<Routes
   const base = new URL(options.baseUrl ?? defaultBaseUrl());
   const prefix = base.pathname.replace(/\/+$/, "");
   const send = options.fetch ?? ((request: Request) => fetch(request));
+  const accepts = options.accepts;
 
   async function call(method: string, path: string, input: RouteInput & CallOptions = {}) {
     if (typeof path !== "string" || !path.startsWith("/"))
@@ -75,7 +102,11 @@ export function createClient<Routes>(options: ClientOptions = {}): Client<Routes
     const headers = new Headers();
     const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
     for (const [name, value] of new Headers(shared)) headers.set(name, value);
-    const { body, contentType } = encodeBody(input.body);
+    const route = `${method} ${path}`;
+    const { body, contentType } = encodeBody(
+      input.body,
+      accepts && Object.hasOwn(accepts, route) ? accepts[route] : undefined,
+    );
     if (contentType) headers.set("content-type", contentType);
     for (const [name, value] of Object.entries(input.headers ?? {}))
       if (value !== undefined) headers.set(name, value);

@@ -4,6 +4,7 @@
  */
 import { expect, test } from "bun:test";
 import type { Book, Problem, Routes, ValidationProblem } from "../test/support/books.gen";
+import { accepts, type Routes as NoteRoutes } from "../test/support/zod-app.gen";
 import { createClient } from "./client";
 import { unwrap } from "./errors";
 
@@ -55,6 +56,21 @@ async function typeChecks() {
   expectType<Equal<typeof list, { books: Book[] }>>(true);
   const text = unwrap(await api.get("/files/:path", { params: { path: "a.txt" } }));
   expectType<Equal<typeof text, string>>(true);
+
+  // Form and multipart routes take their schema's type or the raw body.
+  const notes = createClient<NoteRoutes>({ baseUrl: "http://localhost:3000", accepts });
+  const contact = { name: "A", address: { city: "C", lines: [] }, tags: [], items: [{ sku: "s", qty: 1 }] };
+  await notes.post("/contact", { body: contact });
+  await notes.post("/contact", { body: new URLSearchParams({ name: "A" }) });
+  // @ts-expect-error a form body missing a required field
+  await notes.post("/contact", { body: { name: "A" } });
+  const file = new File(["x"], "x.txt");
+  await notes.post("/notes/:id/attachment", { params: { id: 1 }, body: { caption: "c", file } });
+  await notes.post("/notes/:id/attachment", { params: { id: 1 }, body: new FormData() });
+  // @ts-expect-error a multipart body missing its schema's field
+  await notes.post("/notes/:id/attachment", { params: { id: 1 }, body: { file } });
+  // @ts-expect-error accepts lists body kinds
+  createClient<NoteRoutes>({ accepts: { "POST /contact": ["xml"] } });
   return title;
 }
 

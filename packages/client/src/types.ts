@@ -102,7 +102,11 @@ export interface RouteInput {
   query?: Record<string, unknown>;
   /** Request headers the operation declares. */
   headers?: Record<string, string>;
-  /** The request body: JSON for anything but `FormData`, `Blob`, `URLSearchParams`, buffers and streams. */
+  /**
+   * The request body: `FormData`, `Blob`, `URLSearchParams`, buffers and streams go as they are;
+   * anything else as JSON, or, on a route the client's `accepts` lists without JSON, as form
+   * fields, multipart form data or text.
+   */
   body?: unknown;
 }
 

@@ -132,8 +132,48 @@ describe("generateRoutes", () => {
       },
     };
     const source = generateRoutes(document);
-    expect(source).toContain("body: FormData;");
+    expect(source).toContain("body: Record<string, unknown> | FormData;");
     expect(source).toContain("Success<200, string>");
+  });
+
+  test("form and multipart bodies are their schema's type or the raw body; accepts lists the routes without JSON", () => {
+    const fields = {
+      type: "object",
+      properties: { name: { type: "string" } },
+      required: ["name"],
+      additionalProperties: false,
+    };
+    const body = (...media: string[]) => ({
+      requestBody: { required: true, content: Object.fromEntries(media.map((m) => [m, { schema: fields }])) },
+      responses: { "204": { description: "done" } },
+    });
+    const document = {
+      openapi: "3.1.0",
+      info: { title: "T", version: "1" },
+      paths: {
+        "/form": { post: body("application/x-www-form-urlencoded") },
+        "/upload/{id}": { put: body("multipart/form-data") },
+        "/either": { post: body("application/json", "application/x-www-form-urlencoded") },
+        "/note": { post: body("text/plain; charset=utf-8", "application/x-www-form-urlencoded") },
+        "/raw": { post: body("application/octet-stream") },
+      },
+    };
+    const source = generateRoutes(document);
+    expect(source).toContain(
+      '"POST /form": {\n    input: {\n      body: {\n        name: string;\n      } | URLSearchParams;',
+    );
+    // Multipart schemas list the fields; the files travel beside them.
+    expect(source).toContain("} & { [field: string]: unknown } | FormData;");
+    expect(source).toContain(
+      [
+        "export const accepts: RouteAccepts = {",
+        '  "POST /form": ["form"],',
+        '  "PUT /upload/:id": ["multipart"],',
+        '  "POST /note": ["text", "form"],',
+        "};",
+      ].join("\n"),
+    );
+    expect(source).toContain('import type { RouteAccepts, Success, Unexpected } from "@harpia/client";');
   });
 
   test("ranges: 2XX/4XX/5XX use the client's aliases less the statuses declared alone; 3xx are left out", () => {

@@ -3,6 +3,7 @@
  * keyed by `"METHOD /path"` (`{id}` written `:id`), one type alias per `components.schemas`
  * entry, and nothing else for the checker to compute.
  */
+import type { BodyKind } from "../body";
 import { type JsonSchema, jsDoc, propertyKey, type SchemaContext, schemaType } from "./schema-type";
 
 type Node = Record<string, any>;
@@ -28,6 +29,7 @@ const RESERVED = new Set([
   "SuccessStatus",
   "ClientErrorStatus",
   "ServerErrorStatus",
+  "RouteAccepts",
 ]);
 
 /** A component schema's name as a TypeScript identifier ("book-list" → "BookList"). */
@@ -83,7 +85,40 @@ function context(em: Emitter, direction: SchemaContext["direction"]): SchemaCont
   };
 }
 
-/** The type of one content map (request body or response): JSON schema, text, form or binary. */
+/** The body kind core gives a request media type, if it is one of the four it parses. */
+function bodyKindOf(type: string): BodyKind | undefined {
+  if (/^application\/(?:[\w.+-]+\+)?json$/.test(type) || type === "*/*") return "json";
+  if (type === "application/x-www-form-urlencoded") return "form";
+  if (type === "multipart/form-data") return "multipart";
+  if (type.startsWith("text/")) return "text";
+  return undefined;
+}
+
+const mediaOf = (media: string) => media.split(";")[0]!.trim().toLowerCase();
+
+/**
+ * The body kinds of a request body that takes no JSON (for the generated `accepts`), or
+ * undefined when it takes JSON or none of core's kinds (sent JSON / raw by default).
+ */
+function acceptsOf(content: Node | undefined): BodyKind[] | undefined {
+  if (!content || typeof content !== "object") return undefined;
+  const kinds = new Set<BodyKind>();
+  for (const media of Object.keys(content)) {
+    const kind = bodyKindOf(mediaOf(media));
+    if (kind === "json") return undefined;
+    if (kind) kinds.add(kind);
+  }
+  return kinds.size > 0 ? [...kinds] : undefined;
+}
+
+/** Wraps a union so it can join an intersection. */
+const grouped = (type: string) => (type.includes("|") ? `(${type})` : type);
+
+/**
+ * The type of one content map (request body or response): JSON schema, text, form or binary.
+ * A form request body is its schema's type or `URLSearchParams`; a multipart one its schema's
+ * type, open to more members (the files, which a Harpia schema does not list), or `FormData`.
+ */
 function contentType(
   em: Emitter,
   content: Node | undefined,
@@ -91,17 +126,28 @@ function contentType(
   depth: number,
 ) {
   if (!content || Object.keys(content).length === 0) return undefined;
-  const types = Object.entries<Node>(content).map(([media, item]) => {
-    const type = media.split(";")[0]!.trim().toLowerCase();
-    if (/^application\/(?:[\w.+-]+\+)?json$/.test(type) || type === "*/*")
-      return schemaType(item?.schema, context(em, direction), depth);
-    if (type === "multipart/form-data") return direction === "request" ? "FormData" : "unknown";
-    if (type === "application/x-www-form-urlencoded")
-      return direction === "request" ? "URLSearchParams" : "string";
-    if (type.startsWith("text/") || type.endsWith("+xml") || type === "application/xml") return "string";
-    return direction === "request" ? "Blob | ArrayBuffer | ReadableStream" : "Blob";
+  const types = Object.entries<Node>(content).flatMap(([media, item]) => {
+    const type = mediaOf(media);
+    const kind = bodyKindOf(type);
+    if (kind === "json") return [schemaType(item?.schema, context(em, direction), depth)];
+    if (kind === "multipart") {
+      if (direction !== "request") return ["unknown"];
+      const fields = schemaType(item?.schema, context(em, direction), depth);
+      const open =
+        fields === "unknown" || fields === "Record<string, unknown>"
+          ? fields
+          : `${grouped(fields)} & { [field: string]: unknown }`;
+      return [open, "FormData"];
+    }
+    if (kind === "form")
+      return direction === "request"
+        ? [schemaType(item?.schema, context(em, direction), depth), "URLSearchParams"]
+        : ["string"];
+    if (kind === "text" || type.endsWith("+xml") || type === "application/xml") return ["string"];
+    return [direction === "request" ? "Blob | ArrayBuffer | ReadableStream" : "Blob"];
   });
-  return [...new Set(types)].join(" | ");
+  const unique = [...new Set(types)];
+  return unique.includes("unknown") ? "unknown" : unique.join(" | ");
 }
 
 const pad = (depth: number) => "  ".repeat(depth);
@@ -258,6 +304,7 @@ export function generateRoutes(document: unknown, options: GenerateOptions = {})
     em.names.set(`#/components/schemas/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`, id);
   }
   const routes: string[] = [];
+  const accepts: string[] = [];
   const keys = new Set<string>();
   for (const [path, rawItem] of Object.entries<Node>(document.paths ?? {})) {
     const item = deref(document, rawItem);
@@ -267,6 +314,8 @@ export function generateRoutes(document: unknown, options: GenerateOptions = {})
       const key = `${method.toUpperCase()} ${routePath(path)}`;
       if (keys.has(key)) continue; // "/a/{b}" and "/a/{c}" name the same route
       keys.add(key);
+      const kinds = acceptsOf(deref(document, op.requestBody)?.content);
+      if (kinds) accepts.push(`  ${JSON.stringify(key)}: ${JSON.stringify(kinds).replaceAll(",", ", ")},`);
       routes.push(
         `${operationDoc(op, "  ")}  ${JSON.stringify(key)}: {\n` +
           `    input: ${inputType(em, item, op, 2)};\n` +
@@ -279,6 +328,7 @@ export function generateRoutes(document: unknown, options: GenerateOptions = {})
     // Shared schemas keep readOnly and writeOnly members (one type serves requests and answers).
     return `${jsDoc(schema, "")}export type ${id} = ${schemaType(schema, context(em, "shared"), 0)};`;
   });
+  em.used.add("RouteAccepts");
   const imports = [...em.used].sort();
   const title = document.info?.title
     ? `${document.info.title}${document.info.version ? ` ${document.info.version}` : ""}`
@@ -292,6 +342,9 @@ export function generateRoutes(document: unknown, options: GenerateOptions = {})
     "",
     `/** The routes of ${title ? JSON.stringify(title).slice(1, -1) : "the API"}, by \`"METHOD /path"\`. */`,
     `export interface Routes {${routes.length ? `\n${routes.join("\n")}\n` : ""}}`,
+    "",
+    "/** How the routes that take no JSON body are sent: `createClient<Routes>({ accepts })`. */",
+    `export const accepts: RouteAccepts = {${accepts.length ? `\n${accepts.join("\n")}\n` : ""}};`,
     ...(schemas.length ? ["", schemas.join("\n\n")] : []),
     "",
   ]
