@@ -128,6 +128,26 @@ describe("through nginx", () => {
     }
   });
 
+  test("a page of the app's own origin may open a socket through nginx; another site's may not", async () => {
+    const user = new User(deployment.base, "ada");
+    await user.login();
+    const url = `${deployment.base.replace("http", "ws")}/chat/lobby`;
+    /** "open" once the socket sent its first message, else the close code. */
+    const handshake = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(url, { headers: { cookie: user.cookieHeader, origin } } as any);
+        socket.addEventListener("message", () => {
+          resolve("open");
+          socket.close();
+        });
+        socket.addEventListener("close", (event) => resolve(`closed ${event.code}`));
+      });
+    // The origin the browser addressed includes nginx's port: the app must see it
+    // (X-Forwarded-Host $http_host), or its own pages would be refused as another site.
+    for (let i = 0; i < INSTANCES; i++) expect(await handshake(deployment.base)).toBe("open");
+    expect(await handshake("https://evil.example")).not.toBe("open");
+  });
+
   test(`the rate limit is exact across instances: ${API_LIMIT} of ${2 * API_LIMIT} concurrent requests pass`, async () => {
     const responses = await Promise.all(
       Array.from({ length: 2 * API_LIMIT }, () => fetch(`${deployment.base}/api/report`)),
