@@ -75,6 +75,7 @@ export type {
   GroupOptions,
   ResponseSchema,
   RouteDetail,
+  RouteFileInfo,
   RouteInfo,
   RouteParamInfo,
   RouteSchema,

@@ -259,6 +259,126 @@ describe("request body media types (the route's accepts)", () => {
   });
 });
 
+describe("upload file fields (the route's files)", () => {
+  const avatar = {
+    field: "avatar",
+    multiple: false,
+    required: true,
+    maxFiles: 1,
+    maxSize: 2048,
+    types: ["image/png"],
+    extensions: [".png"],
+  };
+  const photos = {
+    field: "photos",
+    multiple: true,
+    required: false,
+    maxFiles: 4,
+    types: ["image/*", "application/pdf"],
+  };
+  type Media = { schema: Record<string, any>; encoding?: Record<string, unknown> };
+  const multipartOf = (doc: Awaited<ReturnType<typeof build>>, path: string) =>
+    doc.paths[path]!.post!.requestBody as { required?: boolean; content: Record<string, Media> };
+
+  test("files become binary properties of the body's object schema; a required single file is required", async () => {
+    const doc = await build([
+      route("POST", "/profile", {
+        accepts: ["multipart"],
+        files: [avatar, photos],
+        schema: { body: z.object({ caption: z.string(), alt: z.string().optional() }) },
+      }),
+    ]);
+    const body = multipartOf(doc, "/profile");
+    expect(body.required).toBe(true);
+    const media = body.content["multipart/form-data"]!;
+    expect(media.schema).toEqual({
+      type: "object",
+      properties: {
+        caption: { type: "string" },
+        alt: { type: "string" },
+        avatar: {
+          type: "string",
+          format: "binary",
+          contentMediaType: "image/png",
+          description: "One file. At most 2048 bytes. Types: image/png. Extensions: .png.",
+        },
+        photos: {
+          type: "array",
+          description: "Up to 4 files. Types: image/*, application/pdf.",
+          items: { type: "string", format: "binary" },
+          maxItems: 4,
+        },
+      },
+      required: ["caption", "avatar"],
+    });
+    expect(media.encoding).toEqual({
+      avatar: { contentType: "image/png" },
+      photos: { contentType: "image/*, application/pdf" },
+    });
+  });
+
+  test("without a body schema the files are the schema; a required file makes the body required", async () => {
+    const doc = await build([
+      route("POST", "/avatar", { accepts: ["multipart"], files: [avatar] }),
+      route("POST", "/gallery", { accepts: ["multipart"], files: [photos] }),
+      route("POST", "/scans", {
+        accepts: ["multipart"],
+        files: [{ ...photos, required: true, types: undefined }],
+      }),
+    ]);
+    expect(multipartOf(doc, "/avatar").required).toBe(true);
+    expect(multipartOf(doc, "/avatar").content["multipart/form-data"]!.schema).toMatchObject({
+      type: "object",
+      properties: { avatar: { type: "string", format: "binary" } },
+      required: ["avatar"],
+    });
+    // An optional upload: the body may be left out, and the field has no required list.
+    const gallery = multipartOf(doc, "/gallery");
+    expect(gallery.required).toBeUndefined();
+    expect(gallery.content["multipart/form-data"]!.schema.required).toBeUndefined();
+    // A required multiple field: at least one file; no allowed types, no encoding.
+    const scans = multipartOf(doc, "/scans").content["multipart/form-data"]!;
+    expect(scans.schema.properties.photos).toMatchObject({ type: "array", minItems: 1, maxItems: 4 });
+    expect(scans.schema.required).toEqual(["photos"]);
+    expect(scans.encoding).toBeUndefined();
+  });
+
+  test("a named ($ref) or non-object body schema is combined with the files in an allOf", async () => {
+    const Caption = z.object({ caption: z.string() }).meta({ id: "Caption" });
+    const doc = await build([
+      route("POST", "/named", { accepts: ["multipart"], files: [avatar], schema: { body: Caption } }),
+      route("POST", "/either", {
+        accepts: ["multipart"],
+        files: [avatar],
+        schema: { body: z.union([z.object({ a: z.string() }), z.object({ b: z.string() })]) },
+      }),
+    ]);
+    const named = multipartOf(doc, "/named").content["multipart/form-data"]!.schema;
+    expect(named.allOf).toHaveLength(2);
+    expect(named.allOf[0]).toEqual({ $ref: "#/components/schemas/CaptionInput" });
+    expect(named.allOf[1]).toMatchObject({ type: "object", required: ["avatar"] });
+    const either = multipartOf(doc, "/either").content["multipart/form-data"]!.schema;
+    expect(either.allOf[0].anyOf).toHaveLength(2);
+    expect(either.allOf[1].properties.avatar).toMatchObject({ format: "binary" });
+  });
+
+  test("files show only under multipart/form-data; other media types keep the body schema", async () => {
+    const Note = z.object({ text: z.string() });
+    const doc = await build([
+      route("POST", "/notes", { accepts: ["json", "multipart"], files: [avatar], schema: { body: Note } }),
+      route("POST", "/json-only", { accepts: ["json"], files: [avatar], schema: { body: Note } }),
+    ]);
+    const content = multipartOf(doc, "/notes").content;
+    expect(content["application/json"]!.schema).toEqual({
+      type: "object",
+      properties: { text: { type: "string" } },
+      required: ["text"],
+    });
+    expect(Object.keys(content["multipart/form-data"]!.schema.properties)).toEqual(["text", "avatar"]);
+    expect(Object.keys(multipartOf(doc, "/json-only").content)).toEqual(["application/json"]);
+  });
+});
+
 describe("other schema libraries", () => {
   test("valibot through openapi({ toJsonSchema }) and @valibot/to-json-schema", async () => {
     const schema = {

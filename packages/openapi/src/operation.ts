@@ -3,7 +3,7 @@
  * and cookies schemas; the request body; the responses per status; the route's detail.
  */
 import { STATUS_CODES } from "node:http";
-import type { BodyKind, RouteDetail, RouteInfo, RouteSchema } from "@harpia/core";
+import type { BodyKind, RouteDetail, RouteFileInfo, RouteInfo, RouteSchema } from "@harpia/core";
 import type { SchemaComponents } from "./components";
 import { type JsonSchema, type SchemaPart, type ToJsonSchema, toJsonSchema } from "./convert";
 import { OpenApiError } from "./errors";
@@ -178,11 +178,76 @@ const ANY_BODY: Readonly<Record<BodyKind, JsonSchema>> = {
 /** Methods whose body core never reads: no request body is documented for them from `accepts` alone. */
 const NO_BODY = new Set(["get", "head", "options"]);
 
+/** What a client reads about a file field's rules: how many files, how large, which kinds. */
+function fileRules(info: RouteFileInfo): string {
+  const parts = [info.multiple ? `Up to ${info.maxFiles} files.` : "One file."];
+  if (info.maxSize !== undefined)
+    parts.push(`${info.multiple ? "Each at most" : "At most"} ${info.maxSize} bytes.`);
+  if (info.types !== undefined) parts.push(`Types: ${info.types.join(", ")}.`);
+  if (info.extensions !== undefined) parts.push(`Extensions: ${info.extensions.join(", ")}.`);
+  return parts.join(" ");
+}
+
+/**
+ * The schema of a file field: a binary string (with `contentMediaType` when exactly one type is
+ * allowed), an array of them for `upload.multiple` (`minItems: 1` when a file is required).
+ */
+function fileSchema(info: RouteFileInfo): JsonSchema {
+  const file: JsonSchema = { type: "string", format: "binary" };
+  const types = info.types ?? [];
+  if (types.length === 1 && !types[0]!.endsWith("/*")) file.contentMediaType = types[0];
+  if (!info.multiple) return { ...file, description: fileRules(info) };
+  const list: JsonSchema = { type: "array", description: fileRules(info), items: file };
+  if (info.required) list.minItems = 1;
+  list.maxItems = info.maxFiles;
+  return list;
+}
+
+/**
+ * The multipart schema of a route with upload middleware: the body schema's properties (the
+ * text fields, `req.body`) and one per file field, required when the upload refuses a request
+ * without its file. An object body schema gets them added (a file field replaces a property of
+ * the same name: the upload reads it, `req.body` never holds it); any other, or a `$ref`, is
+ * combined with them in an `allOf`.
+ */
+function withFiles(body: JsonSchema | undefined, files: readonly RouteFileInfo[]): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const info of files) {
+    properties[info.field] = fileSchema(info);
+    if (info.required) required.push(info.field);
+  }
+  const own: JsonSchema = { type: "object", properties };
+  if (required.length > 0) own.required = required;
+  if (body === undefined) return own;
+  if (body.type !== "object" || body.$ref !== undefined) return { allOf: [body, own] };
+  const merged: JsonSchema = {
+    ...body,
+    properties: { ...((body.properties as Record<string, JsonSchema> | undefined) ?? {}), ...properties },
+  };
+  const all = new Set([...(Array.isArray(body.required) ? (body.required as string[]) : []), ...required]);
+  if (all.size > 0) merged.required = [...all];
+  return merged;
+}
+
+/** The `multipart/form-data` Media Type Object: files as properties, their types as `encoding`. */
+function multipart(body: JsonSchema | undefined, files: readonly RouteFileInfo[]): Record<string, unknown> {
+  if (files.length === 0) return { schema: body ?? ANY_BODY.multipart };
+  const media: Record<string, unknown> = { schema: withFiles(body, files) };
+  const encoding: Record<string, unknown> = {};
+  for (const info of files)
+    if (info.types !== undefined && info.types.length > 0)
+      encoding[info.field] = { contentType: info.types.join(", ") };
+  if (Object.keys(encoding).length > 0) media.encoding = encoding;
+  return media;
+}
+
 /**
  * The Request Body Object of `route` for `method`: one media type per body kind the route
  * accepts, each with the body schema (a route without `accepts` is documented as JSON, its
- * body schema's only when it has one). Without a body schema, a route that restricts its body
- * kinds still gets a body that is not required, typed only by its media type.
+ * body schema's only when it has one); under `multipart/form-data`, the file fields of its
+ * upload middleware (`route.files`) too. Without a body schema, a route that restricts its body
+ * kinds still gets a body, required only when a file is.
  */
 function requestBody(
   route: RouteInfo,
@@ -195,9 +260,13 @@ function requestBody(
     return { required: true, content: { "application/json": { schema: body } } };
   }
   if (body === undefined && (method === undefined || NO_BODY.has(method))) return undefined;
+  const files = accepts.includes("multipart") ? (route.files ?? []) : [];
   const content: Record<string, unknown> = {};
-  for (const kind of accepts) content[BODY_MEDIA_TYPES[kind]] = { schema: body ?? ANY_BODY[kind] };
-  return body === undefined ? { content } : { required: true, content };
+  for (const kind of accepts)
+    content[BODY_MEDIA_TYPES[kind]] =
+      kind === "multipart" ? multipart(body, files) : { schema: body ?? ANY_BODY[kind] };
+  const required = body !== undefined || files.some((info) => info.required);
+  return required ? { required: true, content } : { content };
 }
 
 /** The Operation Object of `route` at `variant` (its operationId decided by the caller). */

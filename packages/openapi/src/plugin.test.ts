@@ -193,6 +193,77 @@ describe("body media types from a real app's route table", () => {
   });
 });
 
+describe("upload file fields from a real app's route table", () => {
+  const uploads = mkdtempSync(join(tmpdir(), "harpia-openapi-files-"));
+  afterAll(() => rmSync(uploads, { recursive: true, force: true }));
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+
+  test("upload.single and a router's upload.multiple are documented as the files the routes take", async () => {
+    const app = harpia();
+    app.use(openapi({ info: { title: "Files", version: "1" }, docs: false }));
+    const avatar = new Upload({
+      path: join(uploads, "avatars"),
+      fieldName: "avatar",
+      options: { maxSize: "1mb", allowedTypes: ["image/png"] },
+    });
+    app.post("/avatar", { schema: { body: z.object({ caption: z.string() }) } }, avatar.single, (req) => ({
+      caption: req.body.caption,
+      saved: req.uploads.length,
+    }));
+    const albums = Router("/albums");
+    albums.use(
+      new Upload({ path: join(uploads, "albums"), fieldName: "photos", options: { maxFiles: 5 } }).multiple,
+    );
+    albums.post("/", () => "saved");
+    app.routes(albums);
+
+    const document = (await (await app.request("/openapi.json")).json()) as OpenApiDocument;
+    await expectValidOpenApi(document);
+    const media = (path: string) =>
+      (document.paths[path]!.post!.requestBody as { content: Record<string, any> }).content[
+        "multipart/form-data"
+      ];
+    expect(media("/avatar")).toEqual({
+      schema: {
+        type: "object",
+        properties: {
+          caption: { type: "string" },
+          avatar: {
+            type: "string",
+            format: "binary",
+            contentMediaType: "image/png",
+            description: "One file. At most 1048576 bytes. Types: image/png.",
+          },
+        },
+        required: ["caption", "avatar"],
+      },
+      encoding: { avatar: { contentType: "image/png" } },
+    });
+    expect(media("/albums").schema.properties.photos).toMatchObject({
+      type: "array",
+      items: { type: "string", format: "binary" },
+      minItems: 1,
+      maxItems: 5,
+    });
+
+    // The documented body is the one the app takes: the caption in req.body, the file saved;
+    // without the required file, a 400.
+    const send = (fields: Array<[string, string | File]>) => {
+      const body = new FormData();
+      for (const [name, value] of fields) body.append(name, value);
+      return app.request("/avatar", { method: "POST", body, headers: { accept: "application/json" } });
+    };
+    const saved = await send([
+      ["caption", "me"],
+      ["avatar", new File([PNG], "me.png", { type: "image/png" })],
+    ]);
+    expect(await saved.json()).toEqual({ caption: "me", saved: 1 });
+    const missing = await send([["caption", "me"]]);
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).code).toBe("FILE_REQUIRED");
+  });
+});
+
 describe("valibot route schemas on a real app", () => {
   test("documented through toJsonSchema, validated by core with the same schemas", async () => {
     const app = harpia();

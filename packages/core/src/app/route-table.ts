@@ -2,7 +2,8 @@
 
 import type { BodyKind } from "../body/types";
 import { expandOptional, parsePattern } from "../router/pattern";
-import type { RouteInfo, RouteParamInfo } from "../schema/types";
+import type { RouteFileInfo, RouteInfo, RouteParamInfo } from "../schema/types";
+import { fileFieldOf } from "../upload/fields";
 import { effectiveOptions, type FlatRoute, type FlatWsRoute, middlewareFor } from "./routes";
 
 const BODY_KINDS: readonly BodyKind[] = ["json", "form", "multipart", "text"];
@@ -36,6 +37,24 @@ export function acceptsOf(route: FlatRoute): readonly BodyKind[] | undefined {
   return Object.freeze(BODY_KINDS.filter((kind) => kinds.has(kind)));
 }
 
+/**
+ * The file fields the upload middleware of `route` reads (a frozen list, one entry per field, in
+ * the order the middleware runs), or undefined when there is none or the route parses no body.
+ * Joined over the variants of an optional parameter, as {@link acceptsOf} does.
+ */
+export function filesOf(route: FlatRoute): readonly RouteFileInfo[] | undefined {
+  const fields = new Map<string, RouteFileInfo>();
+  for (const variant of expandOptional(parsePattern(route.pattern))) {
+    const chain = [...middlewareFor(route, variant), ...route.handlers];
+    if (effectiveOptions(route, chain).parseBody === false) return undefined;
+    for (const fn of chain) {
+      const info = fileFieldOf(fn);
+      if (info !== undefined && !fields.has(info.field)) fields.set(info.field, info);
+    }
+  }
+  return fields.size === 0 ? undefined : Object.freeze([...fields.values()]);
+}
+
 /** HTTP routes first, then WebSocket routes, each in registration order (depth first). */
 export function buildRouteTable(routes: readonly FlatRoute[], wsRoutes: readonly FlatWsRoute[]): RouteInfo[] {
   const table: RouteInfo[] = [];
@@ -50,6 +69,8 @@ export function buildRouteTable(routes: readonly FlatRoute[], wsRoutes: readonly
     if (route.detail !== undefined) info.detail = route.detail;
     const accepts = acceptsOf(route);
     if (accepts !== undefined) info.accepts = accepts;
+    const files = filesOf(route);
+    if (files !== undefined) info.files = files;
     table.push(Object.freeze(info));
   }
   for (const route of wsRoutes) {

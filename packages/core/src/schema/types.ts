@@ -87,6 +87,31 @@ export interface RouteParamInfo {
   wildcard: boolean;
 }
 
+/**
+ * One file field an upload middleware on a route reads (`upload.single`, `upload.multiple`),
+ * with the rules a client must meet. Files are not part of `req.body`, so `schema.body` cannot
+ * describe them: this is where documentation finds them.
+ */
+export interface RouteFileInfo {
+  /** The multipart form field holding the file(s) (`Upload`'s `fieldName`). */
+  field: string;
+  /** `true` for `upload.multiple` (up to `maxFiles` files), `false` for `upload.single` (one). */
+  multiple: boolean;
+  /** Whether a request without a file in the field is refused (400 `FILE_REQUIRED`). */
+  required: boolean;
+  /** The most files the field may hold (1 for `upload.single`; more are a 400). */
+  maxFiles: number;
+  /** The largest file, in bytes (a larger one is a 413); absent when unlimited. */
+  maxSize?: number;
+  /**
+   * The allowed MIME types, lower-case, exact (`"image/png"`) or by family (`"image/*"`); absent
+   * when any type is taken. A frozen list.
+   */
+  types?: readonly string[];
+  /** The allowed file name extensions, lower-case with the dot (`".png"`); a frozen list. */
+  extensions?: readonly string[];
+}
+
 /** One registered route, as documentation and clients see it. */
 export interface RouteInfo {
   kind: "http" | "ws";
@@ -110,4 +135,12 @@ export interface RouteInfo {
    * not listed, as they do not apply either. HTTP routes only.
    */
   accepts?: readonly BodyKind[];
+  /**
+   * The file fields the route's upload middleware reads (`upload.single`, `upload.multiple`, on
+   * the route or on a router around it), in the order they run: a frozen list of frozen entries,
+   * one per field (the first middleware reading a field describes it). Undefined when no upload
+   * middleware runs for the route, or with `parseBody: false` (no file is ever parsed). As for
+   * `accepts`, a path-scoped `use` decided per request is not listed. HTTP routes only.
+   */
+  files?: readonly RouteFileInfo[];
 }

@@ -5,9 +5,11 @@ import { mediaType } from "../body/parse";
 import type { UploadedFile } from "../body/types";
 import { HttpError } from "../errors";
 import type { HarpiaRequest } from "../request";
+import type { RouteFileInfo } from "../schema/types";
 import { type Middleware, type MiddlewareWithOptions, withRouteOptions } from "../types";
 import { positiveInteger } from "../utils/internal/check";
 import { optionalSize } from "../utils/size";
+import { withFileField } from "./fields";
 import { displayName, fileExtension, sanitizeFileName } from "./sanitize";
 import { claimedTypes, SIGNATURE_BYTES, sniffType } from "./signature";
 import type { FileNamer, SavedFile, UploadOptions } from "./types";
@@ -108,8 +110,24 @@ export class Upload {
       await this.saveInto(req, this.maxFiles);
       return next();
     };
-    this.single = withRouteOptions(single, { bodyLimit: limitFor(1), accepts: "multipart" });
-    this.multiple = withRouteOptions(multiple, { bodyLimit: limitFor(this.maxFiles), accepts: "multipart" });
+    // What the route table lists (and documentation shows): the field and the rules a client meets.
+    const field = (multiple: boolean): RouteFileInfo => ({
+      field: this.field,
+      multiple,
+      required: this.required,
+      maxFiles: multiple ? this.maxFiles : 1,
+      ...(this.maxSize === undefined ? {} : { maxSize: this.maxSize }),
+      ...(this.types === undefined ? {} : { types: this.types }),
+      ...(this.extensions === undefined ? {} : { extensions: [...this.extensions] }),
+    });
+    this.single = withFileField(
+      withRouteOptions(single, { bodyLimit: limitFor(1), accepts: "multipart" }),
+      field(false),
+    );
+    this.multiple = withFileField(
+      withRouteOptions(multiple, { bodyLimit: limitFor(this.maxFiles), accepts: "multipart" }),
+      field(true),
+    );
   }
 
   /**
