@@ -1,27 +1,22 @@
 /**
  * The app: what it registers (routes through its groups, hooks, handlers, plugins) and its
- * settings. Compiling (`app/compile.ts`), serving (`app/serve.ts`), closing (`app/shutdown.ts`)
- * and the request path (`pipeline/`) live in their own modules; none of them calls back here.
+ * settings. Checking registrations (`app/register.ts`), options and settings (`app/options.ts`),
+ * compiling and keeping the compiled form (`app/compile.ts`, `app/compilation.ts`), serving
+ * (`app/serve.ts`), closing (`app/shutdown.ts`) and the request path (`pipeline/`) live in
+ * their own modules; none of them calls back here.
  */
 import type { Server, WebSocketHandler } from "bun";
-import { compileApp } from "./app/compile";
-import {
-  type AppConfig,
-  type AppSettings,
-  DEFAULT_BODY_LIMIT,
-  type HarpiaOptions,
-  resolveOptions,
-} from "./app/options";
+import { AppCompilation } from "./app/compilation";
+import { type AppSettings, appSettings, type HarpiaOptions, resolveOptions } from "./app/options";
 import { PluginSet } from "./app/plugins";
-import { buildRouteTable } from "./app/route-table";
-import { type FlatRoute, type FlatWsRoute, flatten } from "./app/routes";
-import { type ServeHost, startServer } from "./app/serve";
-import { closeApp, shutdownOnSignals } from "./app/shutdown";
+import { addHook, addStaticMount, mountCors, notFoundOf, setErrorReporter } from "./app/register";
+import { listenApp, stopServers } from "./app/serve";
+import { closeApp } from "./app/shutdown";
 import { type AppState, createAppState } from "./app/state";
 import { type CloseOptions, resolveCloseOptions } from "./close-options";
 import type { CookieSigner } from "./cookies";
 import type { CorsOptions } from "./cors/cors";
-import { CorsRegistry } from "./cors/registry";
+import type { CorsRegistry } from "./cors/registry";
 import type { EngineSlot } from "./engine";
 import { RouteGroup, registryOf } from "./group";
 import type { ErrorReporter, HookName, Hooks } from "./hooks";
@@ -30,14 +25,11 @@ import { handleRequest } from "./pipeline/fetch";
 import { type AddressSource, HarpiaRequest } from "./request";
 import type { RouteInfo } from "./schema/types";
 import type { ServerHandle, ServerOptions } from "./server";
-import { createStaticHandler, type StaticOptions } from "./static/serve-static";
+import type { StaticOptions } from "./static/serve-static";
 import type { ErrorHandler, Handler } from "./types";
 import type { PubSubAdapter } from "./ws/types";
 
 export type { AppSettings, HarpiaOptions } from "./app/options";
-
-/** Hooks whose lists a compiled app copies (adding one recompiles). */
-const PER_REQUEST: ReadonlySet<HookName> = new Set(["onRequest", "onSend", "onResponse"]);
 
 let readCompiled!: (app: Harpia) => CompiledApp;
 
@@ -54,60 +46,29 @@ export class Harpia extends RouteGroup<""> {
   readonly #state: AppState;
   readonly #settings: AppSettings;
   readonly #plugins = new PluginSet();
-  readonly #host: ServeHost;
-  #compiled: CompiledApp | undefined;
-  #table: readonly RouteInfo[] | undefined;
-  #refreshQueued = false;
+  readonly #compilation: AppCompilation;
   #corsRegistry: CorsRegistry | undefined;
   #closed: Promise<void> | undefined;
 
   static {
-    readCompiled = (app) => app.#current();
+    readCompiled = (app) => app.#compilation.current();
   }
 
   constructor(options: HarpiaOptions = {}) {
     super();
-    const config: AppConfig = resolveOptions(options);
+    const config = resolveOptions(options);
     const state = createAppState(config);
     this.#state = state;
-    this.#settings = Object.freeze({
-      get development() {
-        return state.development;
-      },
-      trustProxy: config.trustProxy,
-      bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      jsonDepth: config.jsonDepth,
-      methodOverride: config.override !== undefined,
-      cookieSecret: config.signer !== undefined,
-      validateResponses: config.validateResponses,
-    });
-    this.#host = { state, current: () => this.#current(), invalidate: () => this.#invalidate() };
+    this.#settings = appSettings(config, () => state.development);
+    const compilation = new AppCompilation(state, this);
+    this.#compilation = compilation;
     const registry = registryOf(this);
-    registry.changed = () => this.#invalidate();
+    registry.changed = () => compilation.invalidate();
     registry.install = (plugin) =>
       this.#plugins.install(plugin, this, (fn) => {
         registry.middleware.push({ path: null, fn });
-        this.#invalidate();
+        compilation.invalidate();
       });
-  }
-
-  /** The compiled app, built on first use after any registration. */
-  #current(): CompiledApp {
-    this.#compiled ??= compileApp(this, this.#state);
-    return this.#compiled;
-  }
-
-  #invalidate(): void {
-    this.#compiled = undefined;
-    this.#table = undefined;
-    if (this.#state.servers.size === 0 || this.#refreshQueued) return;
-    // Registrations after listen(): recompile once they are done (before the next request is
-    // read) and hand Bun's router the new table, so no request runs a stale chain.
-    this.#refreshQueued = true;
-    queueMicrotask(() => {
-      this.#refreshQueued = false;
-      for (const refresh of this.#state.servers.values()) refresh();
-    });
   }
 
   /** Where a view engine plugs in: `app.engine.set(engine)`. */
@@ -153,12 +114,7 @@ export class Harpia extends RouteGroup<""> {
    * app.addHook("onSend", (req, res) => { res.headers.set("x-served-by", "harpia"); });
    */
   addHook<K extends HookName>(name: K, hook: Hooks[K]): this {
-    const hooks = this.#state.hooks;
-    if (!Object.hasOwn(hooks, name))
-      throw new TypeError(`Unknown hook "${String(name)}"; use one of ${Object.keys(hooks).join(", ")}`);
-    if (typeof hook !== "function") throw new TypeError(`addHook("${name}") needs a function`);
-    hooks[name].push(hook);
-    if (PER_REQUEST.has(name)) this.#invalidate();
+    if (addHook(this.#state, name, hook)) this.#compilation.invalidate();
     return this;
   }
 
@@ -185,7 +141,7 @@ export class Harpia extends RouteGroup<""> {
    * methods get it; others get the default 404.
    */
   setNotFound(handler: Handler<any>, methods?: string[]): this {
-    this.#state.notFound = { handler, methods: methods && new Set(methods.map((m) => m.toUpperCase())) };
+    this.#state.notFound = notFoundOf(handler, methods);
     return this;
   }
 
@@ -199,8 +155,7 @@ export class Harpia extends RouteGroup<""> {
    * app.static("assets", { prefix: "/assets", maxAge: "1y", immutable: true });
    */
   static(dir: string, options?: StaticOptions): this {
-    const state = this.#state;
-    state.fallbacks.push(createStaticHandler(dir, options, () => state.development));
+    addStaticMount(this.#state, dir, options);
     return this;
   }
 
@@ -214,12 +169,9 @@ export class Harpia extends RouteGroup<""> {
    * app.cors({ origin: "https://example.com", methods: "GET" }, "/books");
    */
   cors(options?: CorsOptions, path?: string): this {
-    if (this.#corsRegistry === undefined) {
-      this.#corsRegistry = new CorsRegistry();
-      registryOf(this).middleware.unshift({ path: null, fn: this.#corsRegistry.middleware });
-    }
+    this.#corsRegistry ??= mountCors(registryOf(this).middleware);
     this.#corsRegistry.add(options, path);
-    this.#invalidate();
+    this.#compilation.invalidate();
     return this;
   }
 
@@ -242,13 +194,7 @@ export class Harpia extends RouteGroup<""> {
    * for (const route of app.routeTable()) console.log(route.method, route.path, route.detail?.tags);
    */
   routeTable(): readonly RouteInfo[] {
-    if (this.#table === undefined) {
-      const routes: FlatRoute[] = [];
-      const wsRoutes: FlatWsRoute[] = [];
-      flatten(this, "", [], routes, wsRoutes);
-      this.#table = Object.freeze(buildRouteTable(routes, wsRoutes));
-    }
-    return this.#table;
+    return this.#compilation.routeTable();
   }
 
   /**
@@ -256,7 +202,7 @@ export class Harpia extends RouteGroup<""> {
    * so pattern errors and duplicate routes surface at start.
    */
   compile(): void {
-    this.#current();
+    this.#compilation.current();
   }
 
   /**
@@ -267,7 +213,7 @@ export class Harpia extends RouteGroup<""> {
    */
   fetch = (request: Request, server?: AddressSource | Server<any>): Promise<Response> => {
     try {
-      return Promise.resolve(handleRequest(this.#current(), request, server, false));
+      return Promise.resolve(handleRequest(this.#compilation.current(), request, server, false));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -341,27 +287,7 @@ export class Harpia extends RouteGroup<""> {
    */
   listen(options: ServerOptions | number = {}, callback?: (handle: ServerHandle) => void): ServerHandle {
     if (this.#closed !== undefined) throw new Error("listen(): this app was closed");
-    const state = this.#state;
-    const onSignals =
-      typeof options === "object" && options?.shutdownOnSignals
-        ? shutdownOnSignals(this, state, options.shutdownOnSignals, {
-            timeout: options.shutdownTimeout,
-            drain: options.shutdownDrain,
-            hookTimeout: options.shutdownHookTimeout,
-          })
-        : undefined;
-    const handle = startServer(this.#host, options);
-    onSignals?.();
-    callback?.(handle);
-    for (const hook of state.hooks.onListen) {
-      try {
-        const pending = hook(handle);
-        if (pending instanceof Promise) pending.catch((error) => state.report?.(error, undefined));
-      } catch (error) {
-        state.report?.(error, undefined);
-      }
-    }
-    return handle;
+    return listenApp(this, this.#compilation, options, callback);
   }
 
   /**
@@ -388,10 +314,7 @@ export class Harpia extends RouteGroup<""> {
    * process.on("SIGTERM", () => app.close({ drain: 3_000 }));
    */
   close(options: CloseOptions = {}): Promise<void> {
-    if (this.#closed === undefined) {
-      const resolved = resolveCloseOptions(options);
-      this.#closed = closeApp(this.#state, resolved);
-    }
+    this.#closed ??= closeApp(this.#state, resolveCloseOptions(options));
     return this.#closed;
   }
 
@@ -404,7 +327,7 @@ export class Harpia extends RouteGroup<""> {
   timeRequests(): this {
     if (!this.#state.timed) {
       this.#state.timed = true;
-      this.#invalidate();
+      this.#compilation.invalidate();
     }
     return this;
   }
@@ -417,11 +340,7 @@ export class Harpia extends RouteGroup<""> {
    * nothing. The last reporter set wins.
    */
   setErrorReporter(reporter: ErrorReporter): this {
-    if (typeof reporter !== "function") throw new TypeError("setErrorReporter(reporter) needs a function");
-    const state = this.#state;
-    if (!state.config.defaultReport) return this;
-    state.report = reporter;
-    this.#invalidate();
+    if (setErrorReporter(this.#state, reporter)) this.#compilation.invalidate();
     return this;
   }
 
@@ -430,11 +349,7 @@ export class Harpia extends RouteGroup<""> {
    * resources stay open: prefer {@link close}.
    */
   async stop(force = false): Promise<void> {
-    const state = this.#state;
-    const running = [...state.servers.keys()];
-    state.servers.clear();
-    for (const server of running) state.sockets.forget(server);
-    await Promise.all(running.map((server) => server.stop(force)));
+    await stopServers(this.#state, force);
   }
 }
 

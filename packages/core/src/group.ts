@@ -1,104 +1,36 @@
-import { isPlugin, type Plugin, pluginRecord } from "./plugin";
-import { type CheckedRouteOptions, checkRouteOptions } from "./route-options";
-import type { JoinPath, ParamsOf } from "./router/params";
-import { joinPaths, normalizePattern, parsePattern } from "./router/pattern";
-import { checkRouteDetail, checkRouteSchema, checkWsSchema } from "./schema/check";
-import type { ParamsFor, RequestShape, RequestShapeOf, ResponseShapeOf } from "./schema/infer";
-import type { GroupOptions, RouteDetail, RouteSchema, WebSocketRouteSchema } from "./schema/types";
-import type { Handler, Middleware, RouteOptions, SchemaRouteOptions } from "./types";
-import { checkWsOrigins } from "./ws/origins";
+/**
+ * `RouteGroup` and `Router()`: routes, middleware and mounted routers under a prefix, kept in a
+ * registry the app compiles. Checking what the methods take (`group/registration.ts`), their
+ * typed signatures (`group/signatures.ts`) and the `list`/`register` shape (`group/listing.ts`)
+ * live in their own modules; none of them imports this one.
+ */
+import {
+  forEachRegistered,
+  type ListedRoute,
+  listRoutes,
+  listWsRoutes,
+  type RegisterInput,
+  type WsRouteInfo,
+} from "./group/listing";
+import {
+  asMiddleware,
+  checkGroupOptions,
+  type MiddlewareEntry,
+  type RouteDefinition,
+  routeDefinition,
+  routerPluginMiddleware,
+  wsRouteDefinition,
+} from "./group/registration";
+import type { RouteMethod, WsMethod } from "./group/signatures";
+import { isPlugin, type Plugin } from "./plugin";
+import { normalizePattern } from "./router/pattern";
+import type { GroupOptions, RouteDetail, RouteSchema } from "./schema/types";
+import type { Middleware } from "./types";
 import type { WsHandlers, WsRouteDefinition } from "./ws/types";
 
-/** A route as registered on a group, before compilation. */
-export interface RouteDefinition {
-  method: string;
-  /** Path relative to the group's prefix. */
-  path: string;
-  handlers: Handler<any>[];
-  options: CheckedRouteOptions;
-}
-
-/**
- * A route as `router.list()` reports it, in the original Harpia's shape: the middleware in
- * `handlers`, the final handler in `controller`. `register()` takes the same shape. (For the
- * documentation view of every route, with schemas, see `app.routeTable()`.)
- */
-export interface ListedRoute {
-  method: string;
-  /**
-   * Path relative to the listing router's own prefix (as the original reported it), with the
-   * prefixes of the routers mounted inside it: `Router("books").get("/:id")` lists `/:id`, and
-   * the app that mounted it lists `/books/:id`.
-   */
-  path: string;
-  /** The route's middleware, before the final handler. */
-  handlers: Handler<any>[];
-  /** The final handler. */
-  controller: Handler<any>;
-  /** The route's options (body limit, accepted bodies...), so `register(list())` keeps them. */
-  options?: RouteOptions;
-}
-
-/** A WebSocket route as `router.wsList()` reports it; the path follows {@link ListedRoute.path}. */
-export interface WsRouteInfo {
-  path: string;
-  handlers: WsHandlers<any, any, any>;
-}
-
-/** What `router.register()` takes: the original Harpia's `{ routes, wsRoutes, prefix }`. */
-export interface RegisterInput {
-  routes: ListedRoute[];
-  wsRoutes?: WsRouteInfo[];
-  /** Prepended to every path (`"/books"` or `"books"`). */
-  prefix?: string;
-}
-
-/** A middleware registration on a group; `path` limits it to a sub-path (whole segments). */
-export interface MiddlewareEntry {
-  path: string | null;
-  fn: Middleware;
-}
-
-/**
- * `app.get(path, ...handlers)` / `app.get(path, options, ...handlers)`, with params inferred
- * from the path, and with `options.schema` the request parts and response bodies inferred
- * from the schemas (middleware first, the typed handler last).
- */
-export interface RouteMethod<Prefix extends string, Self> {
-  <Path extends string>(
-    path: Path,
-    ...handlers: (Handler<ParamsOf<JoinPath<Prefix, Path>>> | Plugin)[]
-  ): Self;
-  <Path extends string, S extends RouteSchema = {}>(
-    path: Path,
-    options: SchemaRouteOptions<S>,
-    ...handlers: RouteHandlers<
-      ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>,
-      RequestShapeOf<S>,
-      ResponseShapeOf<S>
-    >
-  ): Self;
-}
-
-/** A route's handlers: middleware, then the handler whose returned value is checked. */
-export type RouteHandlers<P, V extends RequestShape, Out> = [
-  ...(Handler<P, V> | Plugin)[],
-  Handler<P, V, Out> | Plugin,
-];
-
-/**
- * `app.ws(path, handlers)`: a WebSocket route, params inferred from the path and connection
- * data from the `upgrade` hook's result. With an explicit type (`app.ws<ChatData>(path, ...)`,
- * as in the seed) `ws.data` is `WsData & ChatData` and params are a string record.
- */
-export type WsMethod<Prefix extends string, Self> = <
-  Data extends object = {},
-  Path extends string = string,
-  S extends WebSocketRouteSchema = {},
->(
-  path: Path,
-  handlers: WsHandlers<ParamsFor<S, ParamsOf<JoinPath<Prefix, Path>>>, Data, S>,
-) => Self;
+export type { ListedRoute, RegisterInput, WsRouteInfo } from "./group/listing";
+export type { MiddlewareEntry, RouteDefinition } from "./group/registration";
+export type { RouteHandlers, RouteMethod, WsMethod } from "./group/signatures";
 
 /**
  * What a group holds: read by the route compiler (`app/routes.ts`) and by the app, never by
@@ -139,8 +71,6 @@ function contains(group: RouteGroup<any>, other: RouteGroup<any>): boolean {
   return readRegistry(group).children.some((c) => c.group === other || contains(c.group, other));
 }
 
-const WS_HANDLERS = ["upgrade", "open", "message", "close", "drain", "error"] as const;
-
 /** Methods routes can be registered for; `ALL` matches any method. */
 export const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "ALL"] as const;
 
@@ -180,29 +110,14 @@ export class RouteGroup<Prefix extends string = ""> {
     this.prefix = prefix ? normalizePattern(prefix) : "";
     if (this.prefix === "/") this.prefix = "";
     if (options !== undefined) {
-      const where = `Router("${this.prefix}")`;
-      if (options === null || typeof options !== "object" || Array.isArray(options))
-        throw new TypeError(`${where}: options must be an object`);
-      for (const key of Object.keys(options))
-        if (key !== "schema" && key !== "detail")
-          throw new TypeError(`${where}: unknown option "${key}" (known: schema, detail)`);
-      if (options.schema !== undefined) this.#registry.schema = checkRouteSchema(options.schema, where);
-      if (options.detail !== undefined) this.#registry.detail = checkRouteDetail(options.detail, where);
+      const { schema, detail } = checkGroupOptions(options, this.prefix);
+      this.#registry.schema = schema;
+      this.#registry.detail = detail;
     }
   }
 
   #add(method: string, path: string, args: unknown[]): this {
-    if (typeof path !== "string") throw new TypeError(`${method} route: the path must be a string`);
-    let options: CheckedRouteOptions = {};
-    let handlers = args;
-    if (args.length > 0 && typeof args[0] === "object" && args[0] !== null && !isPlugin(args[0])) {
-      options = checkRouteOptions(args[0], `${method} ${path}`);
-      handlers = args.slice(1);
-    }
-    if (handlers.length === 0) throw new TypeError(`${method} ${path}: at least one handler is required`);
-    parsePattern(joinPaths(this.prefix, path)); // reject a bad pattern here, at the call site
-    const fns = handlers.map((h, i) => asMiddleware(h, `${method} ${path}: handler #${i + 1}`));
-    this.#registry.routes.push({ method, path, handlers: fns, options });
+    this.#registry.routes.push(routeDefinition(method, path, this.prefix, args));
     invalidate(this);
     return this;
   }
@@ -236,23 +151,7 @@ export class RouteGroup<Prefix extends string = ""> {
    * });
    */
   ws: WsMethod<Prefix, this> = (path: string, handlers: WsHandlers<any, any, any>) => {
-    if (typeof path !== "string") throw new TypeError("ws route: the path must be a string");
-    if (handlers === null || typeof handlers !== "object")
-      throw new TypeError(`ws ${path}: the second argument must be an object of handlers`);
-    for (const name of WS_HANDLERS) {
-      const fn = handlers[name];
-      if (fn !== undefined && typeof fn !== "function")
-        throw new TypeError(`ws ${path}: "${name}" must be a function`);
-    }
-    parsePattern(joinPaths(this.prefix, path));
-    const where = `ws ${path}`;
-    const schema = handlers.schema === undefined ? undefined : checkWsSchema(handlers.schema, where);
-    const detail = handlers.detail === undefined ? undefined : checkRouteDetail(handlers.detail, where);
-    const origins =
-      handlers.allowOrigins === undefined
-        ? undefined
-        : checkWsOrigins(handlers.allowOrigins, `${where}: allowOrigins`);
-    this.#registry.wsRoutes.push({ path, handlers, schema, detail, origins });
+    this.#registry.wsRoutes.push(wsRouteDefinition(path, this.prefix, handlers));
     invalidate(this);
     return this;
   };
@@ -308,10 +207,7 @@ export class RouteGroup<Prefix extends string = ""> {
       registry.install(plugin);
       return;
     }
-    const record = pluginRecord(plugin);
-    if (record.middleware === undefined)
-      throw new TypeError(`Plugin "${record.name}" is installed on the app: use app.use(), not router.use()`);
-    registry.middleware.push({ path: null, fn: record.middleware });
+    registry.middleware.push({ path: null, fn: routerPluginMiddleware(plugin) });
   }
 
   /** The router's prefix (`"/books"`, or `""` for none), as the original Harpia's `getPrefix()`. */
@@ -329,16 +225,12 @@ export class RouteGroup<Prefix extends string = ""> {
    * for (const route of app.list()) console.log(route.method, route.path);
    */
   list(): ListedRoute[] {
-    const out: ListedRoute[] = [];
-    collect(this, "", out, undefined);
-    return out;
+    return listRoutes(readRegistry, this);
   }
 
   /** Every WebSocket route this router serves (mounted routers included), like {@link list}. */
   wsList(): WsRouteInfo[] {
-    const out: WsRouteInfo[] = [];
-    collect(this, "", undefined, out);
-    return out;
+    return listWsRoutes(readRegistry, this);
   }
 
   /**
@@ -350,45 +242,13 @@ export class RouteGroup<Prefix extends string = ""> {
    * app.register({ routes: books.list(), wsRoutes: books.wsList(), prefix: books.getPrefix() });
    */
   register(input: RegisterInput): this {
-    if (input === null || typeof input !== "object" || !Array.isArray(input.routes))
-      throw new TypeError("register() takes { routes, wsRoutes?, prefix? } with routes as an array");
-    const prefix = input.prefix ?? "";
-    if (typeof prefix !== "string") throw new TypeError("register(): prefix must be a string");
-    if (input.wsRoutes !== undefined && !Array.isArray(input.wsRoutes))
-      throw new TypeError("register(): wsRoutes must be an array");
-    for (const route of input.routes) {
-      if (route === null || typeof route !== "object" || typeof route.method !== "string")
-        throw new TypeError("register(): every route needs a method, a path and handlers");
-      const handlers = [...(route.handlers ?? [])];
-      if (route.controller !== undefined) handlers.push(route.controller);
-      const args: unknown[] = route.options ? [route.options, ...handlers] : handlers;
-      this.#add(route.method.toUpperCase(), joinPaths(prefix, route.path), args);
-    }
-    for (const route of input.wsRoutes ?? []) this.ws(joinPaths(prefix, route.path), route.handlers);
+    forEachRegistered(
+      input,
+      (method, path, args) => this.#add(method, path, args),
+      (path, handlers) => this.ws(path, handlers),
+    );
     return this;
   }
-}
-
-/** Appends a group's routes to `routes` and its WebSocket routes to `ws`, paths under `base`. */
-function collect(group: RouteGroup<any>, base: string, routes?: ListedRoute[], ws?: WsRouteInfo[]): void {
-  const at = (path: string) => (base === "" ? path : joinPaths(base, path));
-  const registry = readRegistry(group);
-  if (routes) {
-    for (const route of registry.routes) {
-      const handlers = route.handlers.slice(0, -1);
-      const controller = route.handlers[route.handlers.length - 1]!;
-      routes.push({
-        method: route.method,
-        path: at(route.path),
-        handlers,
-        controller,
-        options: route.options,
-      });
-    }
-  }
-  if (ws) for (const route of registry.wsRoutes) ws.push({ path: at(route.path), handlers: route.handlers });
-  for (const child of registry.children)
-    collect(child.group, joinPaths(base, child.prefix, child.group.prefix), routes, ws);
 }
 
 /**
@@ -409,20 +269,4 @@ export const Router: RouterFactory = function Router(prefix?: string, options?: 
 export interface RouterFactory {
   <Prefix extends string = "">(prefix?: Prefix, options?: GroupOptions): RouteGroup<Prefix>;
   new <Prefix extends string = "">(prefix?: Prefix, options?: GroupOptions): RouteGroup<Prefix>;
-}
-
-/**
- * What runs for a handler given at registration: a function as is, a plugin as its middleware
- * (a session or CSRF plugin on one route or path); anything else is refused, naming `where`.
- */
-function asMiddleware(value: unknown, where: string): Handler<any> {
-  if (typeof value === "function") return value as Handler<any>;
-  if (isPlugin(value)) {
-    const record = pluginRecord(value);
-    if (record.middleware !== undefined) return record.middleware;
-    throw new TypeError(
-      `${where}: plugin "${record.name}" has no route middleware; install it with app.use()`,
-    );
-  }
-  throw new TypeError(`${where} is not a function`);
 }

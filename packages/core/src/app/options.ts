@@ -155,6 +155,24 @@ export interface AppConfig {
   readonly validateResponses: boolean;
 }
 
+/**
+ * What `app.settings` holds for an app made with `config`, frozen; `development` follows the
+ * app's current mode (read through `development`).
+ */
+export function appSettings(config: AppConfig, development: () => boolean): AppSettings {
+  return Object.freeze({
+    get development() {
+      return development();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    jsonDepth: config.jsonDepth,
+    methodOverride: config.override !== undefined,
+    cookieSecret: config.signer !== undefined,
+    validateResponses: config.validateResponses,
+  });
+}
+
 /** Checks `harpia(options)` (a `TypeError` naming a wrong option) and compiles it. */
 export function resolveOptions(options: HarpiaOptions): AppConfig {
   if (options === null || typeof options !== "object")

@@ -1,13 +1,16 @@
 /**
- * `app.listen()`: the app served by `Bun.serve`, with its native route table (matched by Bun)
- * and `fetch` for everything else; each request reads the app's current compiled form once.
+ * `app.listen()` and `app.stop()`: the app served by `Bun.serve`, with its native route table
+ * (matched by Bun) and `fetch` for everything else; each request reads the app's current
+ * compiled form once. Also the signal handlers and `onListen` hooks `listen()` sets off.
  */
 import type { Server } from "bun";
+import type { CloseOptions } from "../close-options";
 import type { CompiledApp } from "../pipeline/compiled";
 import { handleNative, handleRequest } from "../pipeline/fetch";
 import { type ServerHandle, type ServerOptions, validateServerOptions } from "../server";
 import { parseSize } from "../utils/size";
 import { nativeStatic } from "./native-static";
+import { shutdownOnSignals } from "./shutdown";
 import type { AppState } from "./state";
 
 /** What serving needs from the app: its state, its compiled form, and telling it of a change. */
@@ -106,4 +109,46 @@ export function startServer(host: ServeHost, options: ServerOptions | number): S
       await server.stop(force);
     },
   };
+}
+
+/**
+ * `app.listen(options, callback)`: checks `shutdownOnSignals` before any server starts, starts
+ * one (`startServer`), installs the signal handlers, then hands the server's handle to
+ * `callback` and to every `onListen` hook (what a hook throws or rejects with is reported).
+ */
+export function listenApp(
+  app: { close(options?: CloseOptions): Promise<void> },
+  host: ServeHost,
+  options: ServerOptions | number,
+  callback: ((handle: ServerHandle) => void) | undefined,
+): ServerHandle {
+  const { state } = host;
+  const onSignals =
+    typeof options === "object" && options?.shutdownOnSignals
+      ? shutdownOnSignals(app, state, options.shutdownOnSignals, {
+          timeout: options.shutdownTimeout,
+          drain: options.shutdownDrain,
+          hookTimeout: options.shutdownHookTimeout,
+        })
+      : undefined;
+  const handle = startServer(host, options);
+  onSignals?.();
+  callback?.(handle);
+  for (const hook of state.hooks.onListen) {
+    try {
+      const pending = hook(handle);
+      if (pending instanceof Promise) pending.catch((error) => state.report?.(error, undefined));
+    } catch (error) {
+      state.report?.(error, undefined);
+    }
+  }
+  return handle;
+}
+
+/** `app.stop(force)`: stops every server `listen` started (forgetting their sockets). */
+export async function stopServers(state: AppState, force: boolean): Promise<void> {
+  const running = [...state.servers.keys()];
+  state.servers.clear();
+  for (const server of running) state.sockets.forget(server);
+  await Promise.all(running.map((server) => server.stop(force)));
 }
