@@ -48,6 +48,8 @@ export interface Routes {
       };
       body: {
         caption: string;
+        /** One file. */
+        file: Blob;
       } & { [field: string]: unknown } | FormData;
     };
     response: Success<SuccessStatus, unknown> | Failure<422, ValidationProblem> | Unexpected<422>;
