@@ -162,8 +162,9 @@ describe("generateRoutes", () => {
     expect(source).toContain(
       '"POST /form": {\n    input: {\n      body: {\n        name: string;\n      } | URLSearchParams;',
     );
-    // Multipart schemas list the fields; the files travel beside them.
-    expect(source).toContain("} & { [field: string]: unknown } | FormData;");
+    // Multipart schemas list every field, files included: the body type is closed.
+    expect(source).not.toContain("[field: string]: unknown");
+    expect(source).toMatch(/"PUT \/upload\/:id": \{\n {4}input: \{\n(?:.*\n)*?.*\} \| FormData;/);
     expect(source).toContain(
       [
         "export const accepts: RouteAccepts = {",

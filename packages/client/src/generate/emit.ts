@@ -111,9 +111,6 @@ function acceptsOf(content: Node | undefined): BodyKind[] | undefined {
   return kinds.size > 0 ? [...kinds] : undefined;
 }
 
-/** Wraps a union so it can join an intersection. */
-const grouped = (type: string) => (type.includes("|") ? `(${type})` : type);
-
 /**
  * The type of one content map (request body or response): JSON schema, text, form or binary.
  * A form request body is its schema's type or `URLSearchParams`; a multipart one its schema's
@@ -132,12 +129,9 @@ function contentType(
     if (kind === "json") return [schemaType(item?.schema, context(em, direction), depth)];
     if (kind === "multipart") {
       if (direction !== "request") return ["unknown"];
-      const fields = schemaType(item?.schema, context(em, direction), depth);
-      const open =
-        fields === "unknown" || fields === "Record<string, unknown>"
-          ? fields
-          : `${grouped(fields)} & { [field: string]: unknown }`;
-      return [open, "FormData"];
+      // The schema lists the files too (@harpia/openapi adds an upload's fields as binary
+      // members), so it is the whole body: a misspelt field is a type error.
+      return [schemaType(item?.schema, context(em, direction), depth), "FormData"];
     }
     if (kind === "form")
       return direction === "request"

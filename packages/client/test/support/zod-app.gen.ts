@@ -50,7 +50,7 @@ export interface Routes {
         caption: string;
         /** One file. */
         file: Blob;
-      } & { [field: string]: unknown } | FormData;
+      } | FormData;
     };
     response: Success<SuccessStatus, unknown> | Failure<422, ValidationProblem> | Unexpected<422>;
   };
