@@ -1,99 +1,24 @@
 import { type AtomicStore, definePlugin, type Harpia, type ListPushOptions, type Plugin } from "@harpia/core";
-import { Availability, type OutageLogger } from "./availability";
+import { Availability } from "./availability";
 import { clientKeyPrefix, closeClient, connect, type RedisClient, type RedisConnection } from "./connection";
-import { type Durability, Executor, type RedisCommand } from "./executor";
+import { Executor, type RedisCommand } from "./executor";
 import { scanPrefix, unlinkKeys } from "./scan";
 import { HASH_INCREMENT, INCREMENT_WITH_TTL, LIST_PUSH, type LuaScript, SET_ADD } from "./scripts";
 import { decodeValue, encodeValue } from "./serialize";
+import {
+  checkAmount,
+  checkKey,
+  DEFAULT_PREFIX,
+  durabilityOption,
+  positiveInteger,
+  type RedisStoreOptions,
+  ttlMilliseconds,
+} from "./store-options";
 
-/** Options of {@link RedisStore} (the second argument). */
-export interface RedisStoreOptions {
-  /**
-   * Prepended to every key (default `"harpia:"`), so several apps or environments can share
-   * one Redis, and `clear()` only ever removes this store's keys.
-   */
-  prefix?: string;
-  /**
-   * Milliseconds a command may take before the call fails with `StoreUnavailableError`
-   * (default 2000). Applied as ioredis's `commandTimeout` on clients the store creates, and
-   * by the store itself on a client you pass that has none.
-   */
-  commandTimeout?: number;
-  /**
-   * After a connection failure, milliseconds during which calls fail at once without trying
-   * Redis (default 1000); also the `Retry-After` sent with the 503.
-   */
-  retryAfter?: number;
-  /** Most fields of one hash or members of one set (default 10,000, as `MemoryStore`); `0`: no limit. */
-  maxCollectionSize?: number;
-  /** Longest list kept when `listPush` gives no `maxLength` (default 1,000, as `MemoryStore`). */
-  maxListLength?: number;
-  /**
-   * Where outages are reported, once each (default `true`: `console.warn`). Only for clients
-   * the store creates; a client you pass keeps its own `error` listeners.
-   */
-  logErrors?: OutageLogger;
-  /**
-   * Makes every write wait until `replicas` replicas have it (Redis `WAIT`, sent with the write
-   * on the same connection), for at most `timeoutMs` (default 100, below `commandTimeout`). A
-   * write not confirmed in time fails with `StoreUnavailableError` (503): it may still have
-   * been applied on the master. Replication is otherwise asynchronous: without this, a write
-   * acknowledged just before the master dies can be lost in the failover. `clear()` is not covered.
-   */
-  durability?: { replicas: number; timeoutMs?: number };
-}
+export type { RedisStoreOptions } from "./store-options";
 
-const DEFAULT_PREFIX = "harpia:";
 /** The plugin name of every `RedisStore` (several stores on one app are all installed). */
 const STORE_PLUGIN = "@harpia/store-redis";
-
-function durabilityOption(
-  option: RedisStoreOptions["durability"],
-  commandTimeout: number,
-): Durability | undefined {
-  if (option === undefined) return undefined;
-  if (typeof option !== "object" || option === null)
-    throw new TypeError("RedisStore: `durability` must be { replicas, timeoutMs? }");
-  if (!Number.isInteger(option.replicas) || option.replicas < 1)
-    throw new RangeError("RedisStore: `durability.replicas` must be a positive integer");
-  const replicas = option.replicas;
-  const timeoutMs = positiveInteger("durability.timeoutMs", option.timeoutMs, 100);
-  if (timeoutMs >= commandTimeout)
-    throw new RangeError(
-      `RedisStore: \`durability.timeoutMs\` (${timeoutMs}) must be below \`commandTimeout\` (${commandTimeout})`,
-    );
-  return { replicas, timeoutMs };
-}
-
-function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== "string") throw new TypeError(`Store keys are strings, got ${typeof key}`);
-}
-
-function ttlMilliseconds(ttlSeconds: number | undefined): number | undefined {
-  if (ttlSeconds === undefined) return undefined;
-  if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds))
-    throw new RangeError(`TTL must be a positive number of seconds, got ${ttlSeconds}`);
-  return Math.max(1, Math.round(ttlSeconds * 1000));
-}
-
-function checkAmount(by: unknown): asserts by is number {
-  if (typeof by !== "number" || !Number.isFinite(by))
-    throw new TypeError(`Increments are finite numbers, got ${String(by)}`);
-}
-
-function positiveInteger(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  allowZero = false,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1))
-    throw new RangeError(
-      `RedisStore: \`${name}\` must be a ${allowZero ? "non-negative" : "positive"} integer`,
-    );
-  return value;
-}
 
 /**
  * A `RedisStore` is a plugin (branded by core's `definePlugin` in its constructor):
