@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { definePlugin, type Harpia, type Plugin, type RouteGroup } from "@harpia/core";
+import { checkOptionKeys } from "@harpia/core/utils";
 import { DEFAULT_EXTENSIONS } from "./discover";
 import { type LoadOptions, loadRoutes, type PendingRoute } from "./load";
 import { checkClashes, compileWithin, registerRoutes } from "./register";
@@ -38,9 +39,7 @@ const KNOWN = new Set(["dir", "prefix", "compatHeaders", "extensions", "ignore"]
 function checkOptions(options: FileRoutesOptions): LoadOptions & { compat: boolean } {
   if (options === null || typeof options !== "object" || options.dir === undefined)
     throw new TypeError('fileRoutes({ dir }) needs the routes folder, e.g. { dir: "http" }');
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key))
-      throw new TypeError(`fileRoutes(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
+  checkOptionKeys(options, "fileRoutes()", KNOWN);
   const { dir, prefix, compatHeaders = true, extensions = DEFAULT_EXTENSIONS, ignore } = options;
   if (typeof dir !== "string" && !(dir instanceof URL))
     throw new TypeError("fileRoutes({ dir }) must be a path or a file: URL");

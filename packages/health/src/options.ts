@@ -1,4 +1,4 @@
-import { trimTrailingSlash } from "@harpia/core/utils";
+import { checkOptionKeys, trimTrailingSlash } from "@harpia/core/utils";
 
 /**
  * A readiness check: something the app needs to serve (a database, a store). It **fails** when
@@ -82,13 +82,7 @@ function readChecks(value: unknown): Array<[string, HealthCheck]> {
 
 /** Checks `options` once, at `health(options)`: a `TypeError` names the first bad option. */
 export function resolveOptions(options: HealthOptions | undefined): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== "object" || Array.isArray(options))
-    throw new TypeError("health() takes an options object");
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      throw new TypeError(`health(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
-  }
+  options = checkOptionKeys(options ?? {}, "health()", KNOWN);
   const live = probePath(options.live, "live", "/healthz");
   const ready = probePath(options.ready, "ready", "/readyz");
   if (live === undefined && ready === undefined)

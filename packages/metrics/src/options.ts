@@ -1,5 +1,5 @@
 import type { HarpiaRequest } from "@harpia/core";
-import { trimTrailingSlash } from "@harpia/core/utils";
+import { checkOptionKeys, trimTrailingSlash } from "@harpia/core/utils";
 import type { Registry } from "prom-client";
 
 /**
@@ -123,13 +123,7 @@ function isRegistry(value: unknown): value is Registry {
 
 /** Checks `options` once, at `metrics(options)`: a `TypeError` names the first bad option. */
 export function resolveOptions(options: MetricsOptions | undefined): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== "object" || Array.isArray(options))
-    throw new TypeError("metrics() takes an options object");
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      throw new TypeError(`metrics(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
-  }
+  options = checkOptionKeys(options ?? {}, "metrics()", KNOWN);
   const { path = "/metrics", token, guard, port, hostname, registry, prefix = "" } = options;
   if (typeof path !== "string" || !STATIC_PATH.test(path) || path.includes("//"))
     fail("path", 'a static path such as "/metrics"', path);

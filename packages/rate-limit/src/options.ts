@@ -1,4 +1,5 @@
 import { type HarpiaRequest, type HarpiaResponse, MemoryStore, type Store } from "@harpia/core";
+import { checkOptionKeys } from "@harpia/core/utils";
 import { compileAllowList } from "./allow-list";
 import { type Duration, durationSeconds } from "./duration";
 
@@ -153,11 +154,7 @@ function logger(value: unknown): ResolvedOptions["log"] {
 
 /** Checks `options` once, at `rateLimit(options)`: a `TypeError` names the first bad option. */
 export function resolveOptions(options: RateLimitOptions): ResolvedOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options))
-    throw new TypeError("rateLimit() takes an options object: rateLimit({ limit, window })");
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key))
-      throw new TypeError(`rateLimit(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
+  checkOptionKeys(options, "rateLimit()", KNOWN, ": rateLimit({ limit, window })");
   const {
     limit,
     window,

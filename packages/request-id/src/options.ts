@@ -1,4 +1,5 @@
 import type { HarpiaRequest } from "@harpia/core";
+import { checkOptionKeys } from "@harpia/core/utils";
 
 /** Options of {@link requestId}. Every one is checked when `requestId(options)` is called. */
 export interface RequestIdOptions {
@@ -42,13 +43,7 @@ const KNOWN = new Set(["header", "trustIncoming", "maxLength", "generate"]);
 
 /** Checks `options` once, at `requestId(options)`: a `TypeError` names the first bad option. */
 export function resolveOptions(options: RequestIdOptions | undefined): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== "object" || Array.isArray(options))
-    throw new TypeError("requestId() takes an options object");
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      throw new TypeError(`requestId(): unknown option "${key}" (expected ${[...KNOWN].join(", ")})`);
-  }
+  options = checkOptionKeys(options ?? {}, "requestId()", KNOWN);
   const { header = "X-Request-Id", trustIncoming = true, maxLength = DEFAULT_MAX_LENGTH, generate } = options;
   if (typeof header !== "string" || !TOKEN.test(header))
     throw new TypeError(`requestId({ header }) must be a header name, got ${JSON.stringify(header)}`);

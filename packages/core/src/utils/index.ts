@@ -25,6 +25,7 @@ export { byteLength } from "./bytes";
 export { type Duration, type DurationUnit, parseDuration, secondsOf } from "./duration";
 export { type HstsOptions, hstsHeader } from "./hsts";
 export { escapeHtml } from "./html";
+export { checkOptionKeys } from "./options";
 export { pathWithin, trimSlashes, trimTrailingSlash } from "./path";
 export { isThenable } from "./promise";
 export { requestProtocol } from "./protocol";
