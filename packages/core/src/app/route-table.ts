@@ -23,36 +23,35 @@ export function paramsOf(pattern: string): RouteParamInfo[] {
 }
 
 /**
- * The body kinds `route` accepts, as its compiled variants enforce them (a frozen list in
- * {@link BODY_KINDS} order), or undefined when one of them refuses none. The variants of an
- * optional parameter may differ only through path-scoped middleware; their kinds are joined.
+ * What `route` takes as a body, as its compiled variants enforce it: the body kinds it accepts
+ * (a frozen list in {@link BODY_KINDS} order; undefined when one variant refuses none) and the
+ * file fields its upload middleware reads (a frozen list, one entry per field, in the order the
+ * middleware runs; undefined when there is none). Both are undefined when the route parses no
+ * body. The variants of an optional parameter may differ only through path-scoped middleware:
+ * they are walked once each and joined.
  */
-export function acceptsOf(route: FlatRoute): readonly BodyKind[] | undefined {
+export function bodyOf(route: FlatRoute): {
+  accepts?: readonly BodyKind[];
+  files?: readonly RouteFileInfo[];
+} {
   const kinds = new Set<BodyKind>();
-  for (const variant of expandOptional(parsePattern(route.pattern))) {
-    const options = effectiveOptions(route, [...middlewareFor(route, variant), ...route.handlers]);
-    if (options.parseBody === false || options.accepts === undefined) return undefined;
-    for (const kind of options.accepts) kinds.add(kind);
-  }
-  return Object.freeze(BODY_KINDS.filter((kind) => kinds.has(kind)));
-}
-
-/**
- * The file fields the upload middleware of `route` reads (a frozen list, one entry per field, in
- * the order the middleware runs), or undefined when there is none or the route parses no body.
- * Joined over the variants of an optional parameter, as {@link acceptsOf} does.
- */
-export function filesOf(route: FlatRoute): readonly RouteFileInfo[] | undefined {
+  let anyKind = false;
   const fields = new Map<string, RouteFileInfo>();
   for (const variant of expandOptional(parsePattern(route.pattern))) {
     const chain = [...middlewareFor(route, variant), ...route.handlers];
-    if (effectiveOptions(route, chain).parseBody === false) return undefined;
+    const options = effectiveOptions(route, chain);
+    if (options.parseBody === false) return {};
+    if (options.accepts === undefined) anyKind = true;
+    else for (const kind of options.accepts) kinds.add(kind);
     for (const fn of chain) {
       const info = fileFieldOf(fn);
       if (info !== undefined && !fields.has(info.field)) fields.set(info.field, info);
     }
   }
-  return fields.size === 0 ? undefined : Object.freeze([...fields.values()]);
+  return {
+    accepts: anyKind ? undefined : Object.freeze(BODY_KINDS.filter((kind) => kinds.has(kind))),
+    files: fields.size === 0 ? undefined : Object.freeze([...fields.values()]),
+  };
 }
 
 /** HTTP routes first, then WebSocket routes, each in registration order (depth first). */
@@ -67,9 +66,8 @@ export function buildRouteTable(routes: readonly FlatRoute[], wsRoutes: readonly
     };
     if (route.schema !== undefined) info.schema = route.schema;
     if (route.detail !== undefined) info.detail = route.detail;
-    const accepts = acceptsOf(route);
+    const { accepts, files } = bodyOf(route);
     if (accepts !== undefined) info.accepts = accepts;
-    const files = filesOf(route);
     if (files !== undefined) info.files = files;
     table.push(Object.freeze(info));
   }
